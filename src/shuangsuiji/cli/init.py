@@ -1,0 +1,41 @@
+"""ssj init: a new workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+HELP = """\
+新建工作区：ssj.yaml、rosters/（一单两库）、plans/、schemas/、.gitignore；目录不在 git 仓库中时执行 git init。
+
+--example 填入一个虚构的青岚区示例（60 余家单位、十余名执法人员、附件1 的抽查事项清单），可直接试用全部流程。
+
+示例：ssj init 双随机 --authority 某某区应急管理局
+      ssj init /tmp/示例 --example
+"""
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="工作区目录（不存在则创建）")] = Path("."),
+    example: Annotated[bool, typer.Option("--example", help="填入虚构的示例数据")] = False,
+    authority: Annotated[
+        str | None, typer.Option("--authority", help="机关名称，如“某某区应急管理局”")
+    ] = None,
+    level: Annotated[str, typer.Option("--level", help="本机关的监管层级：省/市/县")] = "县",
+    json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    from ..setup import create_workspace
+    from .output import console, emit_json
+
+    result = create_workspace(directory, example=example, authority=authority, level=level)
+    if json_output:
+        emit_json(result)
+        return
+    console.print(f"已创建工作区：[bold]{result['root']}[/bold]")
+    for path in result["files"]:
+        console.print(f"  {path}")
+    if result["git_init"]:
+        console.print("已执行 git init。")
+    console.print("\n下一步：检查名录后提交，例如  git add -A && git commit -m 建立名录库")

@@ -1,0 +1,138 @@
+"""ssj roster: import, check and export the 一单两库."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="一单两库：从 Excel/CSV 导入、校验、导出检查对象名录库、执法检查人员名录库和抽查事项清单。",
+    no_args_is_help=True,
+)
+
+
+class Kind(str, Enum):
+    entities = "entities"
+    inspectors = "inspectors"
+    items = "items"
+
+
+class Format(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+KIND_NAMES = {"entities": "检查对象", "inspectors": "执法检查人员", "items": "抽查事项"}
+JSON = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="CSV（UTF-8、带 BOM 的 UTF-8 或 GB18030）或 XLSX 文件")
+    ],
+    kind: Annotated[Kind | None, typer.Option("--kind", help="名录类型；默认由表头判断")] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="以此表替换整个名录（表中没有的条目将删除）")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示结果，不写文件")] = False,
+    json_output: JSON = False,
+) -> None:
+    """按编号把表中各行合并进名录：报告新增、更新、未变（--replace 时还有删除）。
+
+    表头用中文（统一社会信用代码、单位名称、监管类别、行业……）或英文键名；表中其他列原样保留。
+    任何一行有误则列出全部问题、不改动任何文件，退出码 2。
+
+    示例：ssj roster import 企业名单.xlsx
+          ssj -C 工作区 roster import 执法人员.csv --kind inspectors
+    """
+    from ..rosters import import_file
+    from .output import console, emit_json
+
+    ws = ctx.obj.workspace()
+    result = import_file(ws, file, kind.value if kind else None, replace, dry_run)
+    if json_output:
+        emit_json(
+            {
+                "kind": result.kind,
+                "file": result.file,
+                "encoding": result.encoding,
+                "written": result.written,
+                **result.counts(),
+                "ids": {k: getattr(result, k) for k in result.counts()},
+            }
+        )
+        return
+    counts = result.counts()
+    encoding = f"（编码 {result.encoding}）" if result.encoding else ""
+    console.print(
+        f"{result.file}{encoding} → {KIND_NAMES[result.kind]}名录：新增 {counts['added']}，"
+        f"更新 {counts['updated']}，未变 {counts['unchanged']}"
+        + (f"，删除 {counts['removed']}" if replace else "")
+    )
+    if dry_run:
+        console.print("（--dry-run：未写入文件）")
+    elif result.written:
+        console.print(f"已写入 rosters/{result.kind}.yaml；请检查后提交（git commit）。")
+
+
+@app.command("check")
+def check(ctx: typer.Context, json_output: JSON = False) -> None:
+    """校验 ssj.yaml 和三个名录：一次列出全部问题（文件、行、字段），有错误时退出码 2。
+
+    示例：ssj roster check
+    """
+    from ..rosters import check_workspace
+    from .output import console, emit_json, problem_dict, problems_table
+
+    errors, warnings = check_workspace(ctx.obj.workspace())
+    if json_output:
+        emit_json(
+            {
+                "ok": not errors,
+                "problems": [problem_dict(p) for p in errors]
+                + [problem_dict(p, "warning") for p in warnings],
+            }
+        )
+    else:
+        if errors:
+            console.print(problems_table(errors, f"错误 {len(errors)} 处"))
+        if warnings:
+            console.print(problems_table(warnings, f"提醒 {len(warnings)} 处"))
+        if not errors:
+            console.print("[green]名录校验通过。[/green]")
+    if errors:
+        raise typer.Exit(2)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    kind: Annotated[Kind, typer.Option("--kind", help="名录类型")] = Kind.entities,
+    format: Annotated[Format, typer.Option("--format", help="xlsx 或 csv")] = Format.xlsx,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="输出文件；默认 <类型>.<格式>")
+    ] = None,
+) -> None:
+    """把名录导出为 Excel 或 CSV（中文表头，可再导入）；以 = + - @ 开头的单元格会转义。
+
+    示例：ssj roster export --kind inspectors --format csv -o 执法人员.csv
+    """
+    from ..rosters import export_rows
+    from ..storage import tabular
+    from ..storage.files import write_atomic
+    from .output import console
+
+    ws = ctx.obj.workspace()
+    headers, rows = export_rows(kind.value, ws.roster(kind.value).rows)
+    target = output or Path(f"{kind.value}.{format.value}")
+    if format is Format.xlsx:
+        data = tabular.write_xlsx(headers, rows, title=KIND_NAMES[kind.value])
+    else:
+        data = tabular.write_csv(headers, rows)
+    write_atomic(target, data)
+    console.print(f"已导出 {len(rows)} 条到 {target}")

@@ -1,0 +1,322 @@
+"""The file formats of a workspace, as pydantic models: the single source of truth.
+
+Each field's `title` is its Chinese import header; JSON Schemas for editors are
+generated from these models (`ssj schema`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+)
+
+from . import values
+from .creditcode import credit_code_problem, looks_like_credit_code
+
+_BAD_ID = re.compile(r"[\s|/\\\x00-\x1f\x7f]")
+MAX_TEXT = 2000  # a cell longer than this is a paste accident, not data
+
+
+def _check_id(value: object) -> str:
+    if not isinstance(value, str):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        else:
+            raise ValueError("编号应为文本")
+    if not value:
+        raise ValueError("编号不能为空")
+    if len(value) > 64:
+        raise ValueError(f"编号过长（{len(value)} 个字符，最多 64 个）")
+    if unicodedata.normalize("NFC", value) != value:
+        raise ValueError(f"编号“{value}”不是规范（NFC）的 Unicode 文本，请重新输入")
+    bad = _BAD_ID.search(value)
+    if bad:
+        raise ValueError(f"编号“{value}”含有空白、“|”、斜杠或控制字符，不允许")
+    return value
+
+
+def _check_entity_id(value: object) -> str:
+    value = _check_id(value)
+    if looks_like_credit_code(value):
+        problem = credit_code_problem(value)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+def _clean_text(value: object) -> object:
+    if value is None or isinstance(value, (list, dict)):
+        return value
+    cleaned = values.text(value)
+    if len(cleaned) > MAX_TEXT:
+        raise ValueError(f"内容过长（{len(cleaned)} 个字符，最多 {MAX_TEXT} 个）")
+    if any(ord(c) < 32 for c in cleaned):
+        raise ValueError("内容含有控制字符")
+    return cleaned
+
+
+def _optional(parser):
+    def parse(value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return parser(value)
+
+    return parse
+
+
+def _ratio(value: object) -> Decimal:
+    from .algorithm import AlgorithmInputError, parse_ratio
+
+    try:
+        return parse_ratio(value)
+    except AlgorithmInputError as exc:
+        raise ValueError(str(exc)) from None
+
+
+Id = Annotated[str, BeforeValidator(_check_id)]
+EntityId = Annotated[str, BeforeValidator(_check_entity_id)]
+Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
+OptText = Annotated[str | None, BeforeValidator(_optional(_clean_text))]
+TextList = Annotated[list[str], BeforeValidator(values.parse_list)]
+IdList = Annotated[list[Id], BeforeValidator(values.parse_list)]
+Flag = Annotated[bool, BeforeValidator(lambda v: False if v is None else values.parse_bool(v))]
+Level = Literal["省", "市", "县"]
+Risk = Literal["重大", "较大", "一般", "低"]
+Status = Literal["在营", "停产", "停业", "注销", "吊销"]
+Role = Literal["执法人员", "专家"]
+Duty = Literal["在岗", "离岗", "借调", "病休", "退休"]
+Day = Annotated[date, BeforeValidator(values.parse_date)]
+OptDay = Annotated[date | None, BeforeValidator(_optional(values.parse_date))]
+
+
+def _plain_number(value: Decimal) -> int | float | str:
+    """A Decimal written as a plain YAML/JSON number when that number reads back exactly."""
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else str(value)
+
+
+# Ratios and day counts are kept exact in memory (Decimal) and written as plain numbers.
+Ratio = Annotated[Decimal, BeforeValidator(_ratio), PlainSerializer(_plain_number)]
+Number = Annotated[Decimal, PlainSerializer(_plain_number)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=False)
+
+
+class Entity(Strict):
+    """检查对象（名录库中的一个单位）。"""
+
+    id: EntityId = Field(
+        title="统一社会信用代码", description="统一社会信用代码；无代码的单位填编号"
+    )
+    name: Text = Field(title="单位名称")
+    category: Text = Field(title="监管类别")
+    industries: TextList = Field(default_factory=list, title="行业")
+    region: OptText = Field(None, title="所属区域", description="乡镇/街道")
+    scale: OptText = Field(None, title="规模")
+    risk: Annotated[Risk | None, BeforeValidator(_optional(values.parse_risk))] = Field(
+        None, title="风险等级"
+    )
+    key: Flag = Field(False, title="重点单位")
+    status: Annotated[Status, BeforeValidator(_optional(values.parse_status))] = Field(
+        "在营", title="经营状态"
+    )
+    level: Annotated[Level | None, BeforeValidator(_optional(values.parse_level))] = Field(
+        None, title="监管层级", description="省/市/县；空则为本机关的层级"
+    )
+    standardization: OptText = Field(None, title="标准化等级")
+    flags: TextList = Field(
+        default_factory=list, title="信用标记", description="黑名单、近三年亡人事故、投诉举报、守信"
+    )
+    address: OptText = Field(None, title="地址")
+    contact: OptText = Field(None, title="联系人")
+    phone: OptText = Field(None, title="联系电话")
+    extra: dict[str, str] = Field(
+        default_factory=dict, title="其他", description="导入时表中的其他列，原样保留"
+    )
+
+    @property
+    def active(self) -> bool:
+        return self.status not in values.CLOSED
+
+
+class Inspector(Strict):
+    """执法检查人员（名录库中的一人）。"""
+
+    id: Id = Field(title="执法证号")
+    name: Text = Field(title="姓名")
+    department: OptText = Field(None, title="科室")
+    role: Annotated[Role, BeforeValidator(_optional(values.parse_role))] = Field(
+        "执法人员", title="角色"
+    )
+    valid_until: OptDay = Field(None, title="证件有效期至")
+    status: Annotated[Duty, BeforeValidator(_optional(values.parse_duty))] = Field(
+        "在岗", title="在岗状态"
+    )
+    region: OptText = Field(None, title="所属区域")
+    conflicts: IdList = Field(
+        default_factory=list,
+        title="回避单位",
+        description="须回避的检查对象的统一社会信用代码或编号",
+    )
+    extra: dict[str, str] = Field(default_factory=dict, title="其他")
+
+
+class Item(Strict):
+    """随机抽查事项清单中的一项。"""
+
+    code: Id = Field(title="事项编码")
+    name: Text = Field(title="事项名称")
+    basis: OptText = Field(None, title="抽查依据")
+    subject: OptText = Field(None, title="抽查主体")
+    content: OptText = Field(None, title="抽查内容")
+    method: OptText = Field(None, title="抽查方式")
+    kind: Annotated[Literal["一般", "重点"], BeforeValidator(_optional(_clean_text))] = Field(
+        "一般", title="事项类型"
+    )
+    categories: TextList = Field(
+        default_factory=lambda: ["通用"],
+        title="适用类别",
+        description="“通用”适用于全部；否则为监管类别或行业",
+    )
+    extra: dict[str, str] = Field(default_factory=dict, title="其他")
+
+    @property
+    def general(self) -> bool:
+        return "通用" in self.categories
+
+
+GENERAL = "通用"
+
+
+class EntityRoster(Strict):
+    entities: list[Entity] = Field(default_factory=list)
+
+
+class InspectorRoster(Strict):
+    inspectors: list[Inspector] = Field(default_factory=list)
+
+
+class ItemList(Strict):
+    items: list[Item] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- ssj.yaml
+
+
+class Category(Strict):
+    name: Text = Field(title="监管类别")
+    department: OptText = Field(
+        None, title="主管科室", description="负责该类别的科室（各股室内随机）"
+    )
+    ratio_floor: Ratio = Field(Decimal("0.2"), title="最低抽查比例")
+
+
+class Defaults(Strict):
+    """RULES.md 的可配置数字；年度方案可逐项覆盖。"""
+
+    cooldown_months: int = Field(12, ge=0, le=120, title="冷却期（月）")
+    yearly_cap: int = Field(2, ge=1, le=50, title="每年最多检查次数")
+    coverage_years: int = Field(2, ge=1, le=10, title="最长未检查年数")
+    rotation_years: int = Field(1, ge=0, le=10, title="轮换年数")
+    min_inspectors: int = Field(2, ge=2, le=20, title="每组最少执法人员")
+    disclosure_days: int = Field(20, ge=1, le=60, title="公开期限（工作日）")
+    revisit_ratio: Ratio = Field(Decimal("0.1"), title="回访比例")
+    change_threshold: Ratio = Field(Decimal("0.2"), title="方案调整需重新报批的幅度")
+
+
+class Config(Strict):
+    """ssj.yaml：工作区配置。"""
+
+    authority: Text = Field(title="机关名称")
+    region: OptText = Field(None, title="辖区")
+    level: Annotated[Level, BeforeValidator(values.parse_level)] = Field("县", title="监管层级")
+    categories: list[Category] = Field(default_factory=list, title="监管类别")
+    defaults: Defaults = Field(default_factory=Defaults, title="默认规则")
+
+    def category(self, name: str) -> Category | None:
+        return next((c for c in self.categories if c.name == name), None)
+
+
+# ---------------------------------------------------------------- errors
+
+_MESSAGES = {
+    "missing": "缺少必填字段",
+    "string_too_short": "不能为空",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "bool_type": "应为 是/否",
+    "list_type": "应为列表",
+    "dict_type": "应为键值表",
+    "model_type": "应为键值表",
+    "extra_forbidden": "未知字段（拼写错误？）",
+    "date_type": "应为日期",
+    "decimal_parsing": "应为数字",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+}
+
+
+def describe(error: dict[str, Any]) -> str:
+    """One pydantic error as a Chinese sentence."""
+    kind = error["type"]
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind == "literal_error":
+        expected = (
+            error["ctx"]["expected"].replace("'", "").replace(" or ", "、").replace(", ", "、")
+        )
+        return f"取值“{error['input']}”无效，应为 {expected} 之一"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = error["ctx"].get("ge", error["ctx"].get("le"))
+        return f"{_MESSAGES[kind]}（界限 {bound}）"
+    return _MESSAGES.get(kind, error["msg"])
+
+
+def field_title(model: type[BaseModel], loc: tuple) -> str | None:
+    """The Chinese title of the field an error location points at (the innermost named one)."""
+    title = None
+    for part in loc:
+        if not isinstance(part, str):
+            continue
+        info = model.model_fields.get(part) if model else None
+        title = info.title if info and info.title else part
+        annotation = info.annotation if info else None
+        inner = getattr(annotation, "__args__", (annotation,))
+        model = next((t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)), None)
+    return title
+
+
+def row_problems(
+    model: type[BaseModel], exc: ValidationError
+) -> list[tuple[tuple, str | None, str]]:
+    """(location, field title, message) for each error of one validation."""
+    return [(e["loc"], field_title(model, e["loc"]), describe(e)) for e in exc.errors()]
+
+
+ROSTERS: dict[str, tuple[type[BaseModel], type[BaseModel], str]] = {
+    # kind: (row model, file model, list key)
+    "entities": (Entity, EntityRoster, "entities"),
+    "inspectors": (Inspector, InspectorRoster, "inspectors"),
+    "items": (Item, ItemList, "items"),
+}
+ROSTER_NAMES = {
+    "entities": "检查对象名录库",
+    "inspectors": "执法检查人员名录库",
+    "items": "随机抽查事项清单",
+}

@@ -1,0 +1,99 @@
+"""Shared fixtures: real workspaces in temporary folders, real git, ssj run in-process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ["COLUMNS"] = "200"  # rich tables wide enough not to wrap words in assertions
+
+from shuangsuiji.cli.app import main  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _git_identity(monkeypatch):
+    for key, value in {
+        "GIT_AUTHOR_NAME": "测试员",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "测试员",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }.items():
+        monkeypatch.setenv(key, value)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        import json
+
+        return json.loads(self.out)
+
+
+def run(*args: str | Path) -> Result:
+    """Run `ssj args...` in this process, as the console script would."""
+    out, err = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = ["ssj", *map(str, args)]
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = argv
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True, encoding="utf-8"
+    ).stdout
+
+
+def commit_all(root: Path, message: str = "提交") -> str:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def ssj():
+    return run
+
+
+@pytest.fixture
+def example(tmp_path) -> Path:
+    """`ssj init --example`, committed."""
+    root = tmp_path / "ws"
+    assert run("init", root, "--example").code == 0
+    commit_all(root, "示例工作区")
+    return root
+
+
+@pytest.fixture
+def empty_ws(tmp_path) -> Path:
+    root = tmp_path / "ws"
+    assert run("init", root, "--authority", "测试区应急管理局").code == 0
+    commit_all(root, "空工作区")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of a workspace (outside .git and .ssj) and its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not {".git", ".ssj"} & set(p.relative_to(root).parts)
+    }
