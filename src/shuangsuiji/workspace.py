@@ -108,6 +108,7 @@ class Workspace:
         return self.root / relative
 
     def rel(self, path: Path) -> str:
+        """A path inside the workspace as git and records name it (forward slashes)."""
         return path.resolve().relative_to(self.root).as_posix()
 
     def roster_path(self, kind: str) -> Path:

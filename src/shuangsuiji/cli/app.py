@@ -79,10 +79,12 @@ def _main(
 
 
 def _register() -> None:
-    from . import init, roster, schema
+    from . import draw, init, roster, schema, verify
 
     app.command("init", help=init.HELP)(init.init)
     app.add_typer(roster.app, name="roster")
+    app.add_typer(draw.app, name="draw")
+    app.command("verify", help=verify.HELP)(verify.verify)
     app.command("schema", help=schema.HELP)(schema.schema)
 
 
@@ -93,12 +95,16 @@ def main() -> None:
     """Entry point: maps ssj's exceptions to exit codes (2 bad input, 1 refused)."""
     import click
 
+    from ..core.algorithm import AlgorithmInputError
+
     json_mode = "--json" in sys.argv[1:]
     try:
         # Without standalone mode click returns typer.Exit's code instead of exiting.
         code = app(standalone_mode=False)
     except InputError as exc:
         _fail(exc.problems, 2, json_mode)
+    except AlgorithmInputError as exc:  # a seed, id or ratio the algorithm refuses
+        _fail(str(exc), 2, json_mode, prefix="错误")
     except Refused as exc:
         _fail(str(exc), 1, json_mode)
     except click.exceptions.Exit as exc:
@@ -115,7 +121,7 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(what, code: int, json_mode: bool) -> None:
+def _fail(what, code: int, json_mode: bool, prefix: str = "拒绝") -> None:
     from .output import emit_json, errors, problem_dict, problems_table
 
     if json_mode:
@@ -124,7 +130,7 @@ def _fail(what, code: int, json_mode: bool) -> None:
         else:
             emit_json({"ok": False, "problems": [problem_dict(p) for p in what]})
     elif isinstance(what, str):
-        errors.print(f"[red]拒绝：[/red]{what}")
+        errors.print(f"[red]{prefix}：[/red]{what}")
     elif len(what) == 1:
         errors.print(f"[red]错误：[/red]{what[0]}")
     else:

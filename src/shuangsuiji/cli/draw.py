@@ -1,0 +1,353 @@
+"""ssj draw: the verifiable entity draw (ssj-sha256-v1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+HELP = """\
+按 ssj-sha256-v1 随机抽取检查对象并记录（plans/<年度>/draws/<抽取编号>.yaml，自动提交），任何人都可复现。
+
+重点单位列为确定性任务；两年未检查的单位强制纳入（R3）；冷却期、年度上限、其他层级、注销单位不入随机池。
+名录和方案必须已提交且未改动；同一抽取编号只能抽一次。
+
+示例：ssj draw --year 2026 --ratio 0.2 --stratify 所属区域
+      ssj draw --year 2026 --where 监管类别=冶金工贸 --seed "福彩3D 2026003期 517" --seed-source "福彩开奖，纪检组见证"
+      ssj draw prepare --year 2026      （先冻结名单并提交，再当众产生种子）
+      ssj draw run --year 2026 --seed 4821-0937-5512
+"""
+
+app = typer.Typer(help=HELP, invoke_without_command=True)
+
+Year = Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")]
+Ratio = Annotated[str | None, typer.Option("--ratio", help="抽查比例，如 0.2 或 20%；覆盖方案")]
+Count = Annotated[int | None, typer.Option("--count", min=1, help="每层抽取数量；覆盖方案")]
+Stratify = Annotated[
+    list[str] | None,
+    typer.Option("--stratify", help="分层字段（英文键或中文表头，可重复），如 region / 所属区域"),
+]
+Where = Annotated[
+    list[str] | None, typer.Option("--where", help="定向条件 字段=值（可重复）；不给为不定向")
+]
+Periods = Annotated[str | None, typer.Option("--periods", help='检查时段，如 "2-3,5-6,9-10,12"')]
+Alternates = Annotated[int | None, typer.Option("--alternates", min=0, help="每层候补数")]
+Seed = Annotated[
+    str | None,
+    typer.Option(
+        "--seed", help="种子，按输入原样使用（不得含 | 或换行）；不给则由系统生成 20 位数字"
+    ),
+]
+SeedSource = Annotated[
+    str | None,
+    typer.Option("--seed-source", help="种子来源说明，如“福彩3D 2026003期开奖号码，纪检组见证”"),
+]
+DrawId = Annotated[str | None, typer.Option("--draw-id", help="抽取编号，默认 <年度>-<序号>")]
+Day = Annotated[
+    datetime | None,
+    typer.Option("--date", formats=["%Y-%m-%d"], help="抽取日期（冷却期据此计算），默认今天"),
+]
+RedrawOf = Annotated[
+    str | None, typer.Option("--redraw-of", help="重抽：被取代的抽取编号（原记录保留）")
+]
+Reason = Annotated[str | None, typer.Option("--reason", help="重抽理由（与 --redraw-of 同用）")]
+NoCommit = Annotated[bool, typer.Option("--no-commit", help="写入记录但不自动 git commit")]
+Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+
+
+def _this_year() -> int:
+    return datetime.now().year
+
+
+def _request(
+    year, draw_id, ratio, count, stratify, where, periods, alternates, day, redraw_of, reason
+):
+    from ..draws import Request
+
+    return Request(
+        year=year or _this_year(),
+        draw_id=draw_id,
+        ratio=ratio,
+        count=count,
+        stratify=stratify,
+        where=where or [],
+        periods=periods,
+        alternates=alternates,
+        day=day.date() if day else None,
+        redraw_of=redraw_of,
+        reason=reason,
+    )
+
+
+@app.callback()
+def draw(
+    ctx: typer.Context,
+    year: Year = 0,
+    ratio: Ratio = None,
+    count: Count = None,
+    stratify: Stratify = None,
+    where: Where = None,
+    periods: Periods = None,
+    alternates: Alternates = None,
+    seed: Seed = None,
+    seed_source: SeedSource = None,
+    draw_id: DrawId = None,
+    day: Day = None,
+    redraw_of: RedrawOf = None,
+    reason: Reason = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只显示随机池和各层数量，不抽取")
+    ] = False,
+    no_commit: NoCommit = False,
+    json_output: Json = False,
+) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from .. import draws
+
+    ws = ctx.obj.workspace()
+    request = _request(
+        year, draw_id, ratio, count, stratify, where, periods, alternates, day, redraw_of, reason
+    )
+    if dry_run:
+        frozen = draws.dry_run(ws, request)
+        _show_frozen(frozen, json_output)
+        return
+    record = draws.draw_now(ws, request, seed, seed_source, commit=not no_commit)
+    show_draw(ws, record, json_output)
+
+
+@app.command("prepare")
+def prepare(
+    ctx: typer.Context,
+    year: Year = 0,
+    ratio: Ratio = None,
+    count: Count = None,
+    stratify: Stratify = None,
+    where: Where = None,
+    periods: Periods = None,
+    alternates: Alternates = None,
+    draw_id: DrawId = None,
+    day: Day = None,
+    redraw_of: RedrawOf = None,
+    reason: Reason = None,
+    no_commit: NoCommit = False,
+    json_output: Json = False,
+) -> None:
+    """预备抽取：在任何种子产生之前冻结随机池、各层数量和全部参数，写入记录并提交。
+
+    之后当众产生种子（如摇骰子、采用福彩开奖号码），再用 ssj draw run 执行；名录或参数若有改动，执行会被拒绝。
+
+    示例：ssj draw prepare --year 2026 --ratio 0.2
+    """
+    from .. import draws
+    from .output import console, emit_json
+
+    ws = ctx.obj.workspace()
+    request = _request(
+        year, draw_id, ratio, count, stratify, where, periods, alternates, day, redraw_of, reason
+    )
+    record = draws.prepare(ws, request, commit=not no_commit)
+    if json_output:
+        emit_json(record.model_dump(mode="json"))
+        return
+    _strata_table(record.strata)
+    console.print(
+        f"已预备抽取 [bold]{record.draw_id}[/bold]：随机池 {record.population.count} 个，"
+        f"摘要 {record.population.digest}\n下一步：当众产生种子后执行  ssj draw run --year {record.year} "
+        f"--draw-id {record.draw_id} --seed <种子> --seed-source <来源>"
+    )
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    seed: Annotated[str, typer.Option("--seed", help="当众产生的种子，按输入原样使用")],
+    year: Year = 0,
+    draw_id: DrawId = None,
+    seed_source: SeedSource = None,
+    no_commit: NoCommit = False,
+    json_output: Json = False,
+) -> None:
+    """执行已预备（并已提交）的抽取；预备之后名录或参数有任何改动则拒绝。
+
+    示例：ssj draw run --year 2026 --draw-id 2026-1 --seed "3 6 2 5 1 4" --seed-source "纪检组监督下掷骰六次"
+    """
+    from .. import draws
+
+    ws = ctx.obj.workspace()
+    record = draws.run_prepared(
+        ws, year or _this_year(), draw_id, seed, seed_source, commit=not no_commit
+    )
+    show_draw(ws, record, json_output)
+
+
+@app.command("replace")
+def replace(
+    ctx: typer.Context,
+    entity: Annotated[str, typer.Argument(help="要替换的抽中单位（统一社会信用代码或编号）")],
+    reason: Annotated[str, typer.Option("--reason", help="理由，如 已注销、无法联系")],
+    year: Annotated[int | None, typer.Option("--year", help="计划年度")] = None,
+    draw_id: DrawId = None,
+    day: Day = None,
+    no_commit: NoCommit = False,
+    json_output: Json = False,
+) -> None:
+    """由同一分层第一个未用的候补替换抽中单位，记录理由（原抽取记录不变）。
+
+    示例：ssj draw replace 91350102MA2Y3K4L5N --reason 已注销
+    """
+    from .. import draws
+    from .output import console, emit_json
+
+    ws = ctx.obj.workspace()
+    entry = draws.replace(
+        ws, entity, reason, draw_id, year, day.date() if day else None, not no_commit
+    )
+    if json_output:
+        emit_json(entry.model_dump(mode="json"))
+    else:
+        console.print(
+            f"已由候补 [bold]{entry.replacement}[/bold] 替换 {entry.entity}（{entry.reason}）"
+        )
+
+
+# ------------------------------------------------------------------ output
+
+
+def _strata_table(strata) -> None:
+    from .output import console, table
+
+    rows = [
+        [
+            s.stratum,
+            s.population,
+            (s.ratio and _pct(s.ratio)) or "",
+            s.count or "",
+            s.minimum or "",
+            s.selected,
+        ]
+        for s in strata
+    ]
+    total = sum(s.population for s in strata), sum(s.selected for s in strata)
+    rows.append(["合计", total[0], "", "", "", total[1]])
+    console.print(
+        table("各层抽取数量", ["分层", "随机池 N", "比例", "数量", "最少", "抽取 k"], rows)
+    )
+
+
+def _pct(ratio: str) -> str:
+    from decimal import Decimal
+
+    from ..draws import percent
+
+    return percent(Decimal(ratio))
+
+
+def _show_frozen(frozen, json_output: bool) -> None:
+    from .output import console, emit_json
+
+    if json_output:
+        emit_json(
+            {
+                "draw_id": frozen.draw_id,
+                "dry_run": True,
+                "population": frozen.population.model_dump(),
+                "strata": [
+                    {"stratum": s.stratum, "population": s.population, "selected": s.selected}
+                    for s in frozen.strata
+                ],
+                "key": [e.id for e in frozen.pool.key],
+                "forced": [e.id for e in frozen.pool.forced],
+                "excluded": {r: len(ids) for r, ids in frozen.pool.excluded.items()},
+            }
+        )
+        return
+    _strata_table(frozen.strata)
+    _exclusions(frozen.pool.excluded)
+    console.print(
+        f"重点单位 {len(frozen.pool.key)} 个，强制纳入 {len(frozen.pool.forced)} 个。（--dry-run：未抽取，未写入）"
+    )
+
+
+def _exclusions(excluded: dict[str, list[str]]) -> None:
+    from .output import console
+
+    if excluded:
+        console.print(
+            "未入随机池：" + "，".join(f"{r} {len(ids)} 个" for r, ids in excluded.items())
+        )
+
+
+def show_draw(ws, record, json_output: bool) -> None:
+    from .output import console, emit_json, table
+
+    if json_output:
+        emit_json(
+            {
+                "draw_id": record.draw_id,
+                "year": record.year,
+                "seed": record.seed,
+                "seed_source": record.seed_source,
+                "seed_generated": record.seed_generated,
+                "algorithm": record.algorithm,
+                "commit": record.commit,
+                "population": record.population.model_dump(),
+                "selected": [p.model_dump() for p in record.selected],
+                "alternates": [p.model_dump() for p in record.alternates],
+                "strata": [
+                    {"stratum": s.stratum, "population": s.population, "selected": s.selected}
+                    for s in record.strata
+                ],
+                "key": [t.id for t in record.key],
+                "forced": [t.id for t in record.forced],
+                "key_tasks": [t.model_dump() for t in record.key],
+                "forced_tasks": [t.model_dump() for t in record.forced],
+                "excluded": [e.model_dump(exclude_none=True) for e in record.excluded],
+            }
+        )
+        return
+    names = (
+        {e.id: e.name for e in ws.roster_at("entities", record.commit).rows}
+        if record.commit
+        else {}
+    )
+    _strata_table(record.strata)
+    rows = [
+        [i, p.id, names.get(p.id, ""), p.stratum, p.period or "", p.ticket[:12]]
+        for i, p in enumerate(record.selected, 1)
+    ]
+    console.print(
+        table(
+            f"抽中单位（{len(rows)}）",
+            ["序号", "统一社会信用代码/编号", "单位名称", "分层", "时段", "签号（前 12 位）"],
+            rows,
+        )
+    )
+    if record.key or record.forced:
+        fixed = [
+            [
+                t.id,
+                names.get(t.id, ""),
+                "重点单位" if t in record.key else "两年未检查（R3）",
+                t.period or "",
+            ]
+            for t in record.key + record.forced
+        ]
+        console.print(
+            table(
+                f"确定性任务（{len(fixed)}）",
+                ["统一社会信用代码/编号", "单位名称", "类型", "时段"],
+                fixed,
+            )
+        )
+    if record.alternates:
+        console.print("候补：" + "，".join(f"{a.stratum}：{a.id}" for a in record.alternates))
+    _exclusions({e.reason: [None] * e.count for e in record.excluded})
+    source = "（系统生成）" if record.seed_generated else ""
+    console.print(
+        f"抽取 [bold]{record.draw_id}[/bold] 已记录：种子 [bold]{record.seed}[/bold]{source}，"
+        f"来源：{record.seed_source}；算法 {record.algorithm}；名录提交 {record.commit[:10]}。\n"
+        f"核验：ssj verify {record.draw_id}"
+    )

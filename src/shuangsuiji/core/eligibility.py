@@ -1,0 +1,217 @@
+"""Who may be drawn (RULES.md R2, R3, R5, 定向/不定向): pure, from rosters and history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from . import values
+from .models import Entity
+from .problems import InputError
+
+# Reasons a unit is left out of the random pool, in the order they are checked.
+CLOSED = "已注销或吊销"
+INACTIVE = "非在营（停产、停业）"
+OTHER_LEVEL = "属其他层级监管"
+NOT_TARGETED = "不符合定向条件"
+AT_CAP = "已达年度检查次数上限"
+COOLDOWN = "冷却期内已随机抽查"
+REASONS = (CLOSED, INACTIVE, OTHER_LEVEL, NOT_TARGETED, AT_CAP, COOLDOWN)
+
+LIST_FIELDS = {"industries", "flags"}
+HIGHEST_RISK = values.RISK_ORDER[0]
+
+
+def field_name(name: str) -> str:
+    """An entity field by its English key or Chinese header (`region` = `所属区域`)."""
+    fields = Entity.model_fields
+    if name in fields and name != "extra":
+        return name
+    for key, info in fields.items():
+        if info.title == name and key != "extra":
+            return key
+    known = "、".join(f"{k}（{i.title}）" for k, i in fields.items() if k != "extra")
+    raise InputError(f"未知字段“{name}”；可用：{known}")
+
+
+def field_text(entity: Entity, name: str) -> str:
+    value = getattr(entity, name)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else str(value)
+
+
+def parse_where(clauses: Iterable[str]) -> dict[str, list[str]]:
+    """`--where region=城关街道 --where region=河西街道` -> {'region': ['城关街道', '河西街道']}."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for clause in clauses:
+        name, sep, wanted = clause.partition("=")
+        if not sep or not name.strip() or not wanted.strip():
+            raise InputError(f"定向条件“{clause}”应写作 字段=值，如 region=城关街道")
+        out[field_name(name.strip())].append(wanted.strip())
+    return dict(out)
+
+
+def matches(entity: Entity, where: Mapping[str, Sequence[str]]) -> bool:
+    """Values of one field are alternatives (or); different fields must all hold (and)."""
+    for name, wanted in where.items():
+        value = getattr(entity, name)
+        if name in LIST_FIELDS:
+            if not set(value) & set(wanted):
+                return False
+        elif name == "key":
+            if value not in {values.parse_bool(w) for w in wanted}:
+                return False
+        elif field_text(entity, name) not in wanted:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class PastTask:
+    """An inspection the workspace already knows of (from earlier draws)."""
+
+    entity: str
+    year: int
+    day: date
+    random: bool  # drawn at random (counts for the cooldown), not a key or forced task
+
+
+@dataclass
+class Pool:
+    eligible: list[Entity] = field(default_factory=list)
+    key: list[Entity] = field(default_factory=list)
+    forced: list[Entity] = field(default_factory=list)
+    excluded: dict[str, list[str]] = field(default_factory=dict)
+
+
+def months_before(day: date, months: int) -> date:
+    month = day.month - 1 - months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
+    return date(year, month, min(day.day, last))
+
+
+def build_pool(
+    entities: Iterable[Entity],
+    *,
+    year: int,
+    day: date,
+    level: str,
+    where: Mapping[str, Sequence[str]],
+    history: Sequence[PastTask],
+    cooldown_months: int,
+    yearly_cap: int,
+    uncovered: frozenset[str] = frozenset(),
+    already_key: frozenset[str] = frozenset(),
+) -> Pool:
+    """Split the roster into the random pool, key tasks, forced tasks and the excluded.
+
+    `uncovered` are the ids R3 forces in (not inspected in the coverage window);
+    `already_key` are key or forced tasks an earlier draw of the year already listed.
+    """
+    this_year: dict[str, int] = defaultdict(int)
+    last_random: dict[str, date] = {}
+    for task in history:
+        if task.year == year:
+            this_year[task.entity] += 1
+        if task.random and task.day > last_random.get(task.entity, date.min):
+            last_random[task.entity] = task.day
+    cooldown_start = months_before(day, cooldown_months)
+    pool = Pool(excluded={reason: [] for reason in REASONS})
+    for entity in entities:
+        reason = None
+        if entity.status in values.CLOSED:
+            reason = CLOSED
+        elif entity.status != "在营":
+            reason = INACTIVE
+        elif (entity.level or level) != level:
+            reason = OTHER_LEVEL
+        elif not matches(entity, where):
+            reason = NOT_TARGETED
+        elif entity.id in already_key:
+            continue  # an earlier draw of this year already made it a task
+        elif entity.key:
+            pool.key.append(entity)
+            continue
+        elif this_year[entity.id] >= yearly_cap:
+            reason = AT_CAP
+        elif (
+            entity.id in last_random
+            and last_random[entity.id] > cooldown_start
+            and entity.risk != HIGHEST_RISK
+        ):
+            reason = COOLDOWN
+        elif entity.id in uncovered:
+            pool.forced.append(entity)
+            continue
+        if reason:
+            pool.excluded[reason].append(entity.id)
+        else:
+            pool.eligible.append(entity)
+    pool.excluded = {r: sorted(ids) for r, ids in pool.excluded.items() if ids}
+    return pool
+
+
+def uncovered_ids(
+    roster_then: Iterable[str], history: Sequence[PastTask], year: int, years: int
+) -> frozenset[str]:
+    """R3: units of the roster at the start of the window with no task in the `years` before `year`.
+
+    Only when the workspace has tasks in every year of the window: a new workspace has
+    no history, and forcing its whole roster in would be absurd.
+    """
+    window = range(year - years, year)
+    years_seen = {t.year for t in history}
+    if not all(y in years_seen for y in window):
+        return frozenset()
+    inspected = {t.entity for t in history if t.year in window}
+    return frozenset(i for i in roster_then if i not in inspected)
+
+
+# ---------------------------------------------------------------- strata and sizes
+
+
+def stratify_fields(names: Iterable[str]) -> list[str]:
+    out = []
+    for name in names:
+        key = field_name(name)
+        if key in LIST_FIELDS:
+            raise InputError(f"不能按多值字段“{name}”分层；请用 --where 定向")
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def stratum_of(entity: Entity, fields: Sequence[str]) -> str:
+    from .algorithm import stratum_key
+
+    return stratum_key([field_text(entity, f) or "（空）" for f in fields])
+
+
+@dataclass(frozen=True)
+class StratumSize:
+    stratum: str
+    population: int
+    size: int
+    ratio: Decimal | None
+    count: int | None
+    minimum: int | None
+    categories: tuple[str, ...]

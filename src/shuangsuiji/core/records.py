@@ -1,0 +1,141 @@
+"""What ssj writes about a draw: the prepared draw, the draw, its replacements.
+
+Written with the fast emitter (they are generated, not edited) and never rewritten
+once committed: a replacement is an entry in a separate, append-only file.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from .algorithm import ALGORITHM
+from .models import Id, OptText, Strict
+
+
+class RosterRef(Strict):
+    path: str = Field(title="文件")
+    sha256: str = Field(title="SHA-256")
+
+
+class Parameters(Strict):
+    """Everything that decides a draw, besides the seed and the rosters."""
+
+    ratio: str | None = Field(None, title="比例（命令行）")
+    count: int | None = Field(None, title="每层数量（命令行）")
+    stratify: list[str] = Field(default_factory=list, title="分层字段")
+    where: dict[str, list[str]] = Field(default_factory=dict, title="定向条件")
+    periods: list[str] = Field(default_factory=list, title="检查时段")
+    alternates: int = Field(0, title="每层候补数")
+    level: str = Field(title="监管层级")
+    cooldown_months: int = Field(title="冷却期（月）")
+    yearly_cap: int = Field(title="年度检查上限")
+    coverage_years: int = Field(title="最长未检查年数")
+    force_uncovered: bool = Field(title="纳入长期未检查单位")
+
+
+class Population(Strict):
+    count: int
+    digest: str = Field(
+        title="随机池摘要", description="合格编号按码位排序、以换行连接后的 SHA-256"
+    )
+
+
+class Exclusion(Strict):
+    reason: str
+    count: int
+    ids: list[str] | None = Field(None, description="小名录时列出编号")
+
+
+class Stratum(Strict):
+    stratum: str
+    population: int
+    ratio: str | None = None
+    count: int | None = None
+    minimum: int | None = None
+    selected: int
+
+
+class Pick(Strict):
+    id: str
+    ticket: str
+    stratum: str
+    period: str | None = None
+
+
+class Task(Strict):
+    """A key-unit or forced task: not random, listed with its period."""
+
+    id: str
+    ticket: str
+    period: str | None = None
+
+
+class Prepared(Strict):
+    """A draw frozen before its seed exists (ssj draw prepare)."""
+
+    kind: Literal["prepared"] = "prepared"
+    algorithm: str = ALGORITHM
+    draw_id: Id
+    year: int
+    date: date
+    prepared_at: datetime
+    commit: str = Field(title="名录所在提交")
+    rosters: dict[str, RosterRef]
+    history: list[str] = Field(default_factory=list, title="计入历史的抽取")
+    parameters: Parameters
+    population: Population
+    excluded: list[Exclusion] = Field(default_factory=list)
+    strata: list[Stratum] = Field(default_factory=list)
+    key: list[str] = Field(default_factory=list)
+    forced: list[str] = Field(default_factory=list)
+    redraw_of: OptText = None
+    reason: OptText = None
+
+
+class Draw(Strict):
+    """The record of a draw: enough for anyone to re-run it."""
+
+    kind: Literal["draw"] = "draw"
+    algorithm: str = ALGORITHM
+    draw_id: Id
+    year: int
+    date: date
+    drawn_at: datetime
+    seed: str
+    seed_source: str
+    seed_generated: bool
+    prepared: str | None = Field(None, title="预备记录")
+    redraw_of: OptText = None
+    reason: OptText = None
+    commit: str = Field(title="名录所在提交")
+    rosters: dict[str, RosterRef]
+    history: list[str] = Field(default_factory=list, title="计入历史的抽取")
+    parameters: Parameters
+    population: Population
+    excluded: list[Exclusion] = Field(default_factory=list)
+    strata: list[Stratum] = Field(default_factory=list)
+    key: list[Task] = Field(default_factory=list)
+    forced: list[Task] = Field(default_factory=list)
+    selected: list[Pick] = Field(default_factory=list)
+    alternates: list[Pick] = Field(default_factory=list)
+
+    def tasks(self) -> list[str]:
+        return (
+            [t.id for t in self.key] + [t.id for t in self.forced] + [p.id for p in self.selected]
+        )
+
+
+class Replacement(Strict):
+    entity: str = Field(title="被替换单位")
+    replacement: str = Field(title="候补单位")
+    reason: str = Field(title="理由")
+    date: date
+    recorded_at: datetime
+
+
+class Replacements(Strict):
+    draw_id: str
+    replacements: list[Replacement] = Field(default_factory=list)
