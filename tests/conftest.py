@@ -14,7 +14,7 @@ import pytest
 
 os.environ["COLUMNS"] = "200"  # rich tables wide enough not to wrap words in assertions
 
-from shuangsuiji.cli.app import main  # noqa: E402
+from shuangsuiji.cli.app import main
 
 
 @pytest.fixture(autouse=True)
