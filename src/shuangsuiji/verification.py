@@ -33,8 +33,38 @@ def verify_draws(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
     return out
 
 
+def verify_assignments(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
+    from . import assignments
+
+    out = []
+    for record in assignments.all_assignments(ws):
+        if draw_id and record.draw_id != draw_id:
+            continue
+        path = ws.rel(assignments.assignment_path(ws, record.year, record.draw_id))
+        try:
+            again = assignments.rebuild(ws, record)
+            found = [] if again == record.tasks else [_task_diff(record.tasks, again)]
+        except (Refused, InputError) as exc:
+            found = [str(exc)]
+        out.append(Verdict("匹配", record.draw_id, path, not found, found))
+    return out
+
+
+def _task_diff(recorded, rerun) -> str:
+    theirs = {t.entity: t for t in rerun}
+    for task in recorded:
+        other = theirs.get(task.entity)
+        if other != task:
+            mine = "、".join(m.id for m in task.inspectors + task.experts)
+            again = (
+                "、".join(m.id for m in other.inspectors + other.experts) if other else "无此任务"
+            )
+            return f"任务 {task.entity}：记录为 {mine}，重算为 {again}"
+    return "任务列表不一致"
+
+
 def verify_all(ws: Workspace, only: str | None = None) -> list[Verdict]:
-    results = verify_draws(ws, only)
+    results = verify_draws(ws, only) + verify_assignments(ws, only)
     if only and not results:
         raise InputError(f"没有编号为“{only}”的记录")
     return results

@@ -79,11 +79,12 @@ def _main(
 
 
 def _register() -> None:
-    from . import draw, init, roster, schema, verify
+    from . import assign, draw, init, roster, schema, verify
 
     app.command("init", help=init.HELP)(init.init)
     app.add_typer(roster.app, name="roster")
     app.add_typer(draw.app, name="draw")
+    app.add_typer(assign.app, name="assign")
     app.command("verify", help=verify.HELP)(verify.verify)
     app.command("schema", help=schema.HELP)(schema.schema)
 

@@ -139,3 +139,64 @@ class Replacement(Strict):
 class Replacements(Strict):
     draw_id: str
     replacements: list[Replacement] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- assignments
+
+
+class AssignParameters(Strict):
+    team_size: int = Field(title="每组执法人员数")
+    experts: int = Field(0, title="每组专家数")
+    scope: Literal["bureau", "department"] = Field(
+        "bureau", title="范围", description="全局内随机 / 各股室内随机"
+    )
+    lead_department: bool = Field(False, title="主办科室在前")
+    cross_region: bool = Field(False, title="所所交叉")
+    rotation_years: int = Field(1, title="轮换年数")
+
+
+class Member(Strict):
+    id: str
+    ticket: str
+    load: int = Field(title="排序时的任务数")
+
+
+class Assigned(Strict):
+    entity: str
+    ticket: str
+    period: str | None = None
+    inspectors: list[Member]
+    experts: list[Member] = Field(default_factory=list)
+    checklist: list[str] = Field(default_factory=list, title="检查事项编码")
+
+
+class Assignment(Strict):
+    """The record of one assignment of inspectors to the tasks of one draw."""
+
+    kind: Literal["assignment"] = "assignment"
+    algorithm: str = ALGORITHM
+    draw_id: Id
+    year: int
+    assigned_at: datetime
+    seed: str
+    seed_source: str
+    seed_generated: bool
+    commit: str = Field(title="名录所在提交")
+    rosters: dict[str, RosterRef]
+    draw_sha256: str = Field(title="抽取记录的 SHA-256")
+    history: list[str] = Field(default_factory=list, title="计入负荷与轮换的既往匹配")
+    parameters: AssignParameters
+    tasks: list[Assigned]
+
+
+class Substitution(Strict):
+    task: str = Field(title="检查对象")
+    inspector: str = Field(title="被替换人员")
+    replacement: str = Field(title="替换人员")
+    reason: str
+    recorded_at: datetime
+
+
+class Substitutions(Strict):
+    draw_id: str
+    substitutions: list[Substitution] = Field(default_factory=list)

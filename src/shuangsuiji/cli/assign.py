@@ -1,0 +1,195 @@
+"""ssj assign: random matching of inspectors to the tasks of a draw."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+HELP = """\
+按 ssj-sha256-v1 为一次抽取的全部任务（重点单位和抽中单位）随机匹配执法检查人员，记录于
+plans/<年度>/assignments/<抽取编号>.yaml 并自动提交。每组至少 2 名执法人员（R6），证件须在时段结束前有效、
+在岗，回避、所所交叉、轮换（R7、R8）照办；专家另行抽取，不计入人数。种子须重新产生，不得沿用抽取对象的种子。
+
+示例：ssj assign --min-inspectors 2
+      ssj assign --year 2026 --scope department --lead-department --cross-region --experts 1
+      ssj assign replace 91350102604010605L 35010220003 --reason 病假
+"""
+
+app = typer.Typer(help=HELP, invoke_without_command=True)
+
+
+class Scope(str, Enum):
+    bureau = "bureau"
+    department = "department"
+
+
+Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+NoCommit = Annotated[bool, typer.Option("--no-commit", help="写入记录但不自动 git commit")]
+
+
+@app.callback()
+def assign(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")] = 0,
+    draw_id: Annotated[
+        str | None, typer.Option("--draw", help="抽取编号；默认本年度最近一次尚未匹配的抽取")
+    ] = None,
+    min_inspectors: Annotated[
+        int | None,
+        typer.Option("--min-inspectors", help="每组执法人员数（不少于 2）；默认取年度方案"),
+    ] = None,
+    experts: Annotated[
+        int | None, typer.Option("--experts", min=0, help="每组专家数（不计入执法人员）")
+    ] = None,
+    scope: Annotated[
+        Scope, typer.Option("--scope", help="bureau 全局内随机；department 各股室内随机")
+    ] = Scope.bureau,
+    lead_department: Annotated[
+        bool, typer.Option("--lead-department", help="首位由该类别的主管科室人员担任")
+    ] = False,
+    cross_region: Annotated[
+        bool, typer.Option("--cross-region", help="所所交叉：不派本区域人员")
+    ] = False,
+    rotation_years: Annotated[
+        int | None,
+        typer.Option("--rotation-years", min=0, help="轮换年数：此期间内去过同一单位的人员不再派"),
+    ] = None,
+    seed: Annotated[
+        str | None,
+        typer.Option("--seed", help="新的种子（不得与抽取对象的种子相同）；不给则系统生成"),
+    ] = None,
+    seed_source: Annotated[str | None, typer.Option("--seed-source", help="种子来源说明")] = None,
+    no_commit: NoCommit = False,
+    json_output: Json = False,
+) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from .. import assignments
+    from ..draws import load_plan, rules
+
+    ws = ctx.obj.workspace()
+    year = year or datetime.now().year
+    plan = load_plan(ws, year)
+    options = assignments.Options(
+        team_size=plan.team_size if min_inspectors is None else min_inspectors,
+        experts=plan.experts if experts is None else experts,
+        scope=scope.value,
+        lead_department=lead_department,
+        cross_region=cross_region,
+        rotation_years=rules(ws.config, plan).rotation_years
+        if rotation_years is None
+        else rotation_years,
+    )
+    try:
+        record = assignments.assign(
+            ws, year, draw_id, options, seed, seed_source, commit=not no_commit
+        )
+    except assignments.Infeasible as exc:
+        _show_infeasible(exc, json_output)
+        raise typer.Exit(1) from None
+    show(ws, record, json_output)
+
+
+@app.command("replace")
+def replace(
+    ctx: typer.Context,
+    task: Annotated[str, typer.Argument(help="任务（检查对象的统一社会信用代码或编号）")],
+    inspector: Annotated[str, typer.Argument(help="不能前往的人员（执法证号）")],
+    reason: Annotated[str, typer.Option("--reason", help="理由，如 病假、借调")],
+    year: Annotated[int | None, typer.Option("--year", help="计划年度")] = None,
+    no_commit: NoCommit = False,
+    json_output: Json = False,
+) -> None:
+    """由该任务排序中的下一名人员替换，记录理由（原匹配记录不变）。
+
+    示例：ssj assign replace 91350102604010605L 35010220003 --reason 病假
+    """
+    from .. import assignments
+    from .output import console, emit_json
+
+    entry = assignments.substitute(
+        ctx.obj.workspace(), task, inspector, reason, year, not no_commit
+    )
+    if json_output:
+        emit_json(entry.model_dump(mode="json"))
+    else:
+        console.print(
+            f"任务 {entry.task}：{entry.inspector} 由 [bold]{entry.replacement}[/bold] 替换（{entry.reason}）"
+        )
+
+
+def _show_infeasible(exc, json_output: bool) -> None:
+    from .output import console, emit_json, errors, table
+
+    if json_output:
+        emit_json({"ok": False, "error": str(exc), "tasks": exc.details, "hints": exc.hints})
+        return
+    for d in exc.details:
+        rows = [[p["name"], p["id"], "、".join(p["reasons"])] for p in d["excluded"]]
+        errors.print(
+            table(
+                f"任务 {d['entity']}：需要{d['role']} {d['needed']} 名，符合条件 {d['available']} 名",
+                ["姓名", "执法证号", "排除原因"],
+                rows,
+            )
+        )
+    errors.print(f"[red]拒绝：[/red]{exc}")
+    del console
+
+
+def show(ws, record, json_output: bool) -> None:
+    from collections import Counter
+
+    from .output import console, emit_json, table
+
+    if json_output:
+        emit_json(
+            {
+                "draw_id": record.draw_id,
+                "year": record.year,
+                "seed": record.seed,
+                "seed_source": record.seed_source,
+                "seed_generated": record.seed_generated,
+                "algorithm": record.algorithm,
+                "parameters": record.parameters.model_dump(),
+                "tasks": [
+                    {
+                        "entity": t.entity,
+                        "period": t.period,
+                        "inspectors": [m.id for m in t.inspectors],
+                        "experts": [m.id for m in t.experts],
+                        "checklist": t.checklist,
+                    }
+                    for t in record.tasks
+                ],
+            }
+        )
+        return
+    people = {p.id: p.name for p in ws.roster("inspectors").rows}
+    units = {e.id: e.name for e in ws.roster("entities").rows}
+    rows = [
+        [
+            units.get(t.entity, t.entity),
+            t.period or "",
+            "、".join(people.get(m.id, m.id) for m in t.inspectors),
+            "、".join(people.get(m.id, m.id) for m in t.experts),
+            len(t.checklist),
+        ]
+        for t in record.tasks
+    ]
+    console.print(
+        table(
+            f"检查任务（{len(rows)}）", ["检查对象", "时段", "执法人员", "专家", "检查事项"], rows
+        )
+    )
+    load = Counter(m.id for t in record.tasks for m in t.inspectors)
+    if load:
+        console.print(
+            f"本次执法人员任务数：最少 {min(load.values())}，最多 {max(load.values())}（{len(load)} 人参与）"
+        )
+    console.print(
+        f"匹配 [bold]{record.draw_id}[/bold] 已记录：种子 {record.seed}，来源：{record.seed_source}。核验：ssj verify"
+    )
