@@ -94,8 +94,6 @@ _register()
 
 def main() -> None:
     """Entry point: maps ssj's exceptions to exit codes (2 bad input, 1 refused)."""
-    import click
-
     from ..core.algorithm import AlgorithmInputError
 
     json_mode = "--json" in sys.argv[1:]
@@ -108,18 +106,25 @@ def main() -> None:
         _fail(str(exc), 2, json_mode, prefix="错误")
     except Refused as exc:
         _fail(str(exc), 1, json_mode)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        sys.stderr.write("已中止。\n")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("已中断。\n")
         sys.exit(130)
+    except Exception as exc:
+        sys.exit(_click_exit(exc))
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _click_exit(exc: Exception) -> int:
+    """Usage errors and aborts of click (vendored by newer typer, or not): message and code."""
+    if type(exc).__name__ == "Abort":
+        sys.stderr.write("已中止。\n")
+        return 130
+    if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+        exc.show()
+        return exc.exit_code
+    if hasattr(exc, "exit_code"):
+        return exc.exit_code
+    raise exc
 
 
 def _fail(what, code: int, json_mode: bool, prefix: str = "拒绝") -> None:
