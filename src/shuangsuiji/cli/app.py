@@ -79,7 +79,7 @@ def _main(
 
 
 def _register() -> None:
-    from . import assign, draw, init, roster, schema, verify
+    from . import assign, demo, draw, init, roster, schema, verify
 
     app.command("init", help=init.HELP)(init.init)
     app.add_typer(roster.app, name="roster")
@@ -87,6 +87,7 @@ def _register() -> None:
     app.add_typer(assign.app, name="assign")
     app.command("verify", help=verify.HELP)(verify.verify)
     app.command("schema", help=schema.HELP)(schema.schema)
+    app.command("demo", help=demo.HELP)(demo.demo)
 
 
 _register()

@@ -1,0 +1,5 @@
+"""`python -m shuangsuiji` = `ssj`."""
+
+from .cli.app import main
+
+main()
