@@ -90,6 +90,22 @@ def empty_ws(tmp_path) -> Path:
     return root
 
 
+def read_yaml(path: Path):
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+
+
+def write_yaml(path: Path, data) -> None:
+    import io
+
+    from ruamel.yaml import YAML
+
+    out = io.StringIO()
+    YAML(typ="safe", pure=True).dump(data, out)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file of a workspace (outside .git and .ssj) and its bytes."""
     return {

@@ -4,9 +4,8 @@ from collections import Counter
 from datetime import date
 
 import pytest
-import yaml
 
-from conftest import commit_all, git, snapshot
+from conftest import commit_all, git, read_yaml, snapshot
 from shuangsuiji.core.staffing import period_end
 from shuangsuiji.workspace import Workspace
 
@@ -173,10 +172,7 @@ def test_rotation_across_two_plan_years(example, ssj):
     for task in second["tasks"]:
         assert not set(task["inspectors"]) & before.get(task["entity"], set())
     assert ssj("-C", example, "verify").code == 0
-    # With rotation off, the same ranking may send them back: the option really matters.
-    record = yaml.safe_load(
-        (example / "plans/2026/assignments/2026-1.yaml").read_text(encoding="utf-8")
-    )
+    record = read_yaml(example / "plans/2026/assignments/2026-1.yaml")
     assert record["parameters"]["rotation_years"] == 1 and record["history"] == ["2025-1"]
 
 

@@ -5,9 +5,8 @@ import math
 from decimal import Decimal
 
 import pytest
-import yaml
 
-from conftest import commit_all, git, snapshot
+from conftest import commit_all, git, read_yaml, snapshot, write_yaml
 from shuangsuiji.workspace import Workspace
 
 SEED = "20260104-6152-3341"
@@ -74,9 +73,9 @@ def test_row_order_does_not_matter(example, tmp_path, ssj):
     other = tmp_path / "reordered"
     assert ssj("init", other, "--example").code == 0
     path = other / "rosters" / "entities.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     data["entities"].reverse()
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    write_yaml(path, data)
     commit_all(other)
     again = draw(ssj, other, "--ratio", "0.2", "--stratify", "region").json()
     assert again["selected"] == first["selected"]
@@ -109,7 +108,7 @@ def test_redraw_keeps_both_and_needs_a_reason(example, ssj):
     )
     assert result.code == 0 and result.json()["draw_id"] == "2026-2"
     assert (example / "plans/2026/draws/2026-1.yaml").is_file()
-    record = yaml.safe_load((example / "plans/2026/draws/2026-2.yaml").read_text(encoding="utf-8"))
+    record = read_yaml(example / "plans/2026/draws/2026-2.yaml")
     assert record["redraw_of"] == "2026-1" and record["reason"] == "名录漏录三家"
     # the superseded draw's picks do not count for the cooldown of the redraw
     assert record["history"] == []
