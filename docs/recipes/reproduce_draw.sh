@@ -73,7 +73,7 @@ function drop(n,   j) { for (j in key) if (j + 0 > n) delete key[j] }
     k = s; sub(/:( .*)?$/, "", k)
     v = substr(s, length(k) + 2); sub(/^[ \t]+/, "", v)
     drop(ind - 1); key[ind] = k
-    if (v != "") print item "\t" path(ind) "\t" unq(v)
+    if (v != "" && v != "[]" && v != "{}") print item "\t" path(ind) "\t" unq(v)
 }
 AWK
 flat() { awk -f "$tmp/flatten.awk" "$@"; }
@@ -88,11 +88,10 @@ flat "$rec" >"$tmp/rec"
     echo "记录中的抽取编号是 $(get draw_id)" >&2
     exit 2
 }
-case $(get seed) in *\\*)
-    echo "种子含转义字符，本脚本不处理；请用 reproduce_draw.py" >&2
+if grep -q '^seed: "' "$rec"; then # 双引号写法可能含转义，留给 reproduce_draw.py
+    echo "种子含特殊字符，本脚本不处理；请用 reproduce_draw.py" >&2
     exit 2
-    ;;
-esac
+fi
 seed=$(get seed)
 year=$(get year)
 commit=$(get commit)
@@ -100,7 +99,7 @@ roster=$(get rosters.entities.path)
 stratify=$(get parameters.stratify | paste -sd, -)
 get parameters.periods >"$tmp/periods"
 alternates=$(get parameters.alternates)
-echo "抽取 $draw：种子 $seed，名录 $roster @ $commit"
+printf '抽取 %s：种子 %s，名录 %s @ %s\n' "$draw" "$seed" "$roster" "$commit"
 
 # 2. 当时提交的名录，逐字节核对
 git -C "$ws" show "$commit:$roster" >"$tmp/roster.yaml"
@@ -132,14 +131,15 @@ flat "$tmp/roster.yaml" | awk -F "$tab" -v fields="$stratify" '
     get excluded.ids
     get key.id
     get forced.id
-    for h in $(get history); do
+    get history | while IFS= read -r h; do
         if [ -f "$ws/plans/$year/draws/$h.yaml" ]; then
             flat "$ws/plans/$year/draws/$h.yaml" |
                 awk -F "$tab" '$2 == "key.id" || $2 == "forced.id" { print $3 }'
         fi
     done
 } >"$tmp/removed"
-awk -F "$tab" 'NR == FNR { out[$1] = 1; next } !($1 in out)' "$tmp/removed" "$tmp/entities" >"$tmp/pool"
+awk -F "$tab" -v rm="$tmp/removed" 'BEGIN { while ((getline x < rm) > 0) out[x] = 1 }
+    !($1 in out)' "$tmp/entities" >"$tmp/pool"
 
 digest=$(cut -f1 "$tmp/pool" | sort | awk 'NR > 1 { printf "\n" } { printf "%s", $0 }' | sha)
 if [ "$digest" != "$(get population.digest)" ]; then
@@ -169,8 +169,8 @@ awk -F "$tab" '
         }
     }' "$tmp/rec" >"$tmp/strata"
 awk -F "$tab" '{ n[$3]++ } END { for (s in n) print s "\t" n[s] }' "$tmp/tickets" >"$tmp/counts"
-awk -F "$tab" '
-    NR == FNR { n[$1] = $2; next }
+awk -F "$tab" -v counts="$tmp/counts" '
+    BEGIN { while ((getline x < counts) > 0) { split(x, c, "\t"); n[c[1]] = c[2] } }
     {
         N = ($1 in n) ? n[$1] + 0 : 0
         if ($2 != "") {
@@ -186,16 +186,16 @@ awk -F "$tab" '
         if (k != $5) { print "分层 " $1 "：重算 k=" k "，记录 " $5 > "/dev/stderr"; failed = 1; exit 1 }
         printf "%s\t%d\n", $1, k; delete n[$1]
     }
-    END { if (failed) exit failed; for (s in n) { print "分层 " s " 不在记录中" > "/dev/stderr"; exit 1 } }' "$tmp/counts" "$tmp/strata" >"$tmp/k"
+    END { if (failed) exit failed; for (s in n) { print "分层 " s " 不在记录中" > "/dev/stderr"; exit 1 } }' "$tmp/strata" >"$tmp/k"
 
 # 每层按签号升序：前 k 个抽中，其后 a 个候补
-sort -t "$tab" -k3,3 -k1,1 "$tmp/tickets" | awk -F "$tab" -v a="$alternates" -v sel="$tmp/sel" -v alt="$tmp/alt" '
-    NR == FNR { k[$1] = $2; next }
+sort -t "$tab" -k3,3 -k1,1 "$tmp/tickets" | awk -F "$tab" -v a="$alternates" -v sel="$tmp/sel" -v alt="$tmp/alt" -v ks="$tmp/k" '
+    BEGIN { while ((getline x < ks) > 0) { split(x, c, "\t"); k[c[1]] = c[2] } }
     {
         i = ++rank[$3]
         if (i <= k[$3]) print > sel
         else if (i <= k[$3] + a) print $2 "\t" $1 "\t" $3 > alt
-    }' "$tmp/k" -
+    }'
 touch "$tmp/sel" "$tmp/alt"
 
 # 6. 时段：全部抽中单位按签号排序，第 i 个归入时段 i mod P

@@ -219,7 +219,10 @@ def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
             stratify.append("risk")
     where = parse_where(request.where) if request.where else dict(plan.where)
     where = {k: list(v) if isinstance(v, list) else [v] for k, v in where.items()}
-    periods = parse_periods(request.periods) if request.periods is not None else plan.periods
+    try:
+        periods = parse_periods(request.periods) if request.periods is not None else plan.periods
+    except ValueError as exc:
+        raise InputError(f"--periods：{exc}") from None
     parameters = Parameters(
         ratio=request.ratio,
         count=request.count,

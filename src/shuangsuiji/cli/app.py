@@ -11,18 +11,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import typer.rich_utils as rich_help
 
 from .. import __version__
 from ..core.problems import InputError, Refused
-
-rich_help.OPTIONS_PANEL_TITLE = "选项"
-rich_help.ARGUMENTS_PANEL_TITLE = "参数"
-rich_help.COMMANDS_PANEL_TITLE = "命令"
-rich_help.ERRORS_PANEL_TITLE = "错误"
-rich_help.REQUIRED_LONG_STRING = "[必填]"
-rich_help.DEFAULT_STRING = "[默认：{}]"
-rich_help.ABORTED_TEXT = "已中止。"
+from .help import localize
 
 HELP = """\
 ssj：“双随机、一公开”监管抽查工具。名录库、抽查事项和年度方案以 YAML 文件保存在 git 中，
@@ -38,7 +30,8 @@ app = typer.Typer(
     name="ssj",
     help=HELP,
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
+    add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -91,6 +84,7 @@ def _register() -> None:
 
 
 _register()
+localize(app)
 
 
 def main() -> None:

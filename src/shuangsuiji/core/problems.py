@@ -14,7 +14,7 @@ class Problem:
     field: str | None = None  # the Chinese header or key
 
     def where(self) -> str:
-        parts = [self.file]
+        parts = [self.file] if self.file else []
         if self.row is not None:
             parts.append(f"第 {self.row} 行")
         elif self.line is not None:
@@ -24,7 +24,8 @@ class Problem:
         return "，".join(parts)
 
     def __str__(self) -> str:
-        return f"{self.where()}：{self.message}"
+        where = self.where()
+        return f"{where}：{self.message}" if where else self.message
 
 
 class InputError(Exception):
