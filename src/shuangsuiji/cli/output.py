@@ -59,10 +59,15 @@ def problems_table(problems: list[Problem], title: str = "输入有误") -> Tabl
     return table
 
 
+# Columns that hold codes: a truncated 统一社会信用代码 is worse than a wide table.
+CODE_COLUMNS = ("代码", "编号", "证号", "签号")
+
+
 def table(title: str | None, columns: list[str], rows: list[list[Any]], **kw: Any) -> Table:
     result = Table(title=title, title_justify="left", **kw)
     for column in columns:
-        result.add_column(column)
+        whole = any(word in column for word in CODE_COLUMNS)
+        result.add_column(column, no_wrap=whole, overflow="fold" if not whole else "ellipsis")
     for row in rows:
         result.add_row(*("" if c is None else str(c) for c in row))
     return result
