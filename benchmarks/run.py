@@ -1,0 +1,193 @@
+"""Time ssj's commands as whole processes on synthetic rosters; write docs/performance.md.
+
+    python benchmarks/run.py                       # 1k, 10k, 100k
+    python benchmarks/run.py --sizes 1000,1000000  # any sizes
+    python benchmarks/run.py --runs 5 --inspectors 500
+
+Each command runs --runs times in a scratch workspace; the table holds the median wall
+time and the peak memory (max RSS of the process, from os.wait4). The floor is a bare
+script that reads the same CSV, computes every ticket with hashlib and sorts.
+Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import write_entities, write_inspectors
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "performance.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+SEED, YEAR = "benchmark-seed-2026", "2026"
+
+
+def measure(argv: list[str], cwd: Path) -> tuple[float, float, int]:
+    """(seconds, peak MiB, exit code) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        message = process.stderr.read().decode("utf-8", "replace")[-2000:]
+        raise SystemExit(f"{' '.join(argv)} failed ({code}):\n{message}")
+    return elapsed, usage.ru_maxrss / 1024, code
+
+
+def timed(argv, cwd, runs, reset=None) -> tuple[float, float]:
+    times, peaks = [], []
+    for _ in range(runs):
+        seconds, peak, _ = measure(argv, cwd)
+        times.append(seconds)
+        peaks.append(peak)
+        if reset:
+            reset()
+    return statistics.median(times), max(peaks)
+
+
+def ssj(*args: str) -> list[str]:
+    return [sys.executable, "-m", "shuangsuiji", *args]
+
+
+def bench_size(n: int, inspectors: int, runs: int, scratch: Path) -> dict[str, tuple[float, float]]:
+    ws = scratch / f"ws-{n}"
+    subprocess.run(ssj("init", str(ws)), check=True, stdout=subprocess.DEVNULL)
+    entities, people = scratch / f"entities-{n}.csv", scratch / f"inspectors-{inspectors}.csv"
+    write_entities(entities, n)
+    write_inspectors(people, inspectors)
+    git = ["git", "-C", str(ws)]
+    env_commit = [
+        *git,
+        "-c",
+        "user.name=bench",
+        "-c",
+        "user.email=bench@localhost",
+        "commit",
+        "-qm",
+    ]
+    out: dict[str, tuple[float, float]] = {}
+    out["roster import"] = timed(ssj("-C", str(ws), "roster", "import", str(entities)), ws, 1)
+    subprocess.run(
+        ssj("-C", str(ws), "roster", "import", str(people)), check=True, stdout=subprocess.DEVNULL
+    )
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*env_commit, "rosters"], check=True)
+    out["roster check"] = timed(ssj("-C", str(ws), "roster", "check"), ws, runs)
+    record = ws / "plans" / YEAR / "draws" / f"{YEAR}-1.yaml"
+    draw = ssj(
+        "-C",
+        str(ws),
+        "draw",
+        "--year",
+        YEAR,
+        "--ratio",
+        "0.2",
+        "--seed",
+        SEED,
+        "--date",
+        f"{YEAR}-03-01",
+        "--no-commit",
+        "--json",
+    )
+    out["draw"] = timed(draw, ws, runs, reset=lambda: record.unlink())
+    measure(draw, ws)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*env_commit, "draw"], check=True)
+    assignment = ws / "plans" / YEAR / "assignments" / f"{YEAR}-1.yaml"
+    assign = ssj(
+        "-C", str(ws), "assign", "--year", YEAR, "--seed", "assign-seed", "--no-commit", "--json"
+    )
+    out["assign"] = timed(assign, ws, runs, reset=lambda: assignment.unlink())
+    measure(assign, ws)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*env_commit, "assign"], check=True)
+    out["verify"] = timed(ssj("-C", str(ws), "verify"), ws, runs)
+    if "audit" in subprocess.run(ssj("--help"), capture_output=True, text=True).stdout:
+        out["audit"] = timed(ssj("-C", str(ws), "audit", "--year", YEAR), ws, runs)
+    out["--help"] = timed(ssj("--help"), ws, runs)
+    out["floor"] = timed(
+        [sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(entities), SEED, f"{YEAR}-1"],
+        ws,
+        runs,
+    )
+    return out
+
+
+def render(results: dict[int, dict[str, tuple[float, float]]], inspectors: int, runs: int) -> str:
+    sizes = sorted(results)
+    commands = [c for c in results[sizes[0]] if c != "floor"] + ["floor"]
+    lines = [
+        START,
+        f"测量：{time.strftime('%Y-%m-%d')}，{os.cpu_count()} 核，Python {sys.version.split()[0]}，"
+        f"执法人员 {inspectors} 名，每项运行 {runs} 次取中位数（import 只测一次）。",
+        "",
+        "| 命令 | " + " | ".join(f"{n:,} 单位" for n in sizes) + " | 与下限之比（最大规模） |",
+        "|---|" + "---|" * len(sizes) + "---|",
+    ]
+    floor = results[sizes[-1]]["floor"][0]
+    for command in commands:
+        cells = [
+            f"{results[n][command][0]:.2f} s / {results[n][command][1]:.0f} MiB" for n in sizes
+        ]
+        ratio = results[sizes[-1]][command][0] / floor
+        lines.append(f"| `{command}` | " + " | ".join(cells) + f" | {ratio:.1f}× |")
+    if len(sizes) > 1:
+        lines += [
+            "",
+            f"从 {sizes[1] if len(sizes) > 2 else sizes[0]:,} 到 {sizes[-1]:,} 单位的增长（时间之比 / 规模之比）：",
+        ]
+        base = sizes[1] if len(sizes) > 2 else sizes[0]
+        for command in commands:
+            growth = results[sizes[-1]][command][0] / results[base][command][0]
+            lines.append(f"- `{command}`：{growth:.1f} / {sizes[-1] / base:.0f}")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_doc(table: str) -> None:
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# 性能\n\n"
+    if START in text:
+        head, rest = text.split(START, 1)
+        text = head + table + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n## 各命令耗时（benchmarks/run.py）\n\n" + table + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--inspectors", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch workspaces")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="ssj-bench-"))
+    try:
+        results = {}
+        for n in (int(s) for s in args.sizes.split(",")):
+            print(f"… {n:,} 单位", flush=True)
+            results[n] = bench_size(n, args.inspectors, args.runs, scratch)
+            for command, (seconds, peak) in results[n].items():
+                print(f"   {command:14s} {seconds:7.2f} s  {peak:7.0f} MiB", flush=True)
+        table = render(results, args.inspectors, args.runs)
+        write_doc(table)
+        print(table)
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
