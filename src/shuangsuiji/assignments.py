@@ -26,6 +26,7 @@ from .draws import (
     GENERATED_HEADER,
     all_draws,
     choose_seed,
+    commit_record,
     current_selection,
     load_replacements,
     record_path,
@@ -47,7 +48,7 @@ def all_assignments(ws: Workspace) -> list[Assignment]:
     found = []
     for path in sorted((ws.root / PLAN_DIR).glob("*/assignments/*.yaml")):
         if not path.name.endswith(".substitutions.yaml"):
-            found.append(load_model(Assignment, path, ws.rel(path)))
+            found.append(ws.load_record(Assignment, path))
     return sorted(found, key=lambda a: (a.assigned_at, a.draw_id))
 
 
@@ -333,7 +334,9 @@ def assign(
         )
         ws.write(ws.rel(path), dump(result))
         if commit:
-            ws.git.commit([ws.rel(path)], f"匹配检查人员 {record.draw_id}（{algorithm.ALGORITHM}）")
+            commit_record(
+                ws, [ws.rel(path)], f"匹配检查人员 {record.draw_id}（{algorithm.ALGORITHM}）"
+            )
     return result
 
 
@@ -420,7 +423,8 @@ def substitute(
         path = substitutions_path(ws, record.year, record.draw_id)
         ws.write(ws.rel(path), yamlio.dump_fast(subs.model_dump(mode="json"), GENERATED_HEADER))
         if commit:
-            ws.git.commit(
+            commit_record(
+                ws,
                 [ws.rel(path)],
                 f"匹配 {record.draw_id}：任务 {entity} 由 {nxt} 替换 {inspector}（{entry.reason}）",
             )

@@ -7,6 +7,7 @@ recomputes a recorded draw from the rosters at its commit, for `ssj verify`.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from .core import algorithm
+from .core import algorithm, values
 from .core.eligibility import (
     PastTask,
     Pool,
@@ -46,6 +47,29 @@ from .workspace import PLAN_DIR, Workspace, load_model
 LIST_IDS_UP_TO = 200  # excluded ids are listed in the record for rosters this small
 GENERATED_HEADER = "# 由 ssj 生成，提交后不得修改（ssj audit 会核对）。\n"
 
+# A draw id is also a file name (plans/<year>/draws/<id>.yaml): letters (汉字 too), digits,
+# "-" and "_" only, so that no id reaches another folder or another record's file
+# ("2026-1.prepared" would be the prepared file of 2026-1), on Windows as on Linux.
+_DRAW_ID = re.compile(r"[^\W_][\w-]{0,63}")
+_WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)}
+)
+# Generated records of random choices: one file per draw, assignment and return-visit
+# draw, with their append-only companions.
+_RECORD = re.compile(r"(?:^|/)plans/[^/]+/(?:draws|assignments|revisits)/([^/]+)$")
+
+
+def check_draw_id(value: str, what: str = "抽取编号") -> str:
+    algorithm.check_id(value, what)
+    if value.lower() in _WINDOWS_DEVICES:
+        raise InputError(f"{what}“{value}”是 Windows 的保留设备名，不能用作记录的文件名")
+    if not _DRAW_ID.fullmatch(value):
+        raise InputError(
+            f"{what}“{values.shown(value)}”无效：只能由字母、数字、汉字、“-”和“_”组成，"
+            "以字母、数字或汉字开头，最多 64 个字符（它也是记录的文件名）"
+        )
+    return value
+
 
 # ------------------------------------------------------------------ files
 
@@ -67,6 +91,9 @@ def replacements_path(ws: Workspace, year: int, draw_id: str) -> Path:
 
 
 def load_plan(ws: Workspace, year: int) -> Plan:
+    low, high = 2000, 2100  # the bounds of Plan.year
+    if not low <= year <= high:
+        raise InputError(f"年度“{year}”无效：应在 {low} 至 {high} 年之间")
     path = ws.plan_dir(year) / "plan.yaml"
     if not path.is_file():
         return Plan(year=year)
@@ -91,10 +118,11 @@ def all_draws(ws: Workspace) -> list[Draw]:
 
 
 def load_record(ws: Workspace, path: Path) -> Draw:
-    return load_model(Draw, path, ws.rel(path))
+    return ws.load_record(Draw, path)
 
 
 def find_draw(ws: Workspace, draw_id: str) -> Draw:
+    check_draw_id(draw_id)  # also makes the glob below match this one file name only
     for path in (ws.root / PLAN_DIR).glob(f"*/draws/{draw_id}.yaml"):
         return load_record(ws, path)
     raise InputError(f"没有编号为“{draw_id}”的抽取记录")
@@ -174,12 +202,14 @@ class Frozen:
 
 
 def check_committed(ws: Workspace, year: int) -> str:
-    """Rosters, ssj.yaml and the plan must be committed and unchanged (R14)."""
+    """Rosters, ssj.yaml, the plan and every earlier record must be committed (R14)."""
     if not ws.git.is_repo():
         raise Refused("工作区不在 git 仓库中：请先 git init 并提交名录")
     head = ws.git.head()
     if head is None:
         raise Refused("名录尚未提交：请先 git add -A && git commit -m 建立名录库")
+    check_git_unlocked(ws)
+    check_records_committed(ws)
     plan = f"{PLAN_DIR}/{year}/plan.yaml"
     watched = ["rosters", "ssj.yaml"] + ([plan] if (ws.root / plan).exists() else [])
     dirty = ws.git.dirty(*watched)
@@ -190,6 +220,68 @@ def check_committed(ws: Workspace, year: int) -> str:
             f"请先 git add {' '.join(watched)} && git commit -m 更新名录"
         )
     return head
+
+
+def check_git_unlocked(ws: Workspace) -> None:
+    """Refuse before writing anything when git could not commit the record afterwards.
+
+    A git process killed mid-way (a crash, a power cut) leaves its lock files behind, and
+    every later commit fails; a record written before that would be left uncommitted.
+    """
+    branch = ws.git.run("symbolic-ref", "-q", "HEAD", check=False).strip()
+    names = ["index.lock", "HEAD.lock"] + ([f"{branch}.lock"] if branch else [])
+    args = [part for name in names for part in ("--git-path", name)]
+    paths = ws.git.run("rev-parse", *args).splitlines()
+    for path in paths:
+        lock = (ws.root / path.strip()).resolve()
+        if lock.exists():
+            raise Refused(
+                f"git 被锁定（{lock} 存在）：可能另有 git 进程正在运行，或上次运行被中断。"
+                "确认没有 git 进程在运行后删除该文件，再重试"
+            )
+
+
+def check_records_committed(ws: Workspace) -> None:
+    """Every draw, assignment and return-visit record on disk must be committed, as committed.
+
+    A record left uncommitted (a run killed between writing it and `git commit`, or
+    --no-commit) is a draw that happened: it is committed, never deleted and redrawn.
+    A committed record that was edited or deleted is restored, never built on.
+    """
+    folders = [f"{PLAN_DIR}/*/{kind}/*" for kind in ("draws", "assignments", "revisits")]
+    out = ws.git.run("status", "--porcelain", "-z", "--untracked-files=all", "--", *folders)
+    new, changed = [], []
+    for entry in out.split("\0"):
+        match = _RECORD.search(entry[3:]) if len(entry) > 3 else None
+        if not match or (match[1].startswith(".") and match[1].endswith(".tmp")):
+            continue  # not a record, or the temporary file of an interrupted write
+        (new if entry[:2] in ("??", "A ") else changed).append(entry[3:])
+    if new:
+        shown = " ".join(new[:5])
+        raise Refused(
+            f"{'、'.join(new[:5])}{'等' if len(new) > 5 else ''} 是尚未提交的记录"
+            "（上次 ssj 运行可能在写入记录之后、提交之前被中断，或用了 --no-commit）。"
+            f"记录一经写入即不得丢弃：请核对后提交（git add {shown} && git commit -m 补交记录），"
+            "然后重试；不要删除后重抽（R14）"
+        )
+    if changed:
+        shown = " ".join(changed[:5])
+        raise Refused(
+            f"{'、'.join(changed[:5])}{'等' if len(changed) > 5 else ''} 在提交之后被修改或删除："
+            f"记录提交后不得改动（R14）。请用 git checkout HEAD -- {shown} 恢复后重试"
+        )
+
+
+def commit_record(ws: Workspace, paths: list[str], message: str) -> None:
+    """Commit a record just written; on failure say that it stays and must be committed."""
+    try:
+        ws.git.commit(paths, message)
+    except Refused as exc:
+        shown = " ".join(paths)
+        raise Refused(
+            f"记录已写入 {'、'.join(paths)}，但 git 提交失败：{exc}。"
+            f"记录不得丢弃：请排除问题后提交（git add {shown} && git commit），不要删除后重抽"
+        ) from None
 
 
 def next_draw_id(ws: Workspace, year: int) -> str:
@@ -206,7 +298,7 @@ def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
     rule = rules(config, plan)
     roster = ws.roster("entities")
     draw_id = request.draw_id or next_draw_id(ws, request.year)
-    algorithm.check_id(draw_id, "抽取编号")
+    check_draw_id(draw_id)
     if request.ratio is not None and request.count is not None:
         raise InputError("--ratio 与 --count 只能指定一个")
     stratify = stratify_fields(plan.stratify if request.stratify is None else request.stratify)
@@ -442,12 +534,31 @@ def dump(record) -> str:
 
 
 def refuse_existing(ws: Workspace, year: int, draw_id: str, allow_prepared: bool = False) -> None:
-    if record_path(ws, year, draw_id).exists():
+    """A draw id is drawn once, in whichever year it was first used."""
+    check_draw_id(draw_id)
+    plans = ws.root / PLAN_DIR
+    for path in plans.glob(f"*/draws/{draw_id}.yaml"):
         raise Refused(
-            f"抽取“{draw_id}”已经进行过，不能重抽；如确需重抽，用 --redraw-of {draw_id} --reason 说明理由"
+            f"抽取“{draw_id}”已经进行过（{ws.rel(path)}），不能重抽；"
+            f"如确需重抽，用 --redraw-of {draw_id} --reason 说明理由，并使用新的抽取编号"
         )
-    if not allow_prepared and prepared_path(ws, year, draw_id).exists():
-        raise Refused(f"抽取“{draw_id}”已预备：请用 ssj draw run --draw-id {draw_id} --seed … 执行")
+    for path in plans.glob(f"*/draws/{draw_id}.prepared.yaml"):
+        if not allow_prepared or path != prepared_path(ws, year, draw_id):
+            raise Refused(
+                f"抽取“{draw_id}”已预备（{ws.rel(path)}）：请用 ssj draw run --draw-id {draw_id} --seed … 执行"
+            )
+
+
+def refuse_empty(frozen: Frozen) -> None:
+    """Nothing to draw: no eligible unit, no key unit, no unit to force in."""
+    if frozen.membership or frozen.pool.key or frozen.pool.forced:
+        return
+    left_out = "，".join(f"{r} {len(ids)} 个" for r, ids in frozen.pool.excluded.items())
+    raise InputError(
+        "没有可抽取的对象：随机池为空，也没有重点单位或须强制纳入的单位"
+        + (f"（未入随机池：{left_out}）" if left_out else "（检查对象名录库中没有单位）")
+        + "。请先导入名录（ssj roster import）并提交，或调整定向条件；未写入任何文件"
+    )
 
 
 def check_redraw(ws: Workspace, request: Request) -> None:
@@ -473,12 +584,13 @@ def draw_now(
         check_redraw(ws, request)
         frozen = freeze(ws, request, head)
         refuse_existing(ws, request.year, frozen.draw_id)
+        refuse_empty(frozen)
         seed, source, generated = choose_seed(seed, seed_source)
         record = execute(frozen, seed, source, generated, None)
         path = record_path(ws, request.year, record.draw_id)
         ws.write(ws.rel(path), dump(record))
         if commit:
-            ws.git.commit([ws.rel(path)], f"抽取 {record.draw_id}（{algorithm.ALGORITHM}）")
+            commit_record(ws, [ws.rel(path)], f"抽取 {record.draw_id}（{algorithm.ALGORITHM}）")
     return record
 
 
@@ -500,11 +612,12 @@ def prepare(ws: Workspace, request: Request, commit: bool) -> Prepared:
         check_redraw(ws, request)
         frozen = freeze(ws, request, head)
         refuse_existing(ws, request.year, frozen.draw_id)
+        refuse_empty(frozen)
         record = prepared_record(frozen)
         path = prepared_path(ws, request.year, record.draw_id)
         ws.write(ws.rel(path), dump(record))
         if commit:
-            ws.git.commit([ws.rel(path)], f"预备抽取 {record.draw_id}（种子产生前冻结名单）")
+            commit_record(ws, [ws.rel(path)], f"预备抽取 {record.draw_id}（种子产生前冻结名单）")
     return record
 
 
@@ -523,6 +636,7 @@ def run_prepared(
                     f"{year} 年度有 {len(waiting)} 个待执行的预备抽取；请用 --draw-id 指定"
                 )
             draw_id = waiting[0].name.removesuffix(".prepared.yaml")
+        check_draw_id(draw_id)
         path = prepared_path(ws, year, draw_id)
         if not path.is_file():
             raise InputError(f"没有预备抽取“{draw_id}”：请先 ssj draw prepare")
@@ -544,7 +658,7 @@ def run_prepared(
         out = record_path(ws, year, draw_id)
         ws.write(ws.rel(out), dump(record))
         if commit:
-            ws.git.commit([ws.rel(out)], f"执行抽取 {draw_id}（{algorithm.ALGORITHM}）")
+            commit_record(ws, [ws.rel(out)], f"执行抽取 {draw_id}（{algorithm.ALGORITHM}）")
     return record
 
 
@@ -707,7 +821,8 @@ def replace(
         path = replacements_path(ws, record.year, record.draw_id)
         ws.write(ws.rel(path), yamlio.dump_fast(done.model_dump(mode="json"), GENERATED_HEADER))
         if commit:
-            ws.git.commit(
+            commit_record(
+                ws,
                 [ws.rel(path)],
                 f"抽取 {record.draw_id}：{entity} 由候补 {spare.id} 替换（{entry.reason}）",
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -109,8 +110,10 @@ def read_rows(
                 value = _cell(cell)
                 if value is not None:  # an empty cell takes the field's default
                     data[column] = value
+                if column == id_field and _not_nfc(cell):  # an id is refused, never cleaned
+                    data[column] = cell.strip()
             elif header and values.text(cell):
-                extra[header] = values.text(cell)
+                extra[header] = values.text(tabular.unescape_formula(cell))
         if extra:
             data["extra"] = extra
         # Duplicates are found on the raw id, so that a bad row still claims its id.
@@ -135,11 +138,18 @@ def read_rows(
     return kind, sheet, rows
 
 
+def _not_nfc(cell: object) -> bool:
+    return isinstance(cell, str) and not unicodedata.is_normalized("NFC", cell)
+
+
 def _cell(cell: object) -> object:
-    """A spreadsheet cell as the models take it: text trimmed; dates kept; empty -> None."""
+    """A spreadsheet cell as the models take it: text trimmed; dates kept; empty -> None.
+
+    A cell that ssj escaped against formulas on export ("'=…") is read back as written.
+    """
     if isinstance(cell, date):
         return cell
-    text = values.text(cell)
+    text = values.text(tabular.unescape_formula(cell))
     return text or None
 
 

@@ -7,6 +7,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .calendars import CALENDAR_DIR
+from .calendars import README as CALENDAR_README
 from .core.models import ROSTER_NAMES, ROSTERS, Category, Config
 from .core.plan import Capacity, Plan
 from .core.problems import Refused
@@ -86,6 +88,10 @@ def create_workspace(
         )
     if not (root / ".gitignore").exists():
         files[".gitignore"] = GITIGNORE
+    files[f"{CALENDAR_DIR}/README.md"] = CALENDAR_README
+    for relative, text in ci_files(repository_prefix(root)).items():
+        if not (root / relative).exists():  # never overwrite the user's own CI
+            files[relative] = text
     files[CONFIG] = config_text(config)  # last: a workspace exists once ssj.yaml does
     root.mkdir(parents=True, exist_ok=True)
     for relative, text in files.items():
@@ -127,3 +133,89 @@ def plan_text(plan: Plan) -> str:
         + head
         + yamlio.dump_roundtrip(yamlio.commented(plan))
     )
+
+
+# ---------------------------------------------------------------- CI (docs/ci.md)
+
+GITHUB_WORKFLOW = ".github/workflows/ssj-audit.yml"
+GITLAB_CI = ".gitlab-ci.yml"
+
+
+def repository_prefix(root: Path) -> str:
+    """The workspace's folder inside an enclosing git repository ("" at its root or none)."""
+    probe = root
+    while not probe.exists():
+        probe = probe.parent
+    git = Git(probe)
+    if not git.is_repo():
+        return ""
+    top = Path(git.run("rev-parse", "--show-toplevel").strip()).resolve()
+    inside = root.resolve().relative_to(top).as_posix()
+    return "" if inside == "." else inside
+
+
+def ci_files(prefix: str = "") -> dict[str, str]:
+    """The CI jobs that run `ssj audit`: on a pull/merge request only what it changes."""
+    from . import __version__
+
+    install = f'pip install "shuangsuiji=={__version__}"'
+    ssj = f'ssj -C "{prefix}"' if prefix else "ssj"
+    note = (
+        f"# 工作区在仓库的 {prefix}/ 目录中：请把本文件移到仓库根目录的同一位置。\n"
+        if prefix
+        else ""
+    )
+    github = f"""# ssj audit：推送时审计全部规则；拉取请求只报告其改动引起的问题（见 ssj 的 docs/ci.md）。
+{note}name: ssj audit
+on:
+  push:
+  pull_request:
+jobs:
+  audit:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # ssj audit 要读完整的 git 历史和目标分支
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: 安装 ssj
+        # 与生成记录的 ssj 同一版本；也可从源码安装：pip install "git+<ssj 仓库地址>@v{__version__}"
+        run: {install}
+      - name: ssj audit
+        env:
+          EVENT: ${{{{ github.event_name }}}}
+          BASE: ${{{{ github.base_ref }}}}
+        run: |
+          if [ "$EVENT" = "pull_request" ]; then
+            {ssj} audit --since "origin/$BASE" --format github
+          else
+            {ssj} audit --format github
+          fi
+"""
+    gitlab = f"""# ssj audit：合并请求只报告其改动引起的问题，默认分支审计全部规则（见 ssj 的 docs/ci.md）。
+{note}ssj-audit:
+  image: python:3.12
+  variables:
+    GIT_DEPTH: "0"  # ssj audit 要读完整的 git 历史
+  before_script:
+    # 与生成记录的 ssj 同一版本；也可从源码安装：pip install "git+<ssj 仓库地址>@v{__version__}"
+    - {install}
+  script:
+    - |
+      if [ -n "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" ]; then
+        git fetch -q origin "+refs/heads/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME:refs/remotes/origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
+        {ssj} audit --since "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" --format gitlab -o gl-code-quality-report.json
+      else
+        {ssj} audit --format gitlab -o gl-code-quality-report.json
+      fi
+  artifacts:
+    when: always
+    reports:
+      codequality: gl-code-quality-report.json
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+"""
+    return {GITHUB_WORKFLOW: github, GITLAB_CI: gitlab}

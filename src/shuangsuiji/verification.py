@@ -63,8 +63,25 @@ def _task_diff(recorded, rerun) -> str:
     return "任务列表不一致"
 
 
+def verify_revisits(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
+    """Re-run each return-visit draw from the records committed at its commit."""
+    from . import revisits
+
+    out = []
+    for record in revisits.all_revisits(ws):
+        if draw_id and record.draw_id != draw_id:
+            continue
+        path = ws.rel(revisits.draw_path(ws, record.year))
+        try:
+            found = revisits.differences(ws, record)
+        except (Refused, InputError) as exc:
+            found = [str(exc)]
+        out.append(Verdict("回访", record.draw_id, path, not found, found))
+    return out
+
+
 def verify_all(ws: Workspace, only: str | None = None) -> list[Verdict]:
-    results = verify_draws(ws, only) + verify_assignments(ws, only)
+    results = verify_draws(ws, only) + verify_assignments(ws, only) + verify_revisits(ws, only)
     if only and not results:
         raise InputError(f"没有编号为“{only}”的记录")
     return results

@@ -47,7 +47,7 @@ def parse_roster(kind: str, raw: bytes, label: str) -> LoadedRoster:
     data = yamlio.parse(text, label) or {}
     if not isinstance(data, dict) or not isinstance(data.get(key, []), list):
         raise InputError(Problem(file=label, message=f"文件应以“{key}:”开头，其下为列表"))
-    pending = [((k,), k, "未知的顶层字段") for k in sorted(set(data) - {key})]
+    pending = [((k,), str(k), "未知的顶层字段") for k in sorted(set(data) - {key}, key=str)]
     rows, seen = [], {}
     id_field = "code" if kind == "items" else "id"
     for index, raw_row in enumerate(data.get(key) or []):
@@ -136,15 +136,40 @@ class Workspace:
         label = f"{ROSTER_DIR}/{kind}.yaml"
         if not path.is_file():
             raise InputError(Problem(file=label, message="名录文件不存在"))
-        return parse_roster(kind, path.read_bytes(), label)
+        return self._parsed(kind, path.read_bytes(), label)
+
+    def _parsed(self, kind: str, raw: bytes, label: str) -> LoadedRoster:
+        """A roster parsed once per command for each distinct content (file, commits)."""
+        cache = self.__dict__.setdefault("_parsed_rosters", {})
+        key = (kind, hashlib.sha256(raw).hexdigest())
+        if key not in cache:
+            cache[key] = parse_roster(kind, raw, label)
+        return cache[key]
+
+    def load_record(self, model: type[BaseModel], path: Path) -> Any:
+        """A generated record, parsed once per command (keyed by path, size and mtime)."""
+        stat = path.stat()
+        key = (model, str(path), stat.st_mtime_ns, stat.st_size)
+        cache = self.__dict__.setdefault("_records", {})
+        if key not in cache:
+            cache[key] = load_model(model, path, self.rel(path))
+        return cache[key]
 
     def roster_at(self, kind: str, commit: str) -> LoadedRoster:
-        """The roster as it was committed at `commit` (for re-running a recorded draw)."""
+        """The roster as it was committed at `commit` (for re-running a recorded draw).
+
+        Kept for the life of this Workspace object (one command): a commit never changes,
+        and re-running many draws of one commit would otherwise parse its roster each time.
+        """
+        cache = self.__dict__.setdefault("_rosters_at", {})
+        if (kind, commit) in cache:
+            return cache[kind, commit]
         label = f"{ROSTER_DIR}/{kind}.yaml"
         raw = self.git.show(commit, label)
         if raw is None:
             raise InputError(Problem(file=label, message=f"提交 {commit[:10]} 中没有此文件"))
-        return parse_roster(kind, raw, f"{label}@{commit[:10]}")
+        cache[kind, commit] = self._parsed(kind, raw, f"{label}@{commit[:10]}")
+        return cache[kind, commit]
 
     # -- writing
     def write(self, relative: str, data: str | bytes) -> None:

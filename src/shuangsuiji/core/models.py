@@ -39,10 +39,15 @@ def _check_id(value: object) -> str:
     if len(value) > 64:
         raise ValueError(f"编号过长（{len(value)} 个字符，最多 64 个）")
     if unicodedata.normalize("NFC", value) != value:
-        raise ValueError(f"编号“{value}”不是规范（NFC）的 Unicode 文本，请重新输入")
+        raise ValueError(f"编号“{values.shown(value)}”不是规范（NFC）的 Unicode 文本，请重新输入")
     bad = _BAD_ID.search(value)
     if bad:
-        raise ValueError(f"编号“{value}”含有空白、“|”、斜杠或控制字符，不允许")
+        raise ValueError(f"编号“{values.shown(value)}”含有空白、“|”、斜杠或控制字符，不允许")
+    if not value.isprintable():  # zero-width, BOM, direction marks: ids that look alike
+        hidden = next(c for c in value if not c.isprintable())
+        raise ValueError(
+            f"编号“{values.shown(value)}”含有不可见字符（U+{ord(hidden):04X}），不允许"
+        )
     return value
 
 
@@ -281,7 +286,7 @@ def describe(error: dict[str, Any]) -> str:
         expected = (
             error["ctx"]["expected"].replace("'", "").replace(" or ", "、").replace(", ", "、")
         )
-        return f"取值“{error['input']}”无效，应为 {expected} 之一"
+        return f"取值“{values.shown(error['input'])}”无效，应为 {expected} 之一"
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = error["ctx"].get("ge", error["ctx"].get("le"))
         return f"{_MESSAGES[kind]}（界限 {bound}）"

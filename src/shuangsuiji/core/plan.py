@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, field_validator
 
 from . import values
-from .models import Defaults, Number, OptText, Ratio, Risk, Strict, Text
+from .models import Day, Defaults, Number, OptText, Ratio, Risk, Strict, Text
 
 DEFAULT_PERIODS = ["2-3", "5-6", "9-10", "12"]  # 004 §五(二)
 _PERIOD = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
@@ -71,6 +71,14 @@ class Capacity(Strict):
     days_per_revisit: Number = Field(Decimal("0.5"), gt=0, title="每次回访天数")
 
 
+class PlanChange(Strict):
+    """方案的一次重大调整及其重新报批（004 §八；R13）。"""
+
+    date: Day = Field(title="批准日期")
+    document: Text = Field(title="批准文件", description="重新报批的批准机关、文号")
+    reason: Text = Field(title="调整理由")
+
+
 class Plan(Strict):
     """年度“双随机、一公开”监管抽查工作方案。"""
 
@@ -97,6 +105,11 @@ class Plan(Strict):
         None, title="本年度规则", description="空则用 ssj.yaml 的默认规则"
     )
     capacity: Capacity = Field(default_factory=Capacity, title="工作量测算")
+    changes: list[PlanChange] = Field(
+        default_factory=list,
+        title="调整与重新报批",
+        description="R13：数量增减超过 20% 或重点变更时，每次重新报批追加一条",
+    )
 
     @field_validator("stratify", mode="before")
     @classmethod

@@ -77,11 +77,19 @@ def text(value: object) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A value quoted in a message: invisible characters made visible, long text cut."""
+    raw = value if isinstance(value, str) else repr(value)
+    raw = raw[: limit + 1]
+    out = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in raw)
+    return out if len(out) <= limit else out[:limit] + "…"
+
+
 def _lookup(table: dict[str, str], value: object, what: str, allowed: tuple[str, ...]) -> str:
     key = text(value)
     found = table.get(key) or table.get(key.replace(" ", ""))
     if found is None:
-        raise ValueError(f"{what}“{key}”无法识别，应为 {'、'.join(allowed)} 之一")
+        raise ValueError(f"{what}“{shown(key)}”无法识别，应为 {'、'.join(allowed)} 之一")
     return found
 
 
@@ -93,7 +101,7 @@ def parse_bool(value: object) -> bool:
         return True
     if key in NO:
         return False
-    raise ValueError(f"“{text(value)}”无法识别为是/否（可写 是/否、Y/N、√）")
+    raise ValueError(f"“{shown(text(value))}”无法识别为是/否（可写 是/否、Y/N、√）")
 
 
 def parse_level(value: object) -> str:
@@ -125,12 +133,14 @@ def parse_date(value: object) -> date:
     raw = text(value)
     match = _DATE.match(raw)
     if not match:
-        raise ValueError(f"日期“{raw}”无法识别，应写作 2027-12-31、2027/12/31 或 2027年12月31日")
+        raise ValueError(
+            f"日期“{shown(raw)}”无法识别，应写作 2027-12-31、2027/12/31 或 2027年12月31日"
+        )
     year, month, day = (int(g) for g in match.groups())
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueError(f"日期“{raw}”不存在") from None
+        raise ValueError(f"日期“{shown(raw)}”不存在") from None
 
 
 def parse_list(value: object) -> list[str]:

@@ -34,9 +34,9 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        # mkstemp makes the file private (0600); give it the mode it had, or the usual one.
-        os.chmod(tmp, _mode_for(path))
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb") as handle:  # closes the descriptor whatever happens next
+            # mkstemp makes the file private (0600); give it the mode it had, or the usual one.
+            os.chmod(tmp, _mode_for(path))
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.problems import Refused
@@ -57,7 +58,8 @@ class Git:
 
     def show(self, commit: str, path: str) -> bytes | None:
         """A file's bytes at a commit, or None when it did not exist there."""
-        done = self.run_bytes("show", f"{commit}:{path}", check=False)
+        # "./": the path is the workspace's, which may be a folder inside the repository.
+        done = self.run_bytes("show", f"{commit}:./{path}", check=False)
         return done if done or self.exists(commit, path) else None
 
     def exists(self, commit: str, path: str) -> bool:
@@ -87,3 +89,142 @@ class Git:
     def log(self, path: str, *fmt: str) -> list[str]:
         out = self.run("log", "--format=" + "%x1f".join(fmt or ("%H",)), "--", path, check=False)
         return [line for line in out.splitlines() if line]
+
+    # -- history (ssj audit)
+
+    def rev_parse(self, rev: str) -> str | None:
+        """The commit `rev` names, or None when it names none."""
+        out = self.run("rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False).strip()
+        return out or None
+
+    def is_ancestor(self, ancestor: str, commit: str) -> bool:
+        """True when `ancestor` is `commit` or one of its ancestors."""
+        done = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", ancestor, commit],
+            cwd=self.root,
+            capture_output=True,
+            env={**os.environ, "LC_ALL": "C"},
+        )
+        return done.returncode == 0
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        out = self.run("merge-base", a, b, check=False).strip()
+        return out or None
+
+    def commits_since(self, base: str) -> set[str]:
+        """Commits reachable from HEAD but not from `base`."""
+        return set(self.run("rev-list", f"{base}..HEAD", check=False).split())
+
+    def changed_since(self, base: str) -> set[str]:
+        """Paths that differ between `base` and the working tree, untracked files included.
+
+        Both sides of a rename are listed; paths are relative to the workspace (this Git's root).
+        """
+        out = self.run("diff", "--relative", "--name-status", "-z", "-M", base, "--", check=False)
+        tokens = out.split("\0")
+        paths: set[str] = set()
+        index = 0
+        while index < len(tokens) and tokens[index]:
+            status = tokens[index]
+            count = 2 if status[:1] in ("R", "C") else 1
+            paths.update(tokens[index + 1 : index + 1 + count])
+            index += 1 + count
+        untracked = self.run("ls-files", "--others", "--exclude-standard", "-z", check=False)
+        paths.update(p for p in untracked.split("\0") if p)
+        return paths
+
+    def file_history(self, *paths: str) -> list[Commit]:
+        """Every commit touching `paths`, oldest first, with its file changes (renames found).
+
+        One `git log` for all paths: each change has the blob ids before and after, so a
+        caller can tell what changed without reading the files.
+        """
+        out = self.run(
+            "log",
+            "--relative",
+            "--reverse",
+            "--topo-order",
+            "-M",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+            "--format=%x01%H %ct %P",
+            "--",
+            *paths,
+            check=False,
+        )
+        commits = []
+        for chunk in out.split("\x01")[1:]:
+            header, _, rest = chunk.partition("\0")
+            sha, time, *parents = header.split()
+            tokens = rest.lstrip("\n").split("\0")
+            changes = []
+            index = 0
+            while index < len(tokens) and tokens[index].startswith(":"):
+                meta = tokens[index][1:].split()
+                old_blob, new_blob, status = meta[2], meta[3], meta[4]
+                if status[:1] in ("R", "C"):
+                    old_path, new_path = tokens[index + 1], tokens[index + 2]
+                    index += 3
+                else:
+                    old_path = new_path = tokens[index + 1]
+                    index += 2
+                changes.append(
+                    FileChange(status[:1], old_path, new_path, _blob(old_blob), _blob(new_blob))
+                )
+            commits.append(Commit(sha, int(time), tuple(parents), tuple(changes)))
+        return commits
+
+    def prefix(self) -> str:
+        """This folder's path inside the repository, with a trailing slash ("" at the top)."""
+        return self.run("rev-parse", "--show-prefix", check=False).strip()
+
+    def blobs(self, ids: list[str]) -> dict[str, bytes]:
+        """The contents of many blobs at once (`git cat-file --batch`)."""
+        wanted = list(dict.fromkeys(i for i in ids if i))
+        if not wanted:
+            return {}
+        raw = self.run_bytes("cat-file", "--batch", input="\n".join(wanted).encode() + b"\n")
+        out: dict[str, bytes] = {}
+        position = 0
+        for ident in wanted:
+            end = raw.index(b"\n", position)
+            header = raw[position:end].split()
+            position = end + 1
+            if len(header) < 3 or header[1] == b"missing":
+                continue
+            size = int(header[2])
+            out[ident] = raw[position : position + size]
+            position += size + 1
+        return out
+
+    def blob_ids(self, commit: str, paths: list[str]) -> dict[str, str]:
+        """{path: blob id} of the paths that exist at `commit`."""
+        out = self.run("ls-tree", "-z", commit, "--", *paths, check=False)
+        found = {}
+        for entry in out.split("\0"):
+            if entry:
+                meta, _, path = entry.partition("\t")
+                found[path] = meta.split()[2]
+        return found
+
+
+def _blob(ident: str) -> str | None:
+    return None if ident.strip("0") == "" else ident
+
+
+@dataclass(frozen=True)
+class FileChange:
+    status: str  # A added, M modified, D deleted, R renamed, C copied, T type changed
+    old_path: str
+    new_path: str
+    old_blob: str | None
+    new_blob: str | None
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    time: int  # committer time, seconds since the epoch
+    parents: tuple[str, ...]
+    changes: tuple[FileChange, ...]

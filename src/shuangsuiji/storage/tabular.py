@@ -125,6 +125,13 @@ def escape_formula(value: object) -> object:
     return value
 
 
+def unescape_formula(value: object) -> object:
+    """The inverse of `escape_formula`, so an exported sheet imports back unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """CSV with a BOM, so Excel opens it as UTF-8; cells escaped against formulas."""
     out = io.StringIO(newline="")

@@ -9,29 +9,149 @@ used only there, and to find the line of a problem once a fast read has failed.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
 from ..core.problems import InputError, Problem
 
 MAX_BYTES = 512 * 1024 * 1024
+# Hostile documents are refused before they are built (docs/security.md):
+# - anchors and aliases: ssj never writes them, and an alias bomb ("billion laughs")
+#   is cheap to load as shared references but explodes when validated or printed;
+# - nesting deeper than MAX_DEPTH: ssj's files nest 5 levels, and the C composer
+#   recurses without limit (a 100,000-deep document crashes the interpreter);
+# - explicit tags other than the plain core ones (!!binary, !!set, !!python/...).
+MAX_DEPTH = 32
+_PLAIN_TAGS = frozenset(
+    {"!"}
+    | {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+)
+# Cheap screens over the text: a document that passes them cannot hold an anchor, an
+# alias, a tag or a deep nesting, so the event scan (about a tenth of a load) is skipped.
+# `&`, `*` and `!` are indicators only at the start of a token.
+_INDICATOR = re.compile(r"(?:^|[\s\[\]{},:\"'])[&*!]")
+# A block collection starts after its line's indentation and compact indicators
+# ("- ", "? ", ": "), and each two levels of block nesting move at least one column
+# right: with no line holding a run of 12 such leading characters, block depth <= 24.
+_BLOCK_COLUMNS = 12
+_DEEP_LINE = re.compile(rf"\n[ \t?:-]{{{_BLOCK_COLUMNS}}}")
+_DEEP_START = re.compile(rf"[ \t?:-]{{{_BLOCK_COLUMNS}}}")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_FLOW_BUDGET = MAX_DEPTH - 2 * _BLOCK_COLUMNS - 2
+
+
+def _needs_scan(text: str) -> bool:
+    """Whether the text might hold an anchor, alias, tag or deep nesting (cheap, sound)."""
+    if text.count("[") + text.count("{") > _FLOW_BUDGET:
+        return True
+    if ("&" in text or "*" in text or "!" in text) and _INDICATOR.search(text):
+        return True
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return True  # line breaks to libyaml, not to the screens below
+    if "\r" in text and _LONE_CR.search(text):
+        return True
+    return bool(_DEEP_START.match(text) or _DEEP_LINE.search(text))
+
+
+def _lenient(construct):
+    """A scalar constructor that keeps the text when the value is out of range.
+
+    `2026-02-30` or a 5,000-digit number would otherwise raise ValueError deep in
+    ruamel; kept as text, the models refuse them with their own message and line.
+    """
+
+    def build(self, node):
+        try:
+            return construct(self, node)
+        except (ValueError, OverflowError):
+            return str(node.value)
+
+    return build
+
+
+class _SafeConstructor(SafeConstructor):
+    pass
+
+
+class _RoundTripConstructor(RoundTripConstructor):
+    pass
+
+
+for _cls in (_SafeConstructor, _RoundTripConstructor):
+    for _tag in ("int", "float", "timestamp"):
+        _name = f"tag:yaml.org,2002:{_tag}"
+        _cls.add_constructor(_name, _lenient(_cls.yaml_constructors[_name]))
 
 
 def _safe() -> YAML:
     yaml = YAML(typ="safe", pure=False)
+    yaml.Constructor = _SafeConstructor
     yaml.allow_duplicate_keys = False
     return yaml
 
 
 def _roundtrip() -> YAML:
     yaml = YAML()
+    yaml.Constructor = _RoundTripConstructor
     yaml.indent(mapping=2, sequence=2, offset=0)
     yaml.width = 4096  # never fold a long Chinese line
     yaml.preserve_quotes = True
     return yaml
+
+
+def _no_aliases(yaml: YAML) -> YAML:
+    """Never write an anchor, even for an object that appears twice: ssj refuses them.
+
+    Call it last: it creates the representer, which copies the settings made so far.
+    """
+    yaml.representer.ignore_aliases = lambda _data: True
+    return yaml
+
+
+def check_structure(text: str, label: str) -> None:
+    """Refuse anchors, aliases, unusual tags, deep nesting and oversize text, quickly."""
+    if len(text) > MAX_BYTES:
+        raise InputError(Problem(file=label, message="文件过大，拒绝读取"))
+    if not _needs_scan(text):
+        return
+    depth = 0
+    parser = YAML(typ="safe", pure=False)
+    try:
+        for event in parser.parse(text):
+            line = event.start_mark.line + 1 if event.start_mark is not None else None
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+                raise InputError(
+                    Problem(
+                        file=label,
+                        line=line,
+                        message="不接受 YAML 锚点或别名（&、*）：ssj 的文件从不使用它们，请直接写出内容",
+                    )
+                )
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag not in _PLAIN_TAGS:
+                raise InputError(
+                    Problem(file=label, line=line, message=f"不接受 YAML 标签“{tag[:40]}”")
+                )
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(
+                        Problem(
+                            file=label,
+                            line=line,
+                            message=f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取",
+                        )
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError as exc:
+        raise InputError(_problem(exc, label)) from None
 
 
 def _problem(exc: YAMLError, label: str) -> Problem:
@@ -43,12 +163,16 @@ def _problem(exc: YAMLError, label: str) -> Problem:
 
 
 def parse(text: str, label: str, roundtrip: bool = False) -> Any:
+    """A YAML document; any problem with it is an InputError naming the file and line."""
+    check_structure(text, label)
     try:
         return (_roundtrip() if roundtrip else _safe()).load(text)
     except YAMLError as exc:
         raise InputError(_problem(exc, label)) from None
     except RecursionError:
         raise InputError(Problem(file=label, message="YAML 嵌套过深，拒绝读取")) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a constructor's own error
+        raise InputError(Problem(file=label, message=f"YAML 内容无法读取：{exc}"[:200])) from None
 
 
 def load(path: Path, label: str | None = None, roundtrip: bool = False) -> Any:
@@ -77,13 +201,13 @@ def dump_fast(data: Any, header: str = "") -> str:
     yaml.width = 4096
     out = io.StringIO()
     out.write(header)
-    yaml.dump(data, out)
+    _no_aliases(yaml).dump(data, out)
     return out.getvalue()
 
 
 def dump_roundtrip(data: Any) -> str:
     out = io.StringIO()
-    _roundtrip().dump(data, out)
+    _no_aliases(_roundtrip()).dump(data, out)
     return out.getvalue()
 
 
@@ -94,8 +218,9 @@ def lines_of(text: str, paths: list[tuple]) -> list[int | None]:
     reader, so a path that cannot be followed gives the deepest line found.
     """
     try:
+        check_structure(text, "")
         document = _roundtrip().load(text)
-    except (YAMLError, RecursionError):
+    except (InputError, YAMLError, RecursionError, ValueError, TypeError):
         return [None] * len(paths)
     lines = []
     for path in paths:

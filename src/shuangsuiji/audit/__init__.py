@@ -1,0 +1,175 @@
+"""ssj audit: every rule of RULES.md the workspace's files allow, every random choice re-run,
+git history read for what a file alone cannot show.
+
+    data     read and validate every file (schema findings), rosters/plans at commits
+    schema   the schema findings and the checks across files
+    rerun    every draw and assignment recomputed (verification.verify_all)
+    history  git: records never edited, redraws, prepared draws, commits, R13 plan changes
+    facts    records paired with what was committed when they were made
+    rules    R1 R2 R3 R5 R6 R7 R8 R9 R12 R13 as pure checks
+    results  R9b R10 R11 and return visits (inspection records, hazards, disclosures)
+    formats  GitHub workflow annotations, GitLab Code Quality report
+
+`run` returns a Report; the command (cli/audit.py) prints it and sets the exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..core.problems import InputError
+from ..workspace import Workspace
+from .findings import ERROR, RULES, WARNING, Finding
+
+NOT_CHECKED: dict[str, str] = {}
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    checked: dict[str, int] = field(default_factory=dict)
+    not_checked: dict[str, str] = field(default_factory=dict)
+    since: str | None = None
+    base: str | None = None  # the commit --since compares with (merge base)
+    year: int | None = None
+    as_of: date | None = None
+    prefix: str = ""  # the workspace's folder inside its git repository ("" at the root)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    def ok(self, strict: bool = False) -> bool:
+        return not self.errors and not (strict and self.warnings)
+
+    def as_dict(self, strict: bool = False) -> dict:
+        return {
+            "ok": self.ok(strict),
+            "strict": strict,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "findings": [f.as_dict() for f in self.findings],
+            "checked": self.checked,
+            "not_checked": self.not_checked,
+            "year": self.year,
+            "since": self.since,
+            "base": self.base,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+        }
+
+
+def run(
+    ws: Workspace,
+    *,
+    year: int | None = None,
+    since: str | None = None,
+    as_of: date | None = None,
+) -> Report:
+    from . import data as data_
+    from . import facts, history, rerun, rules, schema
+
+    git = ws.git
+    if not git.is_repo():
+        raise InputError(f"{ws.root} 不在 git 仓库中：审计需要读取 git 历史（git init 并提交名录）")
+    as_of = as_of or date.today()
+    base = None
+    if since:
+        target = git.rev_parse(since)
+        if target is None:
+            raise InputError(
+                f"--since：找不到修订“{since}”（分支、标签或提交）；CI 中请先 git fetch 目标分支"
+            )
+        head = git.head()
+        base = (git.merge_base(target, head) if head else None) or target
+
+    changed = new = None
+    if base is not None:
+        changed = git.changed_since(base)
+        new = git.commits_since(base)
+
+    data = data_.load(ws, as_of)
+    findings = schema.check(data)
+    findings += rerun.check(data, year, changed)
+    hist = history.read(data)
+    findings += history.check(data, hist)
+    draws = facts.draw_facts(data)
+    assignments = facts.assignment_facts(data, draws)
+    roster = data.roster_files.get("entities")
+    findings += rules.check_r1(draws)
+    findings += rules.check_r2(draws, roster, as_of)
+    findings += rules.check_r3(draws, roster, as_of)
+    findings += rules.check_r5(draws)
+    findings += rules.check_unassigned(draws, assignments)
+    findings += rules.check_teams(assignments, as_of)
+    findings += _capacity(data, draws)
+    not_checked = dict(NOT_CHECKED)
+    try:
+        from . import results
+    except ImportError:  # the inspection records are not part of this installation
+        results = None
+    if results is None or not results.available():
+        for rule in ("R9b", "R10", "R11"):
+            not_checked[rule] = "本版本尚不能读取检查结果、隐患与公开记录"
+    else:
+        findings += results.check(data, draws, assignments, year)
+
+    report = Report(
+        findings=sorted(set(findings), key=Finding.sort_key),
+        checked={
+            "draws": len(data.draws),
+            "assignments": len(data.assignments),
+            "plans": len(data.plans),
+            "commits": len(hist.commits),
+        },
+        not_checked=not_checked,
+        since=since,
+        base=base,
+        year=year,
+        as_of=as_of,
+        prefix=git.prefix(),
+    )
+    if year is not None:
+        report.findings = [f for f in report.findings if f.year in (None, year)]
+    if changed is not None and new is not None:
+        report.findings = [f for f in report.findings if caused_since(f, changed, new)]
+    return report
+
+
+def caused_since(finding: Finding, changed: set[str], new_commits: set[str]) -> bool:
+    """--since: a finding that names a commit counts when that commit is new; any other
+    finding counts when its file, or a file it was computed from, changed."""
+    if finding.commit:
+        return finding.commit in new_commits
+    return bool({finding.file, *finding.related} & changed)
+
+
+def _capacity(data, draws) -> list[Finding]:
+    from .rules import check_r12, planned_units
+
+    out = []
+    level = data.config.level if data.config else "县"
+    entities = data.rosters["entities"].rows if "entities" in data.rosters else []
+    people = data.rosters["inspectors"].rows if "inspectors" in data.rosters else []
+    for year, plan in sorted(data.plans.items()):
+        mine = [d for d in draws if d.live and d.record.year == year]
+        tasks = sum(len(d.tasks) for d in mine) if mine else None
+        related = (*(d.path for d in mine), "rosters/inspectors.yaml")
+        out += check_r12(
+            year,
+            plan,
+            tasks,
+            planned_units(plan.model, level, entities),
+            people,
+            data.current_rules(year),
+            data.calendars,
+            related,
+        )
+    return out
+
+
+__all__ = ["RULES", "Finding", "Report", "caused_since", "run"]

@@ -1,0 +1,541 @@
+"""Git history: what a file alone cannot show (R14 record integrity, R13 plan changes).
+
+One `git log` over plans/, rosters/ and ssj.yaml gives every commit with the blob ids
+before and after each change; records are followed through renames.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from ..core.models import Entity, Inspector, Item
+from ..core.plan import Plan
+from ..core.problems import InputError
+from ..storage import yamlio
+from ..storage.git import Commit
+from ..workspace import CONFIG, PLAN_DIR, ROSTER_DIR, parse_roster
+from .data import AuditData, parse_model
+from .findings import Finding, error, warning
+from .rules import officers_of, plan_differences
+
+CHINA = timezone(timedelta(hours=8))
+REAPPROVAL_DAYS = 30  # 004 §八: re-approval within 30 days of the decision
+
+_YEAR = r"^plans/(\d{4})/"
+_KINDS = [
+    (re.compile(_YEAR + r"draws/[^/]+\.replacements\.yaml$"), "replacements"),
+    (re.compile(_YEAR + r"draws/[^/]+\.prepared\.yaml$"), "prepared"),
+    (re.compile(_YEAR + r"draws/[^/]+\.yaml$"), "draw"),
+    (re.compile(_YEAR + r"assignments/[^/]+\.substitutions\.yaml$"), "substitutions"),
+    (re.compile(_YEAR + r"assignments/[^/]+\.yaml$"), "assignment"),
+    (re.compile(_YEAR + r"records/[^/]+\.yaml$"), "record"),
+    (re.compile(_YEAR + r"disclosures/[^/]+\.yaml$"), "disclosure"),
+    (re.compile(_YEAR + r"revisits/answers/[^/]+\.yaml$"), "answers"),
+    (re.compile(_YEAR + r"revisits/[^/]+\.yaml$"), "revisit"),
+]
+LABELS = {
+    "draw": "抽取记录",
+    "prepared": "预备抽取记录",
+    "replacements": "候补替换记录",
+    "assignment": "匹配记录",
+    "substitutions": "人员替换记录",
+    "record": "检查记录",
+    "disclosure": "公开记录",
+    "answers": "回访记录",
+    "revisit": "回访抽取记录",
+}
+# Append-only files: whole lists rewritten by ssj (compared as lists), or bytes appended.
+APPEND_ONLY = {"replacements": "replacements", "substitutions": "substitutions"}
+APPEND_BYTES = {"record", "disclosure", "answers"}
+GROWING = set(APPEND_ONLY) | APPEND_BYTES
+ROSTER_PATHS = {kind: f"{ROSTER_DIR}/{kind}.yaml" for kind in ("entities", "items", "inspectors")}
+
+FIX_RESTORE = (
+    "已提交的记录不得修改、删除或改名：用 git log -p --follow 该文件 查明改动，"
+    "恢复首次提交的内容；更正用 ssj draw replace / ssj assign replace 另行记录，重抽用 --redraw-of"
+)
+
+
+def record_kind(path: str) -> str | None:
+    """What kind of generated record a path holds, or None for any other file."""
+    if not path.startswith(PLAN_DIR + "/"):
+        return None
+    return next((kind for pattern, kind in _KINDS if pattern.match(path)), None)
+
+
+def commit_day(commit: Commit) -> date:
+    return datetime.fromtimestamp(commit.time, CHINA).date()
+
+
+def _year(path: str) -> int | None:
+    match = re.match(_YEAR, path)
+    return int(match.group(1)) if match else None
+
+
+@dataclass
+class History:
+    commits: list[Commit]
+    first: dict[str, Commit]  # current path of each record -> the commit that first added it
+
+
+def read(data: AuditData) -> History:
+    commits = data.ws.git.file_history(PLAN_DIR, ROSTER_DIR, CONFIG)
+    return History(commits, {})
+
+
+def check(data: AuditData, history: History) -> list[Finding]:
+    out = _record_changes(data, history)
+    out += _working_tree(data)
+    out += _integrity(data, history)
+    out += _plan_changes(data, history)
+    return out
+
+
+# ------------------------------------------------------------------ records never edited
+
+
+def _record_changes(data: AuditData, history: History) -> list[Finding]:
+    out: list[Finding] = []
+    git = data.ws.git
+    added: dict[str, Commit] = {}
+    deleted: set[str] = set()
+    appended: list[tuple[str, str, str, str, Commit]] = []  # kind, path, old, new, commit
+    for commit in history.commits:
+        for change in commit.changes:
+            kind = record_kind(change.new_path) or record_kind(change.old_path)
+            if kind is None:
+                continue
+            label = LABELS[kind]
+            day = commit_day(commit)
+            where = f"提交 {commit.sha[:10]}（{day}）"
+
+            def flag(path: str, message: str, commit: Commit = commit) -> None:
+                out.append(
+                    error(
+                        "R14",
+                        path,
+                        message,
+                        FIX_RESTORE,
+                        year=_year(path),
+                        commit=commit.sha,
+                    )
+                )
+
+            if change.status in ("A", "C"):
+                if change.new_path in deleted:
+                    flag(change.new_path, f"{label}在删除后于{where}重新添加")
+                added[change.new_path] = commit
+            elif change.status in ("M", "T"):
+                first = added.get(change.new_path)
+                if kind in GROWING and change.old_blob and change.new_blob:
+                    appended.append(
+                        (kind, change.new_path, change.old_blob, change.new_blob, commit)
+                    )
+                elif kind not in GROWING:
+                    since = f"首次提交（{first.sha[:10]}）之后" if first else "提交之后"
+                    flag(change.new_path, f"{label}在{since}于{where}被修改")
+            elif change.status == "D":
+                flag(change.old_path, f"已提交的{label}于{where}被删除")
+                added.pop(change.old_path, None)
+                deleted.add(change.old_path)
+            elif change.status == "R":
+                flag(
+                    change.new_path,
+                    f"{label}于{where}由 {change.old_path} 改名为 {change.new_path}",
+                )
+                if change.old_path in added:
+                    added[change.new_path] = added.pop(change.old_path)
+                if change.old_blob != change.new_blob and kind not in GROWING:
+                    flag(change.new_path, f"{label}在改名时（{where}）内容也被修改")
+    blobs = git.blobs([b for _, _, old, new, _ in appended for b in (old, new)])
+    for kind, path, old, new, commit in appended:
+        if kind in APPEND_BYTES:
+            before_bytes, after_bytes = blobs.get(old), blobs.get(new)
+            kept = (
+                before_bytes is not None
+                and after_bytes is not None
+                and after_bytes.startswith(before_bytes.rstrip(b"\n"))
+            )
+        else:
+            before = _entries(blobs.get(old), APPEND_ONLY[kind])
+            after = _entries(blobs.get(new), APPEND_ONLY[kind])
+            kept = before is not None and after is not None and after[: len(before)] == before
+        if not kept:
+            out.append(
+                error(
+                    "R14",
+                    path,
+                    f"{LABELS[kind]}只能追加，但于提交 {commit.sha[:10]}（{commit_day(commit)}）"
+                    "改动或删去了已有的条目",
+                    FIX_RESTORE,
+                    year=_year(path),
+                    commit=commit.sha,
+                )
+            )
+    history.first = added
+    return out
+
+
+def _entries(raw: bytes | None, key: str) -> list | None:
+    if raw is None:
+        return None
+    try:
+        document = yamlio.parse(raw.decode("utf-8-sig"), "")
+    except (InputError, UnicodeDecodeError):
+        return None
+    if not isinstance(document, dict) or not isinstance(document.get(key) or [], list):
+        return None
+    return list(document.get(key) or [])
+
+
+def _working_tree(data: AuditData) -> list[Finding]:
+    out = []
+    git = data.ws.git
+    status = git.run(
+        "status", "--porcelain", "-z", "--untracked-files=all", "--", PLAN_DIR, check=False
+    )
+    prefix = git.prefix()  # porcelain paths are relative to the repository's top
+    tokens = iter(status.split("\0"))
+    for entry in tokens:
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2], entry[3:].removeprefix(prefix)
+        if code[0] in "RC":
+            next(tokens, None)  # the old path of a rename or copy
+        kind = record_kind(path)
+        if kind is None:
+            continue
+        label = LABELS[kind]
+        if code == "??" or code[0] == "A":
+            out.append(
+                warning(
+                    "R14",
+                    path,
+                    f"{label}尚未提交",
+                    f"提交记录：git add {path} && git commit",
+                    year=_year(path),
+                )
+            )
+        elif (
+            code[0] == "R" or "D" in code or ("M" in code and not _appended_only(data, kind, path))
+        ):
+            out.append(
+                error(
+                    "R14",
+                    path,
+                    f"已提交的{label}有未提交的修改"
+                    + ("（只能在末尾追加）" if kind in GROWING else ""),
+                    f"撤销修改：git checkout -- {path}",
+                    year=_year(path),
+                )
+            )
+    return out
+
+
+def _appended_only(data: AuditData, kind: str, path: str) -> bool:
+    """An uncommitted change of an append-only file that only appends to what HEAD has."""
+    if kind not in GROWING:
+        return False
+    before = data.ws.git.show("HEAD", path)
+    try:
+        after = (data.ws.root / path).read_bytes()
+    except OSError:
+        return False
+    if before is None:
+        return True
+    if kind in APPEND_BYTES:
+        return after.startswith(before.rstrip(b"\n"))
+    old, new = _entries(before, APPEND_ONLY[kind]), _entries(after, APPEND_ONLY[kind])
+    return old is not None and new is not None and new[: len(old)] == old
+
+
+# ------------------------------------------------------------------ redraws, prepared draws, commits
+
+
+def _integrity(data: AuditData, history: History) -> list[Finding]:
+    out: list[Finding] = []
+    git = data.ws.git
+    ids = Counter(d.model.draw_id for d in data.draws)
+    redrawn = Counter(d.model.redraw_of for d in data.draws if d.model.redraw_of)
+    resolved: dict[str, str | None] = {}
+
+    def exists(commit: str) -> str | None:
+        if commit not in resolved:
+            resolved[commit] = git.rev_parse(commit) if commit else None
+        return resolved[commit]
+
+    for found in data.draws:
+        record = found.model
+        year = record.year
+
+        def flag(message: str, fix: str, path: str = found.path, year: int = year, out=out) -> None:
+            out.append(error("R14", path, message, fix, year=year))
+
+        if ids[record.draw_id] > 1:
+            flag(
+                f"抽取编号“{record.draw_id}”有 {ids[record.draw_id]} 份记录：一个编号只能抽一次",
+                "删去后加的记录，以 --redraw-of 重抽并写明理由",
+            )
+        if record.redraw_of:
+            old = data.draw(record.redraw_of)
+            if not (record.reason or "").strip():
+                flag(
+                    f"重抽 {record.draw_id}（取代 {record.redraw_of}）没有记录理由",
+                    "重抽必须写明理由：ssj draw --redraw-of … --reason …",
+                )
+            if record.redraw_of == record.draw_id:
+                flag("抽取记录声称重抽了它自己", FIX_RESTORE)
+            elif old is None:
+                flag(
+                    f"重抽 {record.draw_id} 所取代的抽取“{record.redraw_of}”没有记录（被删除？）",
+                    "恢复被取代的原抽取记录：原记录必须保留在历史中",
+                )
+            elif old.model.year != year:
+                flag(
+                    f"重抽 {record.draw_id} 所取代的“{record.redraw_of}”属于 {old.model.year} 年度",
+                    FIX_RESTORE,
+                )
+            if redrawn[record.redraw_of] > 1:
+                flag(
+                    f"抽取“{record.redraw_of}”被重抽了 {redrawn[record.redraw_of]} 次", FIX_RESTORE
+                )
+        first = history.first.get(found.path)
+        out += _commit_checks(data, found.path, record.commit, first, exists, year, "抽取")
+        prepared = data.prepared.get(record.draw_id)
+        if record.prepared or prepared:
+            out += _prepared_checks(data, history, found, prepared, first, year)
+    for found in data.assignments:
+        record = found.model
+        first = history.first.get(found.path)
+        out += _commit_checks(data, found.path, record.commit, first, exists, record.year, "匹配")
+    return out
+
+
+def _commit_checks(data, path, commit, first, exists, year, what) -> list[Finding]:
+    git = data.ws.git
+    fix = "抽取、匹配前名录必须已提交；用 ssj draw / ssj assign 重新生成记录，不要手工编写"
+    if exists(commit) is None:
+        return [
+            error(
+                "R14",
+                path,
+                f"{what}记录所称的名录提交 {commit[:10]} 在仓库中不存在",
+                fix,
+                year=year,
+            )
+        ]
+    if first is not None and not git.is_ancestor(commit, first.sha):
+        return [
+            error(
+                "R14",
+                path,
+                f"{what}记录所称的名录提交 {commit[:10]} 不在记录所在提交 {first.sha[:10]} 的历史中："
+                "所用名录没有在抽取前提交到这条历史上",
+                fix,
+                year=year,
+                commit=first.sha,
+            )
+        ]
+    return []
+
+
+def _prepared_checks(data: AuditData, history: History, found, prepared, first, year):
+    record = found.model
+    git = data.ws.git
+    out = []
+    fix = "预备之后名录和参数不得改动：用新的抽取编号重新 ssj draw prepare，当众产生种子后 ssj draw run"
+
+    def flag(message: str, commit: str | None = None) -> None:
+        out.append(error("R14", found.path, message, fix, year=year, commit=commit))
+
+    if prepared is None:
+        flag(f"抽取 {record.draw_id} 称依据预备记录 {record.prepared}，但该预备记录不存在")
+        return out
+    if not record.prepared:
+        flag(f"抽取 {record.draw_id} 有预备记录 {prepared.path}，却没有按预备执行（ssj draw run）")
+        return out
+    if record.prepared != prepared.path:
+        flag(f"抽取 {record.draw_id} 所称的预备记录 {record.prepared} 与 {prepared.path} 不符")
+    p = prepared.model
+    differs = []
+    for label, a, b in (
+        ("名录提交", p.commit, record.commit),
+        ("名录摘要", p.rosters, record.rosters),
+        ("参数", p.parameters, record.parameters),
+        ("随机池", p.population, record.population),
+        ("分层数量", p.strata, record.strata),
+        ("计入历史的抽取", p.history, record.history),
+        ("重点单位", sorted(p.key), sorted(t.id for t in record.key)),
+        ("长期未检查单位", sorted(p.forced), sorted(t.id for t in record.forced)),
+        ("抽取日期", p.date, record.date),
+    ):
+        if a != b:
+            differs.append(label)
+    if differs:
+        flag(f"抽取 {record.draw_id} 与其预备记录不一致：{'、'.join(differs)}")
+    added = history.first.get(prepared.path)
+    prepared_first = added.sha if added else None
+    if prepared_first is None:
+        flag(f"预备记录 {prepared.path} 尚未提交：种子产生前预备记录必须已提交")
+    elif first is not None:
+        if prepared_first == first.sha or not git.is_ancestor(prepared_first, first.sha):
+            flag(
+                f"预备记录 {prepared.path} 不是在抽取之前提交的（预备 {prepared_first[:10]}，"
+                f"抽取 {first.sha[:10]}）",
+                first.sha,
+            )
+        else:
+            roster = ROSTER_PATHS["entities"]
+            before = git.blob_ids(prepared_first, [roster]).get(roster)
+            after = git.blob_ids(first.sha, [roster]).get(roster)
+            if before != after:
+                flag(
+                    f"预备（{prepared_first[:10]}）与执行（{first.sha[:10]}）之间检查对象名录库被修改",
+                    first.sha,
+                )
+    return out
+
+
+# ------------------------------------------------------------------ R13 plan changes
+
+
+@dataclass
+class PlanState:
+    commit: Commit
+    plan: Plan | None
+    entities: list[Entity] | None
+    items: list[Item] | None
+    people: list[Inspector] | None
+
+    @property
+    def day(self) -> date:
+        return commit_day(self.commit)
+
+
+def _plan_changes(data: AuditData, history: History) -> list[Finding]:
+    out: list[Finding] = []
+    level = data.config.level if data.config else "县"
+    watched = set(ROSTER_PATHS.values())
+    for year, plan_file in sorted(data.plans.items()):
+        path = plan_file.path
+        touches = [
+            c
+            for c in history.commits
+            if any(path in (ch.new_path, ch.old_path) for ch in c.changes)
+        ]
+        if not touches:
+            continue
+        start = history.commits.index(touches[0])
+        end = date(year, 12, 31)
+        events = [
+            c
+            for c in history.commits[start:]
+            if commit_day(c) <= end
+            and any({ch.new_path, ch.old_path} & (watched | {path}) for ch in c.changes)
+        ]
+        if len(events) < 2:
+            continue
+        states = [_state(data, c, path) for c in events]
+        out += _judge(data, year, path, states, level)
+    return out
+
+
+def _state(data: AuditData, commit: Commit, plan_path: str) -> PlanState:
+    git = data.ws.git
+    paths = [plan_path, *ROSTER_PATHS.values()]
+    ids = git.blob_ids(commit.sha, paths)
+    cache = data.__dict__.setdefault("_blobs", {})
+    missing = [b for b in ids.values() if b not in cache]
+    for blob, raw in git.blobs(missing).items():
+        cache[blob] = raw
+
+    def roster(kind: str):
+        blob = ids.get(ROSTER_PATHS[kind])
+        if blob is None:
+            return None
+        key = ("parsed", blob)
+        if key not in cache:
+            try:
+                cache[key] = parse_roster(kind, cache[blob], ROSTER_PATHS[kind]).rows
+            except InputError:
+                cache[key] = None
+        return cache[key]
+
+    blob = ids.get(plan_path)
+    plan = parse_model(Plan, cache[blob]) if blob in cache else None
+    return PlanState(commit, plan, roster("entities"), roster("items"), roster("inspectors"))
+
+
+def _judge(data: AuditData, year: int, path: str, states: list[PlanState], level: str):
+    out: list[Finding] = []
+    baseline = states[0]
+    if baseline.plan is None or baseline.entities is None:
+        return out
+    pending: tuple[PlanState, list[str], bool] | None = None
+    for state in states[1:]:
+        if state.plan is None or state.entities is None:
+            continue
+        if len(state.plan.changes) > len(baseline.plan.changes):
+            entry = state.plan.changes[-1]
+            if pending is not None:
+                deadline = pending[0].day + timedelta(days=REAPPROVAL_DAYS)
+                if entry.date > deadline:
+                    out.append(
+                        warning(
+                            "R13",
+                            path,
+                            f"{year} 年度方案 {pending[0].day} 的重大调整于 {entry.date} 才重新报批"
+                            f"（{entry.document}），超过 {REAPPROVAL_DAYS} 日",
+                            "重大调整应在作出决定之日起 30 日内重新履行报批手续（004 §八）",
+                            year=year,
+                            commit=state.commit.sha,
+                        )
+                    )
+            baseline, pending = state, None
+            continue
+        threshold = state.plan.rules or (data.config.defaults if data.config else None)
+        limit = threshold.change_threshold if threshold else None
+        reasons, cut = plan_differences(
+            baseline.plan,
+            baseline.entities,
+            baseline.items or [],
+            officers_of(baseline.plan, baseline.people or []),
+            state.plan,
+            state.entities,
+            state.items or [],
+            officers_of(state.plan, state.people or []),
+            level,
+            limit,
+        )
+        if not reasons and not cut:
+            pending = None  # back to what was approved
+        elif pending is None:
+            pending = (state, reasons, cut)
+        else:
+            pending = (pending[0], reasons, pending[2] or cut)
+    if pending is None:
+        return out
+    state, reasons, cut = pending
+    deadline = state.day + timedelta(days=REAPPROVAL_DAYS)
+    overdue = data.as_of > deadline
+    fix = (
+        "重新报批后在 plan.yaml 的 changes 中追加一条：date（批准日期）、document（批准文件及文号）、"
+        "reason（调整理由）"
+    )
+    if cut:
+        fix = (
+            "执法人员未减少时不得减少年度检查任务（002 §一(二)）：恢复任务数，或书面说明并重新报批后按上条记录。"
+            + fix
+        )
+    message = (
+        f"{year} 年度方案于 {state.day}（提交 {state.commit.sha[:10]}）作了须重新报批的调整："
+        + "；".join(reasons)
+        + "；尚未记录重新报批"
+        + ("" if overdue or cut else f"（期限 {deadline}）")
+    )
+    make = error if overdue or cut else warning
+    out.append(make("R13", path, message, fix, year=year, commit=state.commit.sha))
+    return out

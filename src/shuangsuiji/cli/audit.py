@@ -1,0 +1,158 @@
+"""ssj audit: every rule of RULES.md, every draw re-run, git history read; exit code for CI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+HELP = """\
+审计工作区：校验全部名录、方案和记录的格式；按记录重算每一次抽取和匹配；读取 git 历史，查记录是否被改动、
+重抽是否有理由、预备与执行之间名录是否被改、方案重大调整是否重新报批；逐条核查 RULES.md 的规则
+（最低比例、重点单位、两年覆盖、冷却期与上限、检查组、回避、轮换、工作量……）。
+
+退出码：0 没有错误；1 有错误（加 --strict 时警告也算）；2 工作区无法读取或参数有误。
+
+示例：ssj audit
+      ssj audit --year 2026 --json
+      ssj audit --since origin/main --format github        （拉取请求：只报新提交引起的问题）
+      ssj audit --since origin/main --format gitlab -o gl-code-quality-report.json
+"""
+
+ROWS_PER_RULE = 30
+
+
+class Format(str, Enum):
+    text = "text"
+    github = "github"
+    gitlab = "gitlab"
+
+
+def audit(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None, typer.Option("--year", help="只报告该年度的问题（名录与配置的问题总会报告）")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="只报告自该修订（分支、标签、提交；取与 HEAD 的共同祖先）以来的改动引起的问题",
+        ),
+    ] = None,
+    output_format: Annotated[
+        Format,
+        typer.Option(
+            "--format", help="text 表格；github 工作流注释行；gitlab Code Quality 报告（JSON）"
+        ),
+    ] = Format.text,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="把 --format 的结果写入文件，屏幕上仍显示表格",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="警告也使审计不通过（退出码 1）")
+    ] = False,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
+            help="按该日期判断期限（默认今天）",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    from ..audit import run
+    from ..audit.formats import github, gitlab
+    from ..storage.files import write_atomic
+
+    ws = ctx.obj.workspace()
+    report = run(ws, year=year, since=since, as_of=as_of.date() if as_of else None)
+    formatted = None
+    if output_format is Format.github:
+        formatted = github(report.findings, report.prefix)
+    elif output_format is Format.gitlab:
+        formatted = gitlab(report.findings, report.prefix)
+    if output is not None and formatted is not None:
+        write_atomic(output.resolve(), formatted)
+    if json_output:
+        from .output import emit_json
+
+        emit_json(report.as_dict(strict))
+    elif formatted is not None and output is None:
+        import sys
+
+        sys.stdout.write(formatted)
+        if output_format is Format.github:
+            sys.stdout.write(_verdict(report, strict, markup=False) + "\n")
+    else:
+        _show(report, strict)
+    if not report.ok(strict):
+        raise typer.Exit(1)
+
+
+def _verdict(report, strict: bool, markup: bool = True) -> str:
+    errors, warnings = len(report.errors), len(report.warnings)
+    rules = sorted({f.rule for f in report.findings if f.severity == "error" or strict})
+    scope = []
+    if report.year:
+        scope.append(f"{report.year} 年度")
+    if report.since:
+        scope.append(f"自 {report.since}（{(report.base or '')[:10]}）以来的改动")
+    where = ("，范围：" + "、".join(scope)) if scope else ""
+    if report.ok(strict):
+        text = f"审计通过：没有错误，{warnings} 个警告{where}"
+        return f"[green]{text}[/green]" if markup else text
+    failed = "审计未通过" + ("（--strict：警告也算）" if strict and not errors else "")
+    text = f"{failed}：{errors} 个错误，{warnings} 个警告（{'、'.join(rules)}）{where}"
+    return f"[red]{text}[/red]" if markup else text
+
+
+def _show(report, strict: bool) -> None:
+    from rich.table import Table
+
+    from ..audit.findings import RULES
+    from .output import console
+
+    by_rule: dict[str, list] = {}
+    for finding in report.findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    for rule, found in by_rule.items():
+        errors = sum(f.severity == "error" for f in found)
+        title = f"{rule} {RULES.get(rule, '')}：{errors} 个错误，{len(found) - errors} 个警告"
+        grid = Table(title=title, title_justify="left", show_lines=True)
+        grid.add_column("级别", no_wrap=True)
+        grid.add_column("位置", overflow="fold", max_width=36)
+        grid.add_column("问题与修改建议", ratio=1, overflow="fold")
+        for f in found[:ROWS_PER_RULE]:
+            level = "[red]错误[/red]" if f.severity == "error" else "[yellow]警告[/yellow]"
+            where = f.file + (f":{f.line}" if f.line else "")
+            text = _escape(f.message) + (f"\n[dim]修改：{_escape(f.fix)}[/dim]" if f.fix else "")
+            grid.add_row(level, _escape(where), text)
+        console.print(grid)
+        if len(found) > ROWS_PER_RULE:
+            console.print(f"  ……另有 {len(found) - ROWS_PER_RULE} 条，用 --json 查看全部")
+    checked = report.checked
+    console.print(
+        f"已核查：{checked.get('draws', 0)} 份抽取记录、{checked.get('assignments', 0)} 份匹配记录、"
+        f"{checked.get('plans', 0)} 个年度方案、{checked.get('commits', 0)} 个相关提交"
+        + ("；未核查：" + "、".join(sorted(report.not_checked)) if report.not_checked else "")
+    )
+    console.print(_verdict(report, strict))
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,103 @@
+"""ssj status: what is due or overdue in a plan year."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+HELP = """\
+本年度待办与逾期事项：时段已过仍无检查记录的任务（R9b）、须复查的隐患（R10：到期待复查、逾期未复查、
+复查未整改）、待公开和逾期未公开的检查结果（R11，20 个工作日，按法定节假日与调休计算；期限落在节假日安排
+未收录的年份时明确提示）、尚未回访的抽中单位。
+
+示例：ssj status --year 2026
+      ssj status --year 2026 --as-of 2026-06-30 --json
+"""
+
+
+def status(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")] = 0,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期，默认今天")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    from ..core import values
+    from ..core.followup import STATE_NAMES
+    from ..core.problems import InputError, Problem
+    from ..inspections import status as compute
+    from .output import console, emit_json, table
+
+    try:
+        day = values.parse_date(as_of) if as_of else datetime.now().date()
+    except ValueError as exc:
+        raise InputError(Problem(file="命令行", field="--as-of", message=str(exc))) from None
+    doc = compute(ctx.obj.workspace(), year or datetime.now().year, day)
+    if json_output:
+        emit_json(doc)
+        return
+    c = doc["counts"]
+    console.print(
+        f"{doc['year']} 年度（截至 {doc['as_of']}）：任务 {c['tasks']} 项，已记录 {c['recorded']} 项，"
+        f"进行中 {c['pending']} 项，逾期未记录 {c['missing']} 项。"
+    )
+    missing = [t for t in doc["tasks"] if t["state"] == "missing"]
+    if missing:
+        rows = [
+            [t["entity"], t["name"], t["draw_id"], t["period"] or "全年", t["period_end"]]
+            for t in missing
+        ]
+        console.print(
+            table(
+                "逾期未记录的任务（R9b）",
+                ["统一社会信用代码", "单位名称", "抽取", "时段", "时段结束"],
+                rows,
+            )
+        )
+    if doc["hazards"]:
+        rows = [
+            [
+                h["entity"],
+                h["name"],
+                h["hazard"],
+                h["description"],
+                h["level"],
+                h["deadline"] or "",
+                STATE_NAMES[h["state"]],
+            ]
+            for h in doc["hazards"]
+        ]
+        console.print(
+            table(
+                "须复查的隐患（R10）",
+                ["统一社会信用代码", "单位名称", "序号", "隐患", "等级", "整改期限", "状态"],
+                rows,
+            )
+        )
+    if doc["disclosures"]:
+        rows = [
+            [
+                d["entity"],
+                d["name"],
+                d["completed"],
+                d["deadline"] or "未知",
+                STATE_NAMES[d["state"]] + ("，已更正待重新公开" if d["stale"] else ""),
+            ]
+            for d in doc["disclosures"]
+        ]
+        console.print(
+            table(
+                "待公开的检查结果（R11）",
+                ["统一社会信用代码", "单位名称", "检查完成", "公开期限", "状态"],
+                rows,
+            )
+        )
+        for flag in sorted({d["flag"] for d in doc["disclosures"] if d["flag"]}):
+            console.print(f"[yellow]提示：[/yellow]{flag}")
+    if doc["revisits"]:
+        console.print(
+            "尚未回访：" + "、".join(f"{r['name']}（{r['entity']}）" for r in doc["revisits"])
+        )
+    if not (missing or doc["hazards"] or doc["disclosures"] or doc["revisits"]):
+        console.print("[green]没有待办或逾期事项。[/green]")

@@ -1,0 +1,340 @@
+"""一公开 (ssj disclose): deadlines on the official calendar, the publication, its record.
+
+A result is due for publication within N working days (default 20) of the end of the
+inspection (R11). `publish` writes the publication (public fields only, RULES.md) and
+records, append-only, what was published when in `plans/<year>/disclosures/<date>.yaml`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .core import followup
+from .core.followup import Due
+from .core.models import Entity, Inspector, Item
+from .core.problems import InputError, Problem, Refused
+from .core.results import (
+    PUBLIC_TYPE,
+    DisclosureFile,
+    Publication,
+    PublishedEntry,
+    RecordVersion,
+)
+from .storage import yamlio
+from .workspace import Workspace, load_model
+
+DISCLOSURE_HEADER = "# 由 ssj 生成：公开记录（何时公开了哪些结果）。只追加，不得修改。\n"
+
+
+def disclosures_dir(ws: Workspace, year: int) -> Path:
+    return ws.plan_dir(year) / "disclosures"
+
+
+def disclosure_path(ws: Workspace, year: int, day: date) -> Path:
+    return disclosures_dir(ws, year) / f"{day.isoformat()}.yaml"
+
+
+def load_disclosures(ws: Workspace, year: int) -> list[DisclosureFile]:
+    out = []
+    for path in sorted(disclosures_dir(ws, year).glob("*.yaml")):
+        record = load_model(DisclosureFile, path, ws.rel(path))
+        if record.date.isoformat() != path.stem or record.year != year:
+            raise InputError(
+                Problem(file=ws.rel(path), field="date", message="文件名、年度与其中的公开日期不符")
+            )
+        out.append(record)
+    return sorted(out, key=lambda d: d.date)
+
+
+def published(ws: Workspace, year: int) -> dict[tuple[str, str], list[tuple[date, int]]]:
+    """(draw, entity) -> [(publication date, record version)], oldest first."""
+    out: dict[tuple[str, str], list[tuple[date, int]]] = {}
+    for record in load_disclosures(ws, year):
+        for publication in record.publications:
+            for e in publication.entries:
+                out.setdefault((e.draw_id, e.entity), []).append((record.date, e.version))
+    return out
+
+
+def disclosure_days(ws: Workspace, year: int) -> int:
+    from .draws import load_plan, rules
+
+    return rules(ws.config, load_plan(ws, year)).disclosure_days
+
+
+# ------------------------------------------------------------------ status
+
+
+@dataclass
+class Entry:
+    entity: str
+    name: str
+    draw_id: str
+    version: int
+    completed: date
+    due: Due
+    disclosed: date | None  # first publication of this task's result
+    disclosed_version: int | None  # the latest version published
+    state: str
+    stale: bool  # amended after its last publication
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "completed": self.completed.isoformat(),
+            "deadline": self.due.deadline.isoformat() if self.due.deadline else None,
+            "disclosed": self.disclosed.isoformat() if self.disclosed else None,
+            "overdue": followup.is_overdue(self.state),
+            "name": self.name,
+            "draw_id": self.draw_id,
+            "version": self.version,
+            "state": self.state,
+            "stale": self.stale,
+            "flag": self.due.flag,
+        }
+
+
+def status(ws: Workspace, year: int, as_of: date) -> list[Entry]:
+    """Every recorded task of the year, with its deadline and whether it was published."""
+    from .calendars import load_calendar
+    from .inspections import current_records, year_tasks
+
+    tasks = year_tasks(ws, year)
+    current = current_records(ws, year, tasks)
+    calendar = load_calendar(ws)
+    days = disclosure_days(ws, year)
+    done = published(ws, year)
+    out = []
+    for key, version in current.items():
+        task = tasks.tasks[key]
+        due = followup.disclosure_due(version.end, calendar, days)
+        history = [(d, v) for d, v in done.get(key, []) if d <= as_of]
+        disclosed = min(d for d, _ in history) if history else None
+        last = max(history)[1] if history else None
+        out.append(
+            Entry(
+                entity=task.entity,
+                name=task.name,
+                draw_id=task.draw_id,
+                version=version.version,
+                completed=version.end,
+                due=due,
+                disclosed=disclosed,
+                disclosed_version=last,
+                state=followup.disclosure_state(due, disclosed, as_of),
+                stale=last is not None and last != version.version,
+            )
+        )
+    return sorted(out, key=lambda e: (e.due.deadline or date.max, e.completed, e.entity))
+
+
+# ------------------------------------------------------------------ the publication
+
+
+def handling(version: RecordVersion) -> str:
+    """违法行为处理情况, from the record's structured facts only (no free text of the unit)."""
+    parts = []
+    findings = version.findings
+    if findings:
+        general = sum(f.level == "一般事故隐患" for f in findings)
+        major = len(findings) - general
+        found = [f"一般事故隐患 {general} 项"] if general else []
+        found += [f"重大事故隐患 {major} 项"] if major else []
+        parts.append("发现" + "、".join(found))
+        on_site = sum(f.on_site for f in findings)
+        if on_site:
+            parts.append(f"当场整改 {on_site} 项")
+        ordered = [f for f in findings if not f.on_site]
+        if ordered:
+            orders = sorted({f.order for f in ordered if f.order})
+            parts.append(
+                f"责令限期整改 {len(ordered)} 项" + (f"（{'、'.join(orders)}）" if orders else "")
+            )
+            fixed = sum(f.closed for f in ordered)
+            if fixed:
+                parts.append(f"经复查已整改 {fixed} 项")
+    for p in version.penalties:
+        if p.waived:
+            parts.append("首违不罚，依法不予行政处罚" + (f"（{p.decision}）" if p.decision else ""))
+        else:
+            fine = f"，罚款 {p.amount} 元" if p.amount else ""
+            parts.append(f"行政处罚（{p.decision}）{fine}")
+    return "；".join(parts) if parts else "无"
+
+
+_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def privacy_problems(rows, entities: list[Entity]) -> list[str]:
+    """Anything in the publication that is a unit's address, contact or phone, or looks like
+    a phone or ID number.
+
+    The publication is built from public fields only; this is the second lock, so that no
+    free text (a document number, a name typed into a roster) can carry private data out.
+    """
+    phones = [(re.sub(r"\D", "", e.phone), e.name) for e in entities if e.phone]
+    phones = [(p, unit) for p, unit in phones if len(p) >= 7]
+    addresses = [(e.address, e.name) for e in entities if e.address and len(e.address) >= 4]
+    contacts = [(e.contact, e.name) for e in entities if e.contact and len(e.contact) >= 2]
+    out = []
+    for row in rows:
+        who = f"{row.name}（{row.entity}）"
+        # The credit code is public (and all digits at times); certificate numbers are public.
+        cells = row.cells()[1:]
+        free = [row.name, row.authority, *row.items, row.result, row.handling]
+        for cell in cells:
+            digits = re.sub(r"\D", "", cell)
+            out += [f"{who}含有{unit}的联系电话" for p, unit in phones if p in digits]
+            out += [f"{who}含有{unit}的地址" for a, unit in addresses if a in cell]
+        out += [
+            f"{who}的处理情况含有{unit}联系人的姓名" for c, unit in contacts if c in row.handling
+        ]
+        if any(_PHONE.search(c) for c in free):
+            out.append(f"{who}含有电话号码")
+        if any(_ID_NUMBER.search(c) for c in free):
+            out.append(f"{who}含有疑似身份证号码")
+    return sorted(set(out))
+
+
+def public_rows(
+    chosen: list[tuple[Any, RecordVersion]],
+    authority: str,
+    people: dict[str, Inspector],
+    items: dict[str, Item],
+):
+    from .render.publication import Public
+
+    rows = []
+    for task, version in chosen:
+        officers = [
+            (people[i].name, i)
+            for i in version.inspectors
+            if i in people and people[i].role == "执法人员"
+        ]
+        rows.append(
+            Public(
+                entity=task.entity,
+                name=task.name,
+                authority=authority,
+                type=PUBLIC_TYPE,
+                items=[items[c].name if c in items else c for c in version.items],
+                completed=version.end,
+                result=version.result,
+                handling=handling(version),
+                inspectors=officers,
+            )
+        )
+    return rows
+
+
+@dataclass
+class Published:
+    publication: Publication
+    record_path: str
+    output: Path
+    commit: str | None
+    rows: int
+
+
+def publish(
+    ws: Workspace,
+    year: int,
+    day: date,
+    fmt: str,
+    output: Path,
+    everything: bool,
+    commit: bool,
+) -> Published:
+    """Write the publication of the results not yet published (or all: `everything`)."""
+    from .calendars import load_calendar
+    from .inspections import current_records, now, year_tasks
+    from .render import publication as render
+
+    if fmt not in render.RENDERERS:
+        raise InputError(
+            Problem(file="命令行", field="--format", message="格式应为 xlsx、csv、json 或 html")
+        )
+    with ws.locked():
+        tasks = year_tasks(ws, year)
+        current = current_records(ws, year, tasks)
+        done = published(ws, year)
+        chosen = []
+        for key, version in sorted(current.items(), key=lambda kv: (kv[1].end, kv[0][1])):
+            if version.end > day:
+                continue
+            versions = {v for _, v in done.get(key, [])}
+            if everything or version.version not in versions:
+                chosen.append((tasks.tasks[key], version))
+        if not chosen:
+            raise Refused(
+                f"截至 {day} 没有尚未公开的检查结果（已记录 {len(current)} 项）；如需重新公开全部，用 --all"
+            )
+        config = ws.config
+        people = {p.id: p for p in ws.roster("inspectors").rows}
+        items = {i.code: i for i in ws.roster("items").rows}
+        rows = public_rows(chosen, config.authority, people, items)
+        units = list(ws.roster("entities").rows) + list(tasks.entities.values())
+        leaks = privacy_problems(rows, units)
+        if leaks:
+            raise Refused("公开内容含有不应公开的信息，未写出：" + "；".join(leaks))
+        sheet = render.Sheet(
+            title=f"{config.authority}{year}年度“双随机、一公开”抽查检查结果",
+            authority=config.authority,
+            year=year,
+            date=day,
+            rows=rows,
+        )
+        data = render.render(sheet, fmt)
+        calendar = load_calendar(ws)
+        days = disclosure_days(ws, year)
+        entries = [
+            PublishedEntry(
+                entity=task.entity,
+                draw_id=task.draw_id,
+                version=version.version,
+                completed=version.end,
+                deadline=followup.disclosure_due(version.end, calendar, days).deadline,
+            )
+            for task, version in chosen
+        ]
+        entry = Publication(
+            published_at=now(),
+            format=fmt,
+            file=output.name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            entries=entries,
+        )
+        path = disclosure_path(ws, year, day)
+        text = _appended(path, year, day, config.authority, entry)
+        label = ws.rel(path)
+        try:
+            DisclosureFile.model_validate(yamlio.parse(text, label))
+        except ValidationError as exc:
+            raise Refused(
+                f"{label} 不是 ssj 写出的格式，不能追加：{exc.errors()[0]['msg']}"
+            ) from None
+        from .storage.files import write_atomic
+
+        write_atomic(output, data)  # the publication first: the record says it exists
+        ws.write(label, text)
+        sha = None
+        if commit:
+            sha = ws.git.commit([label], f"公开检查结果 {len(entries)} 项（{day}，{fmt}）")
+    return Published(entry, label, output, sha, len(rows))
+
+
+def _appended(path: Path, year: int, day: date, authority: str, entry: Publication) -> str:
+    item = yamlio.dump_fast([entry.model_dump(mode="json", exclude_none=True)])
+    if not path.is_file():
+        head = {"kind": "disclosure", "year": year, "date": day.isoformat(), "authority": authority}
+        return yamlio.dump_fast(head, DISCLOSURE_HEADER) + "publications:\n" + item
+    existing = path.read_text(encoding="utf-8")
+    return existing + ("" if existing.endswith("\n") else "\n") + item

@@ -1,0 +1,529 @@
+"""Return visits (回访, seed 002 §(十五) and 附件3): the draw, the answers, verify.
+
+At least 10% (ceil) of the year's inspected units are drawn by ssj-sha256-v1 as
+`<year>-revisit`, with a fresh seed, from the records committed at the time of the draw;
+each drawn unit is asked the 8 questions of 附件3, and its answers are recorded like
+results: `plans/<year>/revisits/answers/<entity>.yaml`, append-only versions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .core import algorithm, followup, values
+from .core.models import row_problems
+from .core.problems import InputError, Problem, Refused
+from .core.records import Draw
+from .core.results import (
+    NOT_REACHED,
+    REVISIT_QUESTIONS,
+    AnswerFile,
+    AnswerRow,
+    AnswerVersion,
+    RecordFile,
+    RevisitDraw,
+    RevisitPick,
+    revisit_draw_id,
+)
+from .storage import tabular, yamlio
+from .workspace import PLAN_DIR, Workspace, load_model
+
+DRAW_HEADER = "# 由 ssj 生成：回访抽取记录，提交后不得修改（ssj verify 会重算）。\n"
+ANSWER_HEADER = "# 由 ssj 生成：回访记录。只在末尾追加新版本，已有版本不得修改。\n"
+COMMAND_LINE = "命令行"
+
+
+def revisits_dir(ws: Workspace, year: int) -> Path:
+    return ws.plan_dir(year) / "revisits"
+
+
+def draw_path(ws: Workspace, year: int) -> Path:
+    return revisits_dir(ws, year) / f"{revisit_draw_id(year)}.yaml"
+
+
+def answers_path(ws: Workspace, year: int, entity: str) -> Path:
+    return revisits_dir(ws, year) / "answers" / f"{entity}.yaml"
+
+
+def all_revisits(ws: Workspace) -> list[RevisitDraw]:
+    found = []
+    for path in sorted((ws.root / PLAN_DIR).glob("*/revisits/*-revisit.yaml")):
+        found.append(load_model(RevisitDraw, path, ws.rel(path)))
+    return found
+
+
+def load_draw(ws: Workspace, year: int) -> RevisitDraw | None:
+    path = draw_path(ws, year)
+    return load_model(RevisitDraw, path, ws.rel(path)) if path.is_file() else None
+
+
+# ------------------------------------------------------------------ the population
+
+
+def population_at(ws: Workspace, year: int, commit: str) -> list[str]:
+    """Units of the year with a record at `commit` (of a live draw), result not NOT_REACHED.
+
+    Read from git, not from the working tree: the draw and its verification see the same
+    committed records.
+    """
+    superseded = set()
+    draws = _files_at(ws, commit, f"{PLAN_DIR}/{year}/draws/")
+    for path, raw in draws.items():
+        if not path.endswith((".prepared.yaml", ".replacements.yaml")):
+            draw = _parse(raw, f"{path}@{commit[:10]}", Draw)
+            if draw.redraw_of:
+                superseded.add(draw.redraw_of)
+    out = []
+    for path, raw in _files_at(ws, commit, f"{PLAN_DIR}/{year}/records/").items():
+        record = _parse(raw, f"{path}@{commit[:10]}", RecordFile)
+        live = [d for d in record.draw_ids() if d not in superseded]
+        if any(record.current(d).result not in NOT_REACHED for d in live):
+            out.append(record.entity)
+    return sorted(out)
+
+
+def _files_at(ws: Workspace, commit: str, folder: str) -> dict[str, bytes]:
+    """The .yaml files directly in `folder` at `commit`, read in one `git cat-file --batch`."""
+    listing = ws.git.run("ls-tree", "-z", commit, "--", folder, check=False)
+    blobs: dict[str, str] = {}
+    for entry in listing.split("\0"):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob" and path.endswith(".yaml"):
+            blobs[path] = parts[2]
+    if not blobs:
+        return {}
+    raw = ws.git.run_bytes("cat-file", "--batch", input="\n".join(blobs.values()).encode() + b"\n")
+    out, position = {}, 0
+    for path in blobs:
+        end = raw.index(b"\n", position)
+        size = int(raw[position:end].split()[2])
+        out[path] = raw[end + 1 : end + 1 + size]
+        position = end + 1 + size + 1
+    return out
+
+
+def _parse(raw: bytes, label: str, model):
+    data = yamlio.parse(raw.decode("utf-8-sig"), label)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(
+            [Problem(file=label, field=f, message=m) for _, f, m in row_problems(model, exc)]
+        ) from None
+
+
+def used_seeds(ws: Workspace, year: int) -> set[str]:
+    """Seeds of the year's draws (superseded ones too) and assignments."""
+    from .assignments import all_assignments
+    from .draws import all_draws
+
+    seeds = {d.seed for d in all_draws(ws) if d.year == year}
+    return seeds | {a.seed for a in all_assignments(ws) if a.year == year}
+
+
+# ------------------------------------------------------------------ the draw
+
+
+def run(
+    ws: Workspace,
+    year: int,
+    ratio: str | None,
+    seed: str | None,
+    seed_source: str | None,
+    day: date,
+    commit: bool,
+) -> RevisitDraw:
+    """Draw the year's return visits: records committed, fresh seed, ratio not below the floor."""
+    from .draws import choose_seed, load_plan, percent, rules
+
+    with ws.locked():
+        path = draw_path(ws, year)
+        if path.exists():
+            raise Refused(f"{year} 年度的回访已经抽取过（{ws.rel(path)}），不能重抽")
+        floor = rules(ws.config, load_plan(ws, year)).revisit_ratio
+        chosen = algorithm.parse_ratio(ratio) if ratio is not None else floor
+        if chosen < floor:
+            raise Refused(
+                f"回访比例 {percent(chosen)} 低于规定的 {percent(floor)}（002 §(十五)；"
+                "可在 ssj.yaml 的 defaults.revisit_ratio 或年度方案中调整）"
+            )
+        if not ws.git.is_repo() or ws.git.head() is None:
+            raise Refused("工作区不在 git 仓库中或尚无提交：回访抽取须基于已提交的检查记录")
+        records = f"{PLAN_DIR}/{year}/records"
+        dirty = ws.git.dirty(records, f"{PLAN_DIR}/{year}/draws")
+        if dirty:
+            raise Refused(
+                f"{'、'.join(dirty[:3])} 有未提交的修改：回访抽取前检查记录须已提交（git commit）"
+            )
+        if seed is not None and seed in used_seeds(ws, year):
+            raise Refused(f"种子与 {year} 年度的抽取或匹配所用种子相同：回访须使用新的种子")
+        head = ws.git.head()
+        assert head is not None
+        inspected = population_at(ws, year, head)
+        if not inspected:
+            raise Refused(f"{year} 年度尚无已提交的检查记录，无从抽取回访单位")
+        seed, source, generated = choose_seed(seed, seed_source)
+        record = execute(year, day, seed, source, generated, head, chosen, inspected, _now())
+        ws.write(ws.rel(path), yamlio.dump_fast(record.model_dump(mode="json"), DRAW_HEADER))
+        if commit:
+            ws.git.commit(
+                [ws.rel(path)],
+                f"回访抽取 {record.draw_id}：{len(record.selected)}/{len(inspected)}（{algorithm.ALGORITHM}）",
+            )
+    return record
+
+
+def execute(
+    year: int,
+    day: date,
+    seed: str,
+    source: str,
+    generated: bool,
+    commit: str,
+    ratio: Decimal,
+    inspected: list[str],
+    drawn_at,
+) -> RevisitDraw:
+    draw_id = revisit_draw_id(year)
+    k = followup.revisit_size(len(inspected), ratio)
+    result = algorithm.draw(
+        seed,
+        draw_id,
+        {i: algorithm.ALL_STRATUM for i in inspected},
+        {algorithm.ALL_STRATUM: k},
+    )
+    return RevisitDraw(
+        algorithm=algorithm.ALGORITHM,
+        draw_id=draw_id,
+        year=year,
+        date=day,
+        drawn_at=drawn_at,
+        seed=seed,
+        seed_source=source,
+        seed_generated=generated,
+        commit=commit,
+        ratio=f"{ratio.normalize():f}",
+        population=inspected,
+        digest=algorithm.population_digest(inspected),
+        selected=[RevisitPick(id=p.id, ticket=p.ticket) for p in result.selected],
+        questions=list(REVISIT_QUESTIONS),
+    )
+
+
+def _now():
+    from .inspections import now
+
+    return now()
+
+
+def differences(ws: Workspace, record: RevisitDraw) -> list[str]:
+    """Re-run a recorded return-visit draw: population from the records at its commit."""
+    try:
+        return _differences(ws, record)
+    except algorithm.AlgorithmInputError as exc:
+        return [f"记录无法重算：{exc}"]
+
+
+def _differences(ws: Workspace, record: RevisitDraw) -> list[str]:
+    out = []
+    again_population = population_at(ws, record.year, record.commit)
+    if again_population != record.population:
+        only_a = sorted(set(record.population) - set(again_population))
+        only_b = sorted(set(again_population) - set(record.population))
+        out.append(
+            "已检查单位名单与提交 "
+            + record.commit[:10]
+            + " 中的检查记录不符"
+            + (f"（记录中多出 {'、'.join(only_a[:10])}）" if only_a else "")
+            + (f"（记录中缺少 {'、'.join(only_b[:10])}）" if only_b else "")
+        )
+    if algorithm.population_digest(record.population) != record.digest:
+        out.append("已检查单位摘要与名单不符")
+    again = execute(
+        record.year,
+        record.date,
+        record.seed,
+        record.seed_source,
+        record.seed_generated,
+        record.commit,
+        algorithm.parse_ratio(record.ratio),
+        record.population,
+        record.drawn_at,
+    )
+    if again.selected != record.selected:
+        mine = [p.id for p in record.selected]
+        theirs = [p.id for p in again.selected]
+        out.append(f"抽中单位不一致：记录为 {'、'.join(mine)}，重算为 {'、'.join(theirs)}")
+    return out
+
+
+# ------------------------------------------------------------------ answers
+
+
+@dataclass
+class Outcome:
+    written: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    commit: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "written": self.written,
+            "unchanged": self.unchanged,
+            "commit": self.commit,
+        }
+
+
+_QUESTION_HEADER = re.compile(r"^(?:问题|第)?\s*([1-9])\s*(?:题)?\s*(?:[.、．:：)）]|$)")
+
+
+def question_header(n: int) -> str:
+    return f"{n}.{REVISIT_QUESTIONS[n - 1]}"
+
+
+def answer_headers() -> dict[str, str]:
+    out = {name: name for name in AnswerRow.model_fields if name != "answers"}
+    out.update(
+        {
+            info.title: name
+            for name, info in AnswerRow.model_fields.items()
+            if info.title and name != "answers"
+        }
+    )
+    return out
+
+
+def read_answer_rows(path: Path) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(where, data) of each row of a CSV/XLSX/YAML file of answers."""
+    names = answer_headers()
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raw = path.read_bytes().decode("utf-8-sig")
+        data = yamlio.load(path, path.name)
+        items = data.get("answers") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise InputError(Problem(file=path.name, message="YAML 应为一个列表，每项一个单位"))
+        prefix = ("answers",) if isinstance(data, dict) else ()
+        lines = yamlio.lines_of(raw, [(*prefix, i) for i in range(len(items))])
+        rows = [
+            ({"line": line}, dict(item) if isinstance(item, dict) else {})
+            for item, line in zip(items, lines, strict=True)
+        ]
+        headers = sorted({str(k) for _, d in rows for k in d})
+    else:
+        sheet = tabular.read_table(path)
+        headers = sheet.headers
+        rows = []
+        for number, cells in sheet.rows:
+            rows.append(({"row": number}, dict(zip(headers, cells, strict=False))))
+    out = []
+    problems = []
+    mapping: dict[str, tuple[str, int | None]] = {}
+    for h in headers:
+        if h in names:
+            mapping[h] = (names[h], None)
+            continue
+        match = _QUESTION_HEADER.match(h)
+        if match and 1 <= int(match.group(1)) <= len(REVISIT_QUESTIONS):
+            mapping[h] = ("answers", int(match.group(1)))
+    if "entity" not in {m[0] for m in mapping.values()}:
+        problems.append(
+            Problem(file=path.name, row=1, field="统一社会信用代码", message="缺少必填列")
+        )
+    if problems:
+        raise InputError(problems)
+    for where, raw_row in rows:
+        data: dict[str, Any] = {"answers": {}}
+        for key, value in raw_row.items():
+            target = mapping.get(str(key))
+            if target is None:
+                continue
+            text = value if isinstance(value, date) else values.text(value)
+            if text in ("", None):
+                continue
+            if target[0] == "answers":
+                data["answers"][target[1]] = text
+            else:
+                data[target[0]] = text
+        out.append((where, data))
+    return out
+
+
+def record_answers(
+    ws: Workspace,
+    year: int,
+    rows: list[tuple[dict[str, Any], dict[str, Any]]],
+    label: str,
+    reason: str | None,
+    commit: bool,
+) -> Outcome:
+    """Validate every row, then append a version to each unit's answers file."""
+    from .inspections import now
+
+    with ws.locked():
+        draw = load_draw(ws, year)
+        if draw is None:
+            raise Refused(f"{year} 年度尚未抽取回访单位：请先 ssj revisit --year {year}")
+        selected = {p.id for p in draw.selected}
+        from .inspections import year_tasks
+
+        names = {e.id: e.name for e in year_tasks(ws, year).entities.values()}
+        problems: list[Problem] = []
+        planned: list[tuple[Path, str, AnswerVersion, str]] = []
+        out = Outcome()
+        for where, data in rows:
+            mark = len(problems)
+
+            def problem(message: str, field: str | None = None, where=where) -> Problem:
+                return Problem(file=label, message=message, field=field, **where)
+
+            try:
+                row = AnswerRow.model_validate(data)
+            except ValidationError as exc:
+                problems += [problem(m, f) for _, f, m in row_problems(AnswerRow, exc)]
+                continue
+            if row.entity not in selected:
+                problems.append(
+                    problem(f"{row.entity} 不是 {year} 年度抽中的回访单位", "统一社会信用代码")
+                )
+                continue
+            missing = [n for n in range(1, len(draw.questions) + 1) if not row.answers.get(n)]
+            if missing:
+                problems.append(
+                    problem(
+                        "缺少回答："
+                        + "、".join(f"问题{n}" for n in missing)
+                        + "（未作答的请写“未作答”）",
+                        f"问题{missing[0]}",
+                    )
+                )
+            if row.date is None:
+                problems.append(problem("缺少必填内容", "回访日期"))
+            elif row.date < draw.date:
+                problems.append(problem(f"{row.date} 早于回访抽取日期 {draw.date}", "回访日期"))
+            if not row.visitors:
+                problems.append(problem("缺少必填内容", "回访人员"))
+            if row.name and row.entity in names and row.name != names[row.entity]:
+                problems.append(problem(f"与名录中的“{names[row.entity]}”不符", "单位名称"))
+            if len(problems) > mark:
+                continue
+            path = answers_path(ws, year, row.entity)
+            existing = load_model(AnswerFile, path, ws.rel(path)) if path.is_file() else None
+            answers = [row.answers[n] for n in range(1, len(draw.questions) + 1)]
+            content = {
+                "date": row.date,
+                "method": row.method,
+                "visitors": row.visitors,
+                "respondent": row.respondent,
+                "answers": answers,
+                "clues": row.clues,
+            }
+            change = "记录"
+            if existing is not None:
+                old = existing.current()
+                before = old.model_dump(include=set(content))
+                after = AnswerVersion.model_validate(
+                    {**content, "version": 1, "recorded_at": now(), "change": "记录"}
+                ).model_dump(include=set(content))
+                if before == after:
+                    out.unchanged.append(row.entity)
+                    continue
+                only_clues = {**before, "clues": None} == {**after, "clues": None} and before[
+                    "clues"
+                ] is None
+                change = "补充" if only_clues else "更正"
+                why = row.reason or reason
+                if change == "更正" and not why:
+                    problems.append(
+                        problem(f"已有第 {old.version} 版回访记录，修改须写明更正理由", "更正理由")
+                    )
+                    continue
+            version = AnswerVersion.model_validate(
+                {
+                    **content,
+                    "version": len(existing.versions) + 1 if existing else 1,
+                    "recorded_at": now(),
+                    "change": change,
+                    "reason": (row.reason or reason) if change == "更正" else None,
+                    "source": _source(label, where),
+                }
+            )
+            item = yamlio.dump_fast([version.model_dump(mode="json", exclude_none=True)])
+            if existing is None:
+                head = {
+                    "kind": "revisit-answers",
+                    "year": year,
+                    "draw_id": draw.draw_id,
+                    "entity": row.entity,
+                    "name": names.get(row.entity, row.entity),
+                    "questions": draw.questions,
+                }
+                text = yamlio.dump_fast(head, ANSWER_HEADER) + "versions:\n" + item
+            else:
+                old_text = path.read_text(encoding="utf-8")
+                text = old_text + ("" if old_text.endswith("\n") else "\n") + item
+            try:
+                AnswerFile.model_validate(yamlio.parse(text, ws.rel(path)))
+            except ValidationError as exc:
+                raise Refused(
+                    f"{ws.rel(path)} 不是 ssj 写出的格式，不能追加：{exc.errors()[0]['msg']}"
+                ) from None
+            planned.append((path, text, version, row.entity))
+        if problems:
+            raise InputError(problems)
+        for path, text, version, entity in planned:
+            ws.write(ws.rel(path), text)
+            out.written.append(
+                {
+                    "entity": entity,
+                    "version": version.version,
+                    "change": version.change,
+                    "file": ws.rel(path),
+                }
+            )
+        if commit and planned:
+            out.commit = ws.git.commit(
+                sorted(ws.rel(p) for p, _, _, _ in planned),
+                f"记录回访 {len(planned)} 家（{year} 年度）",
+            )
+    return out
+
+
+def _source(label: str, where: dict[str, Any]) -> str:
+    at = where.get("row") or where.get("line")
+    return f"{label} 第 {at} 行" if at else label
+
+
+def template(ws: Workspace, year: int) -> tuple[list[str], list[list[Any]], dict[int, list[str]]]:
+    """The questionnaire: one row per drawn unit not yet answered, the 8 questions as columns."""
+    draw = load_draw(ws, year)
+    if draw is None:
+        raise Refused(f"{year} 年度尚未抽取回访单位：请先 ssj revisit --year {year}")
+    from .inspections import year_tasks
+
+    names = {e.id: e.name for e in year_tasks(ws, year).entities.values()}
+    headers = ["统一社会信用代码", "单位名称", "回访日期", "回访方式", "回访人员", "受访人"]
+    headers += [question_header(n) for n in range(1, len(draw.questions) + 1)]
+    headers += ["问题线索", "更正理由"]
+    rows = []
+    for pick in draw.selected:
+        if answers_path(ws, year, pick.id).is_file():
+            continue
+        rows.append([pick.id, names.get(pick.id, "")] + [None] * (len(headers) - 2))
+    return headers, rows, {4: ["实地", "电话", "书面", "网络"]}
+
+
+def pending(ws: Workspace, year: int) -> list[str]:
+    """Drawn units whose answers are not recorded yet."""
+    draw = load_draw(ws, year)
+    if draw is None:
+        return []
+    return [p.id for p in draw.selected if not answers_path(ws, year, p.id).is_file()]
