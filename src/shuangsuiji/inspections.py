@@ -9,6 +9,7 @@ before anything is written; every problem of every row is reported at once.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -692,18 +693,75 @@ def source_of(draft: Draft, source: str) -> str:
     return f"{source} 第 {where} 行"
 
 
-def write_planned(ws: Workspace, planned: list[Planned], commit: bool, message: str) -> str | None:
+def write_planned(
+    ws: Workspace,
+    planned: list[Planned],
+    commit: bool,
+    message: str,
+    unchanged: Iterable[Draft] = (),
+) -> str | None:
+    """Write the new versions and commit them together, as one unit.
+
+    A write that fails part-way (disk full, interrupted) puts back the files already
+    written, so the records are as before. A run killed outright, or whose commit failed,
+    leaves written files uncommitted: the next run of the same input finds them unchanged
+    (`unchanged`) and commits them with its own, so the batch ends up committed whole.
+    """
     final: dict[Path, str] = {}
     for p in planned:
         final[p.path] = p.text  # a file with two tasks: the last text has both versions
-    for path, text in final.items():
-        ws.write(ws.rel(path), text)
-    if not commit or not final:
+    if commit and final:
+        from .draws import check_git_unlocked
+
+        check_git_unlocked(ws)  # before writing: a record written must be committable
+    _write_all(ws, final)
+    if not commit:
         return None
-    paths = sorted({ws.rel(p) for p in final})
+    leftover = _uncommitted(ws, {record_path(ws, d.task.year, d.task.entity) for d in unchanged})
+    paths = sorted({ws.rel(p) for p in final} | set(leftover))
+    if not paths:
+        return None
+    if leftover:
+        message += f"；补交此前写入而未提交的记录 {len(leftover)} 个"
     if len(paths) > MANY_FILES:
-        paths = sorted({ws.rel(p.parent) for p in final})
-    return ws.git.commit(paths, message)
+        paths = sorted({p.rsplit("/", 1)[0] for p in paths})
+    try:
+        return ws.git.commit(paths, message)
+    except Refused as exc:
+        raise Refused(
+            f"检查记录已写入，但 git 提交失败：{exc}。排除问题后用同一文件再运行一次即可提交"
+            "（已写入的记录视为内容未变，随之提交）"
+        ) from None
+
+
+def _write_all(ws: Workspace, texts: dict[Path, str]) -> None:
+    """Write every file, or (when a write fails) put back those already written."""
+    before = {path: path.read_bytes() if path.is_file() else None for path in texts}
+    written: list[Path] = []
+    try:
+        for path, text in texts.items():
+            ws.write(ws.rel(path), text)
+            written.append(path)
+    except BaseException:
+        for path in reversed(written):
+            with contextlib.suppress(OSError):
+                old = before[path]
+                if old is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    ws.write(ws.rel(path), old)
+        raise
+
+
+def _uncommitted(ws: Workspace, paths: set[Path]) -> list[str]:
+    """Those of `paths` (record files) that exist with changes git has not committed."""
+    present = sorted(ws.rel(p) for p in paths if p.is_file())
+    if not present:
+        return []
+    try:
+        return ws.git.dirty(*present)
+    except Refused:  # not in a git repository: the commit itself will say so
+        return []
 
 
 def _summary(planned: list[Planned]) -> str:
@@ -747,9 +805,10 @@ def record_from_file(
             raise InputError(_sorted(problems))
         out = outcome_of(planned, same, ws)
         out.unused_columns = unused
-        if not dry_run and planned:
+        if not dry_run:
+            summary = f"（{_summary(planned)}）" if planned else ""
             out.commit = write_planned(
-                ws, planned, commit, f"记录检查结果：{path.name}（{_summary(planned)}）"
+                ws, planned, commit, f"记录检查结果：{path.name}{summary}", same
             )
     return out
 
@@ -843,12 +902,10 @@ def record_one(
         out = outcome_of(planned, same, ws)
         if planned:
             p = planned[0]
-            out.commit = write_planned(
-                ws,
-                planned,
-                commit,
-                f"{p.change}检查结果：{task.entity}（{task.name}）第 {p.version.version} 版",
-            )
+            message = f"{p.change}检查结果：{task.entity}（{task.name}）第 {p.version.version} 版"
+        else:
+            message = f"补交检查记录：{task.entity}（{task.name}）"
+        out.commit = write_planned(ws, planned, commit, message, same)
     return out
 
 
@@ -1017,6 +1074,7 @@ def reinspect(
             planned,
             commit,
             f"复查：{task.entity}（{task.name}）第 {hazard} 项隐患 {entry.date} {entry.outcome}",
+            same,
         )
     return out
 

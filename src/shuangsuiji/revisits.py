@@ -142,7 +142,7 @@ def run(
     commit: bool,
 ) -> RevisitDraw:
     """Draw the year's return visits: records committed, fresh seed, ratio not below the floor."""
-    from .draws import choose_seed, load_plan, percent, rules
+    from .draws import check_git_unlocked, choose_seed, commit_record, load_plan, percent, rules
 
     with ws.locked():
         path = draw_path(ws, year)
@@ -157,6 +157,7 @@ def run(
             )
         if not ws.git.is_repo() or ws.git.head() is None:
             raise Refused("工作区不在 git 仓库中或尚无提交：回访抽取须基于已提交的检查记录")
+        check_git_unlocked(ws)  # before drawing: the record must be committable once written
         records = f"{PLAN_DIR}/{year}/records"
         dirty = ws.git.dirty(records, f"{PLAN_DIR}/{year}/draws")
         if dirty:
@@ -174,7 +175,8 @@ def run(
         record = execute(year, day, seed, source, generated, head, chosen, inspected, _now())
         ws.write(ws.rel(path), yamlio.dump_fast(record.model_dump(mode="json"), DRAW_HEADER))
         if commit:
-            ws.git.commit(
+            commit_record(
+                ws,
                 [ws.rel(path)],
                 f"回访抽取 {record.draw_id}：{len(record.selected)}/{len(inspected)}（{algorithm.ALGORITHM}）",
             )

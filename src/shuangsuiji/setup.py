@@ -15,7 +15,7 @@ from .core.problems import Refused
 from .storage import yamlio
 from .storage.files import write_atomic
 from .storage.git import Git
-from .workspace import CONFIG, PLAN_DIR, ROSTER_DIR, schema_line
+from .workspace import CONFIG, PLAN_DIR, ROSTER_DIR, parse_roster, schema_line
 
 DEFAULT_CATEGORIES = ("危险化学品", "烟花爆竹", "非煤矿山", "冶金工贸")
 EXAMPLE_DEPARTMENTS = {
@@ -64,8 +64,22 @@ def example_roster_text(kind: str) -> str:
     return schema_line(kind) + text
 
 
+def csv_roster(kind: str, text: str) -> bytes:
+    """A roster's YAML text as the CSV a big roster is kept in (header row, then rows)."""
+    from .core.tables import export_rows
+    from .storage.tabular import write_csv
+
+    roster = parse_roster(kind, text.encode("utf-8"), f"{ROSTER_DIR}/{kind}.yaml")
+    return write_csv(*export_rows(kind, roster.rows))
+
+
 def create_workspace(
-    directory: Path, *, example: bool, authority: str | None, level: str
+    directory: Path,
+    *,
+    example: bool,
+    authority: str | None,
+    level: str,
+    roster_format: str = "yaml",
 ) -> dict[str, Any]:
     from .schemas import schema_files
 
@@ -73,12 +87,15 @@ def create_workspace(
     if (root / CONFIG).exists():
         raise Refused(f"{root} 已是 ssj 工作区（已有 {CONFIG}），未做任何修改")
     config = default_config(authority, level, example)
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     for name, text in schema_files().items():
         files[f"schemas/{name}"] = text
     for kind in ROSTERS:
         text = example_roster_text(kind) if example else empty_roster_text(kind)
-        files[f"{ROSTER_DIR}/{kind}.yaml"] = text
+        if roster_format == "csv":
+            files[f"{ROSTER_DIR}/{kind}.csv"] = csv_roster(kind, text)
+        else:
+            files[f"{ROSTER_DIR}/{kind}.yaml"] = text
     if example:
         year = date.today().year
         files[f"{PLAN_DIR}/{year}/plan.yaml"] = plan_text(example_plan(year))

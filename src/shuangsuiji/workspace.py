@@ -7,7 +7,7 @@ holds no rules (core/) and no command-line concerns (cli/).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,9 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .core import rows
 from .core.models import ROSTERS, Config, row_problems
 from .core.problems import InputError, Problem
-from .storage import yamlio
+from .core.tables import validate_sheet
+from .storage import cache as cache_store
+from .storage import tabular, yamlio
 from .storage.files import workspace_lock, write_atomic
 from .storage.git import Git
 
@@ -32,23 +35,85 @@ def schema_line(kind: str) -> str:
     return f"# yaml-language-server: $schema=../{SCHEMA_DIR}/{kind}.schema.json\n"
 
 
+ROSTER_FORMATS = ("yaml", "csv")
+
+
+def roster_files(kind: str) -> tuple[str, ...]:
+    """Where a roster may be kept: YAML (comments, small rosters) or CSV (big ones)."""
+    return tuple(f"{ROSTER_DIR}/{kind}.{fmt}" for fmt in ROSTER_FORMATS)
+
+
 @dataclass(frozen=True)
 class LoadedRoster:
     kind: str
     path: str  # relative to the workspace root, with forward slashes
     sha256: str
-    rows: list[Any]
+    rows: list[Any]  # core.rows: light, read-only, validated
 
 
-def parse_roster(kind: str, raw: bytes, label: str) -> LoadedRoster:
-    """Validate a roster file's bytes; every problem is reported at once, with its line."""
+def parse_roster(
+    kind: str, raw: bytes, path: str, label: str | None = None, cache: Path | None = None
+) -> LoadedRoster:
+    """Validate a roster file's bytes; every problem is reported at once, with its line.
+
+    `path` says the format (.yaml or .csv); `label` names the file in messages; with
+    `cache` (a workspace root) the validated rows are kept in and taken from the
+    validated-roster cache, keyed by the bytes' SHA-256.
+    """
+    digest = hashlib.sha256(raw).hexdigest()
+    builder = rows.Builder(kind)
+    encoded = cache_store.load_rows(cache, kind, digest) if cache else None
+    with cache_store.paused_gc():
+        if encoded is not None:
+            built = [builder.from_values(v) for v in encoded]
+        else:
+            built = _validated(kind, raw, path, label or path, builder.from_model)
+    if cache and encoded is None:
+        keep_rows(cache, kind, digest, built)
+    return LoadedRoster(kind, path, digest, built)
+
+
+def keep_rows(cache: Path, kind: str, digest: str, built: Iterable[Any]) -> None:
+    """Put validated rows in the cache, for the file whose bytes hash to `digest`."""
+    cache_store.save_rows(cache, kind, digest, (rows.encode(kind, r) for r in built))
+
+
+def reads_back(kind: str, raw: bytes, path: str, expected: Iterable[Any]) -> bool:
+    """Whether `raw` validates (else InputError) and holds exactly `expected`, in order.
+
+    Rows are compared as they are read, so a million-row roster is never held twice.
+    """
+    builder = rows.Builder(kind)
+    pending = iter(expected)
+    same = True
+
+    def compare(model: BaseModel) -> None:
+        nonlocal same
+        same = same and builder.from_model(model) == next(pending, None)
+
+    with cache_store.paused_gc():
+        _validated(kind, raw, path, path, compare)
+    return same and next(pending, None) is None
+
+
+def _validated(
+    kind: str, raw: bytes, path: str, label: str, keep: Callable[[BaseModel], Any]
+) -> list[Any]:
+    """`keep` of every row's model; any problem raises InputError, all of them at once."""
+    if path.endswith(".csv"):
+        sheet = tabular.parse_csv(raw, label)
+        return [kept for _, kept, _ in validate_sheet(sheet, kind, keep=keep)[1]]
+    return _yaml_rows(kind, raw, label, keep)
+
+
+def _yaml_rows(kind: str, raw: bytes, label: str, keep: Callable[[BaseModel], Any]) -> list[Any]:
     model, _, key = ROSTERS[kind]
     text = _utf8(raw, label)
     data = yamlio.parse(text, label) or {}
     if not isinstance(data, dict) or not isinstance(data.get(key, []), list):
         raise InputError(Problem(file=label, message=f"文件应以“{key}:”开头，其下为列表"))
     pending = [((k,), str(k), "未知的顶层字段") for k in sorted(set(data) - {key}, key=str)]
-    rows, seen = [], {}
+    built, seen = [], {}
     id_field = "code" if kind == "items" else "id"
     for index, raw_row in enumerate(data.get(key) or []):
         try:
@@ -62,10 +127,10 @@ def parse_roster(kind: str, raw: bytes, label: str) -> LoadedRoster:
             message = f"编号“{ident}”重复（第 {seen[ident] + 1} 条已有）"
             pending.append(((key, index), model.model_fields[id_field].title, message))
         seen[ident] = index
-        rows.append(row)
+        built.append(keep(row))
     if pending:
         raise InputError(_located(label, text, pending))
-    return LoadedRoster(kind, f"{ROSTER_DIR}/{kind}.yaml", hashlib.sha256(raw).hexdigest(), rows)
+    return built
 
 
 def _utf8(raw: bytes, label: str) -> str:
@@ -112,7 +177,9 @@ class Workspace:
         return path.resolve().relative_to(self.root).as_posix()
 
     def roster_path(self, kind: str) -> Path:
-        return self.root / ROSTER_DIR / f"{kind}.yaml"
+        """The roster's file: rosters/<kind>.csv when there is one, else <kind>.yaml."""
+        yaml_file, csv_file = (self.root / f for f in roster_files(kind))
+        return csv_file if csv_file.is_file() else yaml_file
 
     def plan_dir(self, year: int) -> Path:
         return self.root / PLAN_DIR / str(year)
@@ -131,20 +198,30 @@ class Workspace:
     def config(self) -> Config:
         return load_model(Config, self.root / CONFIG, CONFIG)
 
-    def roster(self, kind: str) -> LoadedRoster:
-        path = self.roster_path(kind)
-        label = f"{ROSTER_DIR}/{kind}.yaml"
-        if not path.is_file():
+    def roster(self, kind: str, cached: bool = True) -> LoadedRoster:
+        """The current roster; `cached=False` validates it anew (ssj roster check)."""
+        found = [f for f in roster_files(kind) if (self.root / f).is_file()]
+        if len(found) > 1:
+            raise InputError(
+                Problem(
+                    file=found[1],
+                    message=f"{found[0]} 与 {found[1]} 只能保留一个；请删除不用的那个",
+                )
+            )
+        label = found[0] if found else roster_files(kind)[0]
+        if not found:
             raise InputError(Problem(file=label, message="名录文件不存在"))
-        return self._parsed(kind, path.read_bytes(), label)
+        return self._parsed(kind, (self.root / label).read_bytes(), label, cached=cached)
 
-    def _parsed(self, kind: str, raw: bytes, label: str) -> LoadedRoster:
+    def _parsed(
+        self, kind: str, raw: bytes, path: str, label: str | None = None, cached: bool = True
+    ) -> LoadedRoster:
         """A roster parsed once per command for each distinct content (file, commits)."""
-        cache = self.__dict__.setdefault("_parsed_rosters", {})
-        key = (kind, hashlib.sha256(raw).hexdigest())
-        if key not in cache:
-            cache[key] = parse_roster(kind, raw, label)
-        return cache[key]
+        memo = self.__dict__.setdefault("_parsed_rosters", {})
+        key = (kind, path, hashlib.sha256(raw).hexdigest(), cached)
+        if key not in memo:
+            memo[key] = parse_roster(kind, raw, path, label, cache=self.root if cached else None)
+        return memo[key]
 
     def load_record(self, model: type[BaseModel], path: Path) -> Any:
         """A generated record, parsed once per command (keyed by path, size and mtime)."""
@@ -152,7 +229,7 @@ class Workspace:
         key = (model, str(path), stat.st_mtime_ns, stat.st_size)
         cache = self.__dict__.setdefault("_records", {})
         if key not in cache:
-            cache[key] = load_model(model, path, self.rel(path))
+            cache[key] = load_model(model, path, self.rel(path), cache=self.root)
         return cache[key]
 
     def roster_at(self, kind: str, commit: str) -> LoadedRoster:
@@ -161,27 +238,46 @@ class Workspace:
         Kept for the life of this Workspace object (one command): a commit never changes,
         and re-running many draws of one commit would otherwise parse its roster each time.
         """
-        cache = self.__dict__.setdefault("_rosters_at", {})
-        if (kind, commit) in cache:
-            return cache[kind, commit]
-        label = f"{ROSTER_DIR}/{kind}.yaml"
-        raw = self.git.show(commit, label)
-        if raw is None:
-            raise InputError(Problem(file=label, message=f"提交 {commit[:10]} 中没有此文件"))
-        cache[kind, commit] = self._parsed(kind, raw, f"{label}@{commit[:10]}")
-        return cache[kind, commit]
+        memo = self.__dict__.setdefault("_rosters_at", {})
+        if (kind, commit) in memo:
+            return memo[kind, commit]
+        for path in roster_files(kind):
+            raw = self.git.show(commit, path)
+            if raw is not None:
+                break
+        else:
+            raise InputError(
+                Problem(file=roster_files(kind)[0], message=f"提交 {commit[:10]} 中没有此名录")
+            )
+        memo[kind, commit] = self._parsed(kind, raw, path, f"{path}@{commit[:10]}")
+        return memo[kind, commit]
 
     # -- writing
     def write(self, relative: str, data: str | bytes) -> None:
         write_atomic(self.root / relative, data)
 
 
-def load_model(model: type[BaseModel], path: Path, label: str) -> Any:
-    """A person-edited YAML file (ssj.yaml, a plan) validated, problems with their lines."""
+CACHED_RECORD_BYTES = 256 * 1024  # smaller files parse faster than a cache is checked
+
+
+def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | None = None) -> Any:
+    """A YAML file validated, problems with their lines.
+
+    With `cache` (a workspace root), a big file's parsed content is kept in and taken
+    from the local cache, keyed by the SHA-256 of its bytes.
+    """
     if not path.is_file():
         raise InputError(Problem(file=label, message="文件不存在"))
-    text = _utf8(path.read_bytes(), label)
-    data = yamlio.parse(text, label)
+    raw = path.read_bytes()
+    text = _utf8(raw, label)
+    if cache and len(raw) >= CACHED_RECORD_BYTES:
+        digest = hashlib.sha256(raw).hexdigest()
+        data = cache_store.load(cache, "yaml", digest)
+        if data is None:
+            data = yamlio.parse(text, label)
+            cache_store.save(cache, "yaml", digest, data)
+    else:
+        data = yamlio.parse(text, label)
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:

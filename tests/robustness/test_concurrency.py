@@ -83,7 +83,16 @@ def test_parallel_draws_of_one_id_record_it_once(example):
 
 
 def test_draw_assign_and_import_in_parallel(drawn, tmp_path):
-    """A draw, an assignment and a roster import at once: each sees a whole workspace."""
+    """A draw, an assignment and a roster import at once: each waits for the workspace lock,
+    sees a whole workspace, and refuses if the import came first (rosters uncommitted).
+
+    The three start while another process holds the lock and are all shown to be running
+    (none can finish) before it is released, so they always contend for it. Without this
+    barrier the first could finish before the last had started, and which interleaving a
+    run tested, and how long the last one waited, depended on the machine's load. Which of
+    them gets the lock first is still up to the OS: the outcome of each is checked against
+    what the others did.
+    """
     root = drawn
     csv = tmp_path / "新增.csv"
     csv.write_text(
@@ -91,33 +100,64 @@ def test_draw_assign_and_import_in_parallel(drawn, tmp_path):
         "LS-2099-001,青岚区丙临时零售点,烟花爆竹,烟花爆竹零售,城关街道\n",
         encoding="utf-8",
     )
-    jobs = [
-        _draw_args("并行抽取"),
-        ("assign", "--year", "2026", "--draw", "2026-1", "--seed", "并行匹配"),
-        ("roster", "import", str(csv)),
-    ]
-    results = _finish([ssj_process(root, *args) for args in jobs])
-    (draw_code, _, draw_err), (assign_code, _, assign_err), (import_code, _, import_err) = results
-    assert import_code == 0 or LOCKED in import_err, import_err
+    jobs = {
+        "draw": _draw_args("并行抽取"),
+        "assign": ("assign", "--year", "2026", "--draw", "2026-1", "--seed", "并行匹配"),
+        "import": ("roster", "import", str(csv)),
+    }
+    roster_before = (root / "rosters/entities.yaml").read_bytes()
+    holder = _hold_lock(root)
+    try:
+        processes = [ssj_process(root, *args) for args in jobs.values()]
+        time.sleep(1.0)  # time to start and reach the lock (a slower start only means less wait)
+        ended = [
+            (args, p.communicate())
+            for args, p in zip(jobs.values(), processes, strict=True)
+            if p.poll() is not None
+        ]
+        assert not ended, ended  # all running at once, none past the lock while it is held
+    finally:
+        holder.communicate(b"release\n", timeout=30)
+    results = dict(zip(jobs, _finish(processes), strict=True))
+    draw_code, import_code = results["draw"][0], results["import"][0]
+    assign_code = results["assign"][0]
+
+    assert import_code == 0 or LOCKED in results["import"][2], results["import"]
+    imported = (root / "rosters/entities.yaml").read_bytes() != roster_before
+    assert imported == (import_code == 0)
     # A draw or an assignment refuses if the import came first: rosters must be committed.
-    for code, err in ((draw_code, draw_err), (assign_code, assign_err)):
-        assert code == 0 or LOCKED in err or "rosters/entities.yaml 有未提交的修改" in err, err
+    for name in ("draw", "assign"):
+        code, _, err = results[name]
+        after_import = "rosters/entities.yaml 有未提交的修改" in err
+        assert code == 0 or LOCKED in err or after_import, (name, err)
+        assert not after_import or imported, (name, err)
+    # Each one that went through recorded and committed exactly its record; the others nothing.
+    draw_file = root / "plans/2026/draws/2026-2.yaml"
+    assign_file = root / "plans/2026/assignments/2026-1.yaml"
+    assert draw_file.exists() == (draw_code == 0)
+    assert assign_file.exists() == (assign_code == 0)
+    log = git(root, "log", "--format=%s").splitlines()
+    assert sum(line.startswith("抽取 2026-2") for line in log) == (draw_code == 0)
+    assert sum(line.startswith("匹配检查人员 2026-1") for line in log) == (assign_code == 0)
     commit_rosters(root)
     assert_consistent(root)
 
 
-def _hold_lock(root, seconds: float) -> subprocess.Popen:
-    """Another process holding the workspace lock (as a running ssj command does)."""
+def _hold_lock(root, seconds: float | None = None) -> subprocess.Popen:
+    """Another process holding the workspace lock (as a running ssj command does): for
+    `seconds`, or (None) until a line is written to its standard input."""
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
         "from shuangsuiji.storage.files import workspace_lock\n"
         "with workspace_lock(Path(sys.argv[1])):\n"
         "    print('held', flush=True)\n"
-        "    time.sleep(float(sys.argv[2]))\n"
+        "    time.sleep(float(sys.argv[2])) if sys.argv[2] else sys.stdin.readline()\n"
     )
     holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(root), str(seconds)], stdout=subprocess.PIPE
+        [sys.executable, "-c", code, str(root), "" if seconds is None else str(seconds)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
     )
     assert holder.stdout.readline().strip() == b"held"
     return holder

@@ -302,20 +302,37 @@ def _record_table(root: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.skipif(not registered("record"), reason="ssj record not yet registered")
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 5: `ssj record --from` writes one file per task, then commits; cut short, "
-    "it leaves some records written but uncommitted, and the re-run commits only the files it "
-    "changes, so those stay uncommitted (fix: commit every record file of the batch that is "
-    "dirty, or refuse while any is)",
-)
-def test_interrupted_record_batch_is_completed_by_the_rerun(drawn, tmp_path, monkeypatch):
+def test_interrupted_record_batch_leaves_the_old_state(drawn, tmp_path, monkeypatch):
+    """`ssj record --from` writes a file per task: a write failing part-way puts back the
+    files already written (the records are as before), and the re-run records them all."""
     assert run("-C", drawn, *ASSIGN_ARGS).code == 0
     table = _record_table(drawn, tmp_path)
+    before = snapshot(drawn)
     with monkeypatch.context() as patch:
         patch.setattr(files.os, "replace", _FailAt(os.replace, 3))
         cut = run("-C", drawn, "record", "--from", table)
     assert cut.code == 1 and "Traceback" not in cut.err
+    assert snapshot(drawn) == before
     again = run("-C", drawn, "record", "--from", table)
     assert again.code == 0, again.err
     assert not [p for p in uncommitted(drawn) if p.startswith("plans/")], uncommitted(drawn)
+
+
+@pytest.mark.skipif(not registered("record"), reason="ssj record not yet registered")
+def test_records_left_uncommitted_are_committed_by_the_rerun(drawn, tmp_path):
+    """A run killed between its writes and its commit leaves records uncommitted (here: part
+    of the batch written with --no-commit); the re-run of the batch commits them with the rest."""
+    assert run("-C", drawn, *ASSIGN_ARGS).code == 0
+    table = _record_table(drawn, tmp_path)
+    lines = table.read_text(encoding="utf-8").splitlines()
+    half = tmp_path / "前半.csv"
+    half.write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
+    assert run("-C", drawn, "record", "--from", half, "--no-commit").code == 0
+    assert [p for p in uncommitted(drawn) if p.startswith("plans/2026/records/")]
+    again = run("-C", drawn, "record", "--from", table, "--json")
+    assert again.code == 0, again.err
+    done = again.json()
+    assert len(done["written"]) + len(done["unchanged"]) == len(lines) - 1
+    assert done["unchanged"] and done["commit"]
+    assert not [p for p in uncommitted(drawn) if p.startswith("plans/")], uncommitted(drawn)
+    assert "补交" in git(drawn, "log", "-1", "--format=%s")

@@ -135,14 +135,10 @@ def test_hostile_roster_file(example, case):
     assert all(re.search(r"[\u4e00-\u9fff]", p["message"]) for p in found)  # in Chinese
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/output.py problems_table renders messages as rich markup: `ssj roster check` "
-    "crashes on a value like '[/red]' (fix: rich.markup.escape in output.problems_table/table)",
-)
 def test_markup_in_values_does_not_crash_roster_check(example):
     _roster(example, YAML_CASES["markup in values"][0], commit=False)
-    refused(example, "roster", "check")
+    result = refused(example, "roster", "check")
+    assert "[/red]" in result.out + result.err  # printed as it is, not read as markup
 
 
 def test_date_that_does_not_exist_in_a_roster(example):
@@ -455,3 +451,30 @@ def test_only_storage_tabular_builds_spreadsheets():
         if builders.search(line)
     ]
     assert not offenders, offenders
+
+
+@pytest.mark.parametrize(
+    "value", ["[bold]x", "a[/]", "[/red]", "[link=file:///etc]甲[/link]", "乙\\"]
+)
+def test_table_cells_print_literally(value):
+    """A unit name, file or message that looks like rich markup is shown as it is."""
+    from rich.console import Console
+
+    from shuangsuiji.cli.output import problems_table, table
+    from shuangsuiji.core.problems import Problem
+
+    console = Console(record=True, width=300, color_system=None)
+    console.print(table(f"标题{value}", ["单位名称", value], [[value, None]]))
+    console.print(problems_table([Problem(file=value, field=value, message=value)], value))
+    assert console.export_text().count(value) == 7  # 3 in the table, 4 in the problems
+    assert "\\\\" not in console.export_text()  # nor a backslash doubled
+
+
+@pytest.mark.parametrize("value", ["[/x]", "[bold]甲", "a[/]b"])
+def test_markup_in_a_seed_source_or_reason_is_printed_as_it_is(example, value):
+    """Messages quote the user's words; the consoles never read them as markup."""
+    drawn = run("-C", example, "draw", "--year", "2026", "--seed", "s-1", "--seed-source", value)
+    assert drawn.code == 0 and value in drawn.out, drawn.err
+    assert "Traceback" not in drawn.err
+    refused = run("-C", example, "draw", "--year", "2026", "--draw-id", f"{value}|x")
+    assert refused.code == 2 and value in refused.err

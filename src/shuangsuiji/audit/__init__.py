@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..core.problems import InputError
-from ..workspace import Workspace
+from ..workspace import Workspace, roster_files
 from .findings import ERROR, RULES, WARNING, Finding
 
 NOT_CHECKED: dict[str, str] = {}
@@ -158,7 +158,7 @@ def _capacity(data, draws) -> list[Finding]:
     for year, plan in sorted(data.plans.items()):
         mine = [d for d in draws if d.live and d.record.year == year]
         tasks = sum(len(d.tasks) for d in mine) if mine else None
-        related = (*(d.path for d in mine), "rosters/inspectors.yaml")
+        related = (*(d.path for d in mine), *roster_files("inspectors"))
         out += check_r12(
             year,
             plan,

@@ -16,7 +16,7 @@ from ..core.plan import Plan
 from ..core.problems import InputError
 from ..storage import yamlio
 from ..storage.git import Commit
-from ..workspace import CONFIG, PLAN_DIR, ROSTER_DIR, parse_roster
+from ..workspace import CONFIG, PLAN_DIR, ROSTER_DIR, parse_roster, roster_files
 from .data import AuditData, parse_model
 from .findings import Finding, error, warning
 from .rules import officers_of, plan_differences
@@ -51,7 +51,8 @@ LABELS = {
 APPEND_ONLY = {"replacements": "replacements", "substitutions": "substitutions"}
 APPEND_BYTES = {"record", "disclosure", "answers"}
 GROWING = set(APPEND_ONLY) | APPEND_BYTES
-ROSTER_PATHS = {kind: f"{ROSTER_DIR}/{kind}.yaml" for kind in ("entities", "items", "inspectors")}
+ROSTER_PATHS = {kind: roster_files(kind) for kind in ("entities", "items", "inspectors")}
+ALL_ROSTER_PATHS = [path for paths in ROSTER_PATHS.values() for path in paths]
 
 FIX_RESTORE = (
     "已提交的记录不得修改、删除或改名：用 git log -p --follow 该文件 查明改动，"
@@ -388,9 +389,9 @@ def _prepared_checks(data: AuditData, history: History, found, prepared, first, 
                 first.sha,
             )
         else:
-            roster = ROSTER_PATHS["entities"]
-            before = git.blob_ids(prepared_first, [roster]).get(roster)
-            after = git.blob_ids(first.sha, [roster]).get(roster)
+            rosters = list(ROSTER_PATHS["entities"])
+            before = git.blob_ids(prepared_first, rosters)
+            after = git.blob_ids(first.sha, rosters)
             if before != after:
                 flag(
                     f"预备（{prepared_first[:10]}）与执行（{first.sha[:10]}）之间检查对象名录库被修改",
@@ -418,7 +419,7 @@ class PlanState:
 def _plan_changes(data: AuditData, history: History) -> list[Finding]:
     out: list[Finding] = []
     level = data.config.level if data.config else "县"
-    watched = set(ROSTER_PATHS.values())
+    watched = set(ALL_ROSTER_PATHS)
     for year, plan_file in sorted(data.plans.items()):
         path = plan_file.path
         touches = [
@@ -445,7 +446,7 @@ def _plan_changes(data: AuditData, history: History) -> list[Finding]:
 
 def _state(data: AuditData, commit: Commit, plan_path: str) -> PlanState:
     git = data.ws.git
-    paths = [plan_path, *ROSTER_PATHS.values()]
+    paths = [plan_path, *ALL_ROSTER_PATHS]
     ids = git.blob_ids(commit.sha, paths)
     cache = data.__dict__.setdefault("_blobs", {})
     missing = [b for b in ids.values() if b not in cache]
@@ -453,13 +454,14 @@ def _state(data: AuditData, commit: Commit, plan_path: str) -> PlanState:
         cache[blob] = raw
 
     def roster(kind: str):
-        blob = ids.get(ROSTER_PATHS[kind])
-        if blob is None:
+        path = next((p for p in ROSTER_PATHS[kind] if p in ids), None)
+        if path is None:
             return None
+        blob = ids[path]
         key = ("parsed", blob)
         if key not in cache:
             try:
-                cache[key] = parse_roster(kind, cache[blob], ROSTER_PATHS[kind]).rows
+                cache[key] = parse_roster(kind, cache[blob], path, cache=data.ws.root).rows
             except InputError:
                 cache[key] = None
         return cache[key]

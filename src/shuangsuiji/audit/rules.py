@@ -18,6 +18,7 @@ from ..core.capacity import CapacityInput, compute_capacity
 from ..core.eligibility import HIGHEST_RISK, field_name, matches, months_before
 from ..core.models import Defaults, Entity, Inspector
 from ..core.plan import Plan
+from ..workspace import roster_files
 from .data import RecordFile
 from .facts import AssignmentFacts, DrawFacts
 from .findings import Finding, error, percent, warning
@@ -289,8 +290,8 @@ def _check_assignment(a: AssignmentFacts, as_of: date) -> list[Finding]:
     people_from = (
         *tasks_from,
         a.path.removesuffix(".yaml") + ".substitutions.yaml",
-        "rosters/inspectors.yaml",
-        "rosters/entities.yaml",
+        *roster_files("inspectors"),
+        *roster_files("entities"),
     )
 
     def add(

@@ -14,7 +14,7 @@ import typer
 
 from .. import __version__
 from ..core.problems import InputError, Refused
-from .help import localize
+from .help import ChineseGroup, localize
 
 HELP = """\
 ssj：“双随机、一公开”监管抽查工具。名录库、抽查事项和年度方案以 YAML 文件保存在 git 中，
@@ -26,8 +26,34 @@ ssj audit → ssj report。每个命令都接受 -C 目录（同 git -C）；加
 退出码：0 完成；1 操作被拒绝或审计有问题；2 输入或用法错误。
 """
 
+ORDER = [
+    "init",
+    "roster",
+    "plan",
+    "draw",
+    "assign",
+    "verify",
+    "record",
+    "status",
+    "disclose",
+    "revisit",
+    "audit",
+    "report",
+    "schema",
+    "demo",
+]
+
+
+class RootGroup(ChineseGroup):
+    def list_commands(self, ctx) -> list[str]:
+        """In the order of the work, not the order typer registers commands and groups."""
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER))
+
+
 app = typer.Typer(
     name="ssj",
+    cls=RootGroup,
     help=HELP,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -72,24 +98,44 @@ def _main(
 
 
 def _register() -> None:
-    from . import assign, audit, demo, draw, init, plan, report, roster, schema, verify
+    """The commands in the order of the work, each with a one-line summary for the list."""
+    from . import (
+        assign,
+        audit,
+        demo,
+        disclose,
+        draw,
+        init,
+        plan,
+        record,
+        report,
+        revisit,
+        roster,
+        schema,
+        status,
+        verify,
+    )
 
-    app.command("init", help=init.HELP)(init.init)
-    app.add_typer(roster.app, name="roster")
-    app.add_typer(draw.app, name="draw")
-    app.add_typer(assign.app, name="assign")
-    app.command("verify", help=verify.HELP)(verify.verify)
-    app.command("schema", help=schema.HELP)(schema.schema)
-    app.command("demo", help=demo.HELP)(demo.demo)
-    app.command("audit", help=audit.HELP)(audit.audit)
-    app.add_typer(plan.app, name="plan")
-    app.command("report", help=report.HELP)(report.report)
-    from . import disclose, record, revisit, status
-
-    app.add_typer(record.app, name="record", cls=record.TaskOrCommand)
-    app.command("status", help=status.HELP)(status.status)
-    app.add_typer(disclose.app, name="disclose")
-    app.add_typer(revisit.app, name="revisit")
+    app.command("init", help=init.HELP, short_help="新建工作区（--example 为虚构示例）")(init.init)
+    app.add_typer(roster.app, name="roster", short_help="一单两库：导入、校验、导出、转换")
+    app.add_typer(plan.app, name="plan", short_help="年度方案：工作量测算（R12）")
+    app.add_typer(draw.app, name="draw", short_help="随机抽取检查对象（种子仪式、候补替换）")
+    app.add_typer(assign.app, name="assign", short_help="随机匹配执法检查人员")
+    app.command("verify", help=verify.HELP, short_help="按记录重算抽取、匹配与回访")(verify.verify)
+    app.add_typer(
+        record.app, name="record", cls=record.TaskOrCommand, short_help="记录检查结果、复查"
+    )
+    app.command("status", help=status.HELP, short_help="待办与逾期事项")(status.status)
+    app.add_typer(disclose.app, name="disclose", short_help="一公开：公开期限与公示")
+    app.add_typer(revisit.app, name="revisit", short_help="回访：随机抽取与记录")
+    app.command("audit", help=audit.HELP, short_help="审计：全部规则、全部重算、git 历史")(
+        audit.audit
+    )
+    app.command("report", help=report.HELP, short_help="年度方案与结果报告（docx/html/md）")(
+        report.report
+    )
+    app.command("schema", help=schema.HELP, short_help="生成编辑器用的 JSON Schema")(schema.schema)
+    app.command("demo", help=demo.HELP, short_help="用内置示例走完整个流程")(demo.demo)
 
 
 _register()
@@ -193,28 +239,17 @@ def _click_exit(exc: Exception) -> int:
 
 
 def _fail(what, code: int, json_mode: bool, prefix: str = "拒绝") -> None:
-    from dataclasses import replace
-
-    from rich.markup import escape
-
-    from .output import emit_json, errors, problem_dict, problems_table
+    from .output import emit_json, errors, problem_dict, problems_table, styled
 
     if json_mode:
         if isinstance(what, str):
             emit_json({"ok": False, "error": what})
         else:
             emit_json({"ok": False, "problems": [problem_dict(p) for p in what]})
-    # Messages quote the user's data, which may hold "[/red]": printed as text, never markup.
     elif isinstance(what, str):
-        errors.print(f"[red]{prefix}：[/red]{escape(what)}")
+        errors.print(styled((f"{prefix}：", "red"), what))
     elif len(what) == 1:
-        errors.print(f"[red]错误：[/red]{escape(str(what[0]))}")
-    else:
-        shown = [
-            replace(
-                p, file=escape(p.file), field=p.field and escape(p.field), message=escape(p.message)
-            )
-            for p in what
-        ]
-        errors.print(problems_table(shown, f"发现 {len(what)} 处问题，未写入任何文件"))
+        errors.print(styled(("错误：", "red"), str(what[0])))
+    else:  # the table prints every cell literally
+        errors.print(problems_table(what, f"发现 {len(what)} 处问题，未写入任何文件"))
     sys.exit(code)

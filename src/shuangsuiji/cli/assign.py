@@ -117,12 +117,12 @@ def replace(
         emit_json(entry.model_dump(mode="json"))
     else:
         console.print(
-            f"任务 {entry.task}：{entry.inspector} 由 [bold]{entry.replacement}[/bold] 替换（{entry.reason}）"
+            f"任务 {entry.task}：{entry.inspector} 由 {entry.replacement} 替换（{entry.reason}）"
         )
 
 
 def _show_infeasible(exc, json_output: bool) -> None:
-    from .output import console, emit_json, errors, table
+    from .output import console, emit_json, errors, styled, table
 
     if json_output:
         emit_json({"ok": False, "error": str(exc), "tasks": exc.details, "hints": exc.hints})
@@ -136,7 +136,7 @@ def _show_infeasible(exc, json_output: bool) -> None:
                 rows,
             )
         )
-    errors.print(f"[red]拒绝：[/red]{exc}")
+    errors.print(styled(("拒绝：", "red"), str(exc)))
     del console
 
 
@@ -191,5 +191,5 @@ def show(ws, record, json_output: bool) -> None:
             f"本次执法人员任务数：最少 {min(load.values())}，最多 {max(load.values())}（{len(load)} 人参与）"
         )
     console.print(
-        f"匹配 [bold]{record.draw_id}[/bold] 已记录：种子 {record.seed}，来源：{record.seed_source}。核验：ssj verify"
+        f"匹配 {record.draw_id} 已记录：种子 {record.seed}，来源：{record.seed_source}。核验：ssj verify"
     )

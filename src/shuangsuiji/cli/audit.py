@@ -95,14 +95,15 @@ def audit(
 
         sys.stdout.write(formatted)
         if output_format is Format.github:
-            sys.stdout.write(_verdict(report, strict, markup=False) + "\n")
+            sys.stdout.write(_verdict(report, strict)[0] + "\n")
     else:
         _show(report, strict)
     if not report.ok(strict):
         raise typer.Exit(1)
 
 
-def _verdict(report, strict: bool, markup: bool = True) -> str:
+def _verdict(report, strict: bool) -> tuple[str, str]:
+    """The one-line verdict and its colour."""
     errors, warnings = len(report.errors), len(report.warnings)
     rules = sorted({f.rule for f in report.findings if f.severity == "error" or strict})
     scope = []
@@ -113,17 +114,17 @@ def _verdict(report, strict: bool, markup: bool = True) -> str:
     where = ("，范围：" + "、".join(scope)) if scope else ""
     if report.ok(strict):
         text = f"审计通过：没有错误，{warnings} 个警告{where}"
-        return f"[green]{text}[/green]" if markup else text
+        return text, "green"
     failed = "审计未通过" + ("（--strict：警告也算）" if strict and not errors else "")
     text = f"{failed}：{errors} 个错误，{warnings} 个警告（{'、'.join(rules)}）{where}"
-    return f"[red]{text}[/red]" if markup else text
+    return text, "red"
 
 
 def _show(report, strict: bool) -> None:
     from rich.table import Table
 
     from ..audit.findings import RULES
-    from .output import console
+    from .output import console, styled
 
     by_rule: dict[str, list] = {}
     for finding in report.findings:
@@ -136,10 +137,10 @@ def _show(report, strict: bool) -> None:
         grid.add_column("位置", overflow="fold", max_width=36)
         grid.add_column("问题与修改建议", ratio=1, overflow="fold")
         for f in found[:ROWS_PER_RULE]:
-            level = "[red]错误[/red]" if f.severity == "error" else "[yellow]警告[/yellow]"
+            level = styled(("错误", "red") if f.severity == "error" else ("警告", "yellow"))
             where = f.file + (f":{f.line}" if f.line else "")
-            text = _escape(f.message) + (f"\n[dim]修改：{_escape(f.fix)}[/dim]" if f.fix else "")
-            grid.add_row(level, _escape(where), text)
+            text = styled(f.message, *([("\n修改：" + f.fix, "dim")] if f.fix else []))
+            grid.add_row(level, styled(where), text)
         console.print(grid)
         if len(found) > ROWS_PER_RULE:
             console.print(f"  ……另有 {len(found) - ROWS_PER_RULE} 条，用 --json 查看全部")
@@ -149,10 +150,5 @@ def _show(report, strict: bool) -> None:
         f"{checked.get('plans', 0)} 个年度方案、{checked.get('commits', 0)} 个相关提交"
         + ("；未核查：" + "、".join(sorted(report.not_checked)) if report.not_checked else "")
     )
-    console.print(_verdict(report, strict))
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+    verdict, colour = _verdict(report, strict)
+    console.print(verdict, style=colour)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -9,39 +11,88 @@ from typing import Annotated
 import typer
 
 HELP = """\
-在一个新目录里用内置示例（虚构的青岚区应急管理局）走完整个流程：建立工作区、提交名录、抽取对象、匹配人员、
-核验，以及记录、公开、审计、报告等。每一步都打印并执行真实的 ssj 命令，可照着在自己的工作区里做。
+在一个新目录里用内置示例（虚构的青岚区应急管理局）模拟今年一整年的工作：建立工作区、提交名录、抽取对象、
+匹配人员、核验，写出检查结果表并模拟检查人员填写（多数未发现问题，几项隐患限期整改并复查，一项当场整改，
+一项行政处罚），导入检查结果，每个检查时段结束后公开结果，年底审计，生成方案和工作情况报告。
+每一步都打印并执行真实的 ssj 命令，可照着在自己的工作区里做；任何一步失败即停止，退出码为该步骤的退出码。
 
 示例：ssj demo /tmp/ssj-示例
 """
 
+GIT_COMMIT = ["git", "commit"]  # the demo's own step: commit the new workspace
+FILL = ["fill"]  # the demo's own step: the inspectors fill in the results sheet
+COMMIT_MESSAGE = "建立名录库和年度方案"
+SHEET = "演示检查结果.csv"
 
-def steps(root: Path, year: int) -> list[list[str]]:
-    """The commands of the tour; a step whose command is not available is skipped."""
-    c = ["-C", str(root)]
+
+def draw_day(year: int) -> date:
+    """The day of the demo's draw: the first working day from 5 January."""
+    from ..core.calendar import WorkCalendar
+    from ..demo_results import WorkingDays
+
+    return WorkingDays(WorkCalendar()).on_or_after(date(year, 1, 5))
+
+
+def setup_steps(root: Path, year: int, day: date) -> list[list[str]]:
+    """From an empty folder to a drawn, staffed plan and a blank results sheet."""
+    c, y, d = ["-C", str(root)], str(year), day.isoformat()
     return [
         ["init", str(root), "--example"],
-        ["git", "commit"],
+        GIT_COMMIT,
         [*c, "roster", "check"],
-        [*c, "draw", "--year", str(year), "--dry-run"],
-        [*c, "draw", "--year", str(year), "--seed-source", "演示：由系统生成"],
-        [*c, "assign", "--year", str(year)],
+        [*c, "draw", "--year", y, "--date", d, "--dry-run"],
+        [*c, "draw", "--year", y, "--date", d, "--seed-source", "演示：由系统生成"],
+        [*c, "assign", "--year", y],
         [*c, "verify"],
-        [*c, "record", "--year", str(year), "--from", str(root / "演示检查结果.csv")],
-        [
-            *c,
-            "disclose",
-            "publish",
-            "--year",
-            str(year),
-            "--format",
-            "html",
-            "-o",
-            str(root / "公示.html"),
-        ],
-        [*c, "audit", "--year", str(year)],
-        [*c, "report", "--year", str(year), "--format", "docx", "-o", str(root / "方案.docx")],
+        [*c, "record", "template", "--year", y, "-o", str(root / SHEET)],
+        FILL,
     ]
+
+
+def results_steps(root: Path, year: int, day: date, publications: list[date]) -> list[list[str]]:
+    """The results recorded, published after each period, the year audited and reported."""
+    c, y = ["-C", str(root)], str(year)
+    year_end = date(year, 12, 31).isoformat()
+    published = [
+        [*c, "disclose", "publish", "--year", y, "--date", when.isoformat(), "--format", "html",
+         "-o", str(root / f"公示-{when.isoformat()}.html")]
+        for when in publications
+    ]  # fmt: skip
+    return [
+        [*c, "record", "--from", str(root / SHEET), "--year", y],
+        *published,
+        [*c, "audit", "--year", y, "--as-of", year_end],
+        [*c, "report", "--year", y, "--kind", "plan", "--format", "docx",
+         "--date", day.isoformat(), "-o", str(root / "方案.docx")],
+        [*c, "report", "--year", y, "--kind", "results", "--format", "docx",
+         "--date", year_end, "-o", str(root / "工作情况报告.docx")],
+    ]  # fmt: skip
+
+
+_PLAIN = re.compile(r"[\s'\"\\$`!*?;&|<>(){}\[\]#~]")
+
+
+def shown(args: list[str]) -> str:
+    """A command line as a user would type it (Chinese text needs no quotes in a shell)."""
+    return " ".join(shlex.quote(a) if not a or _PLAIN.search(a) else a for a in args)
+
+
+def run_ssj(args: list[str]) -> int:
+    """Run `ssj args…` in this process, exactly as the console script does; its exit code."""
+    import sys
+
+    from .app import main
+
+    saved = sys.argv
+    sys.argv = ["ssj", *args]
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    finally:
+        sys.argv = saved
+    return 0
 
 
 def demo(
@@ -49,35 +100,74 @@ def demo(
         "ssj-demo"
     ),
 ) -> None:
-    import subprocess
-    import sys
-
+    from ..core.problems import Refused
     from ..storage.git import Git
-    from .app import app
     from .output import console
 
-    if directory.exists() and any(directory.iterdir()):
-        from ..core.problems import Refused
-
-        raise Refused(f"{directory} 已存在且不为空；请换一个目录")
-    available = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise Refused(f"{directory} 已存在且不是空目录；请换一个目录")
+    root = directory.resolve()
     year = date.today().year
-    for step in steps(directory.resolve(), year):
-        if step == ["git", "commit"]:
-            console.rule("git add -A && git commit -m 建立名录库和年度方案")
-            git = Git(directory.resolve())
-            git.run("add", "-A")
-            git.commit(["."], "建立名录库和年度方案")
-            continue
-        name = step[2] if step[0] == "-C" else step[0]
-        if name not in available:
-            continue
-        if name == "record" and not Path(step[-1]).exists():
-            continue
-        console.rule("ssj " + " ".join(step))
-        done = subprocess.run([sys.executable, "-m", "shuangsuiji", *step], check=False)
-        if done.returncode not in (0,):
-            console.print(f"[red]该步骤退出码 {done.returncode}[/red]")
-            raise typer.Exit(done.returncode)
+    day = draw_day(year)
+    git = Git(root)
+    console.print(
+        f"演示：{year} 年度，{day} 抽取；检查、复查、公开的日期按全年模拟，审计截至 {year}-12-31。"
+    )
+    if Git(_existing_parent(root)).is_repo():  # a demo never commits into someone's repository
+        console.print("演示目录位于另一个 git 仓库中：为演示单独建立仓库。")
+        _step(f"git init {shown([str(root)])}")
+        root.mkdir(parents=True, exist_ok=True)
+        git.init()
+    publications = _run(setup_steps(root, year, day), root, year, git)
+    _run(results_steps(root, year, day, publications), root, year, git)
     console.rule()
-    console.print(f"演示完成：工作区在 {directory.resolve()}，git log 可见每一步的提交。")
+    console.print(
+        f"演示完成：工作区在 {root}，git log 可见每一步的提交；公开文件、方案和工作情况报告在该目录下。"
+    )
+
+
+def _run(steps: list[list[str]], root: Path, year: int, git) -> list[date]:
+    """Run the steps in turn, each shown first; stop the demo at the first that fails."""
+    from .output import console
+
+    publications: list[date] = []
+    for step in steps:
+        if step is GIT_COMMIT:
+            where = shown(["-C", str(root)])
+            _step(f"git {where} add -A && git {where} commit -m {COMMIT_MESSAGE}")
+            git.run("add", "-A", "--", ".")
+            git.commit(["."], COMMIT_MESSAGE)
+        elif step is FILL:
+            publications = _fill(root, year)
+        else:
+            _step("ssj " + shown(step))
+            code = run_ssj(step)
+            if code != 0:
+                console.print(f"该步骤失败（退出码 {code}），演示停止。", style="red")
+                raise typer.Exit(code)
+    return publications
+
+
+def _step(text: str, command: bool = True) -> None:
+    """A step's heading: a rule, then the whole command (never cut short), as typed."""
+    from .output import console
+
+    console.rule(style="dim")
+    console.print(("$ " if command else "") + text, style="bold")
+
+
+def _fill(root: Path, year: int) -> list[date]:
+    from ..demo_results import fill
+    from ..workspace import Workspace
+    from .output import console
+
+    _step(f"（演示）检查人员填写 {SHEET}：检查日期、检查结果、隐患、复查、行政处罚", False)
+    filled = fill(Workspace.find(root, explicit=True), year, root / SHEET)
+    console.print(f"已填写 {SHEET}：{filled.summary()}。")
+    return filled.publications
+
+
+def _existing_parent(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path

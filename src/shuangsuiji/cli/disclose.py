@@ -62,7 +62,7 @@ def status(
     """
     from ..core.followup import STATE_NAMES
     from ..disclosure import status as compute
-    from .output import console, emit_json, table
+    from .output import console, emit_json, styled, table
 
     year = year or datetime.now().year
     day = _day(as_of, "--as-of")
@@ -92,10 +92,10 @@ def status(
     )
     flags = sorted({e.due.flag for e in entries if e.due.flag})
     for flag in flags:
-        console.print(f"[yellow]提示：[/yellow]{flag}")
+        console.print(styled(("提示：", "yellow"), flag))
     late = [e for e in entries if e.state in ("overdue", "late")]
     if late:
-        console.print(f"[red]逾期 {len(late)} 项（R11）。[/red]")
+        console.print(f"逾期 {len(late)} 项（R11）。", style="red")
     if not entries:
         console.print("尚无检查记录。")
 

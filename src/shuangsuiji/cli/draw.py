@@ -154,7 +154,7 @@ def prepare(
         return
     _strata_table(record.strata)
     console.print(
-        f"已预备抽取 [bold]{record.draw_id}[/bold]：随机池 {record.population.count} 个，"
+        f"已预备抽取 {record.draw_id}：随机池 {record.population.count} 个，"
         f"摘要 {record.population.digest}\n下一步：当众产生种子后执行  ssj draw run --year {record.year} "
         f"--draw-id {record.draw_id} --seed <种子> --seed-source <来源>"
     )
@@ -208,9 +208,7 @@ def replace(
     if json_output:
         emit_json(entry.model_dump(mode="json"))
     else:
-        console.print(
-            f"已由候补 [bold]{entry.replacement}[/bold] 替换 {entry.entity}（{entry.reason}）"
-        )
+        console.print(f"已由候补 {entry.replacement} 替换 {entry.entity}（{entry.reason}）")
 
 
 # ------------------------------------------------------------------ output
@@ -347,7 +345,7 @@ def show_draw(ws, record, json_output: bool) -> None:
     _exclusions({e.reason: [None] * e.count for e in record.excluded})
     source = "（系统生成）" if record.seed_generated else ""
     console.print(
-        f"抽取 [bold]{record.draw_id}[/bold] 已记录：种子 [bold]{record.seed}[/bold]{source}，"
+        f"抽取 {record.draw_id} 已记录：种子 {record.seed}{source}，"
         f"来源：{record.seed_source}；算法 {record.algorithm}；名录提交 {record.commit[:10]}。\n"
         f"核验：ssj verify {record.draw_id}"
     )

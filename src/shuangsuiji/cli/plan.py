@@ -33,7 +33,7 @@ def capacity(
     from .. import reports
     from ..core.problems import InputError
     from ..render.content import capacity_rows, capacity_verdict
-    from .output import console, emit_json, errors, table
+    from .output import console, emit_json, errors, styled, table
 
     ws = ctx.obj.workspace()
     year = year or datetime.now().year
@@ -50,6 +50,6 @@ def capacity(
     console.print(f"检查任务数来自：{figures.tasks_source}")
     verdict = capacity_verdict(figures)
     if figures.fits:
-        console.print(f"[green]方案在执法力量之内：[/green]{verdict}")
+        console.print(styled(("方案在执法力量之内：", "green"), verdict))
     else:
-        errors.print(f"[yellow]警告（R12）：[/yellow]{verdict}")
+        errors.print(styled(("警告（R12）：", "yellow"), verdict))

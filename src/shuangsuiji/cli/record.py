@@ -161,7 +161,7 @@ def _prompt_missing(ws, year: int, task: str, draw_id: str | None, given) -> Non
     if path.is_file():
         return  # an amendment: only what the options give changes
     console.print(
-        f"记录任务 [bold]{ref.name}[/bold]（{ref.entity}，抽取 {ref.draw_id}，时段 {ref.period or '全年'}）"
+        f"记录任务 {ref.name}（{ref.entity}，抽取 {ref.draw_id}，时段 {ref.period or '全年'}）"
     )
     if given.end is None:
         given.end = typer.prompt("检查结束日期（如 2026-03-10）")
@@ -292,7 +292,7 @@ def show(
         return
     for draw, current in doc["current"].items():
         console.print(
-            f"[bold]{doc['name']}[/bold]（{doc['entity']}），抽取 {draw}，当前第 {current['version']} 版"
+            f"{doc['name']}（{doc['entity']}），抽取 {draw}，当前第 {current['version']} 版"
         )
         console.print(
             f"  检查日期 {current['start']} 至 {current['end']}；检查结果：{current['result']}；"

@@ -88,7 +88,7 @@ def revisit(
         )
     )
     console.print(
-        f"回访抽取 [bold]{record.draw_id}[/bold] 已记录：种子 {record.seed}，来源：{record.seed_source}；"
+        f"回访抽取 {record.draw_id} 已记录：种子 {record.seed}，来源：{record.seed_source}；"
         f"比例 {record.ratio}。核验：ssj verify {record.draw_id}\n"
         f"下一步：ssj revisit template -o 回访表.xlsx --year {record.year}，回访后 ssj revisit record --from 回访表.xlsx"
     )

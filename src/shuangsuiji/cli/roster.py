@@ -77,7 +77,7 @@ def import_(
     if dry_run:
         console.print("（--dry-run：未写入文件）")
     elif result.written:
-        console.print(f"已写入 rosters/{result.kind}.yaml；请检查后提交（git commit）。")
+        console.print(f"已写入 {result.roster}；请检查后提交（git commit）。")
 
 
 @app.command("check")
@@ -104,7 +104,7 @@ def check(ctx: typer.Context, json_output: JSON = False) -> None:
         if warnings:
             console.print(problems_table(warnings, f"提醒 {len(warnings)} 处"))
         if not errors:
-            console.print("[green]名录校验通过。[/green]")
+            console.print("名录校验通过。", style="green")
     if errors:
         raise typer.Exit(2)
 
@@ -122,17 +122,52 @@ def export(
 
     示例：ssj roster export --kind inspectors --format csv -o 执法人员.csv
     """
-    from ..rosters import export_rows
+    from ..core.tables import export_rows
     from ..storage import tabular
     from ..storage.files import write_atomic
     from .output import console
 
     ws = ctx.obj.workspace()
-    headers, rows = export_rows(kind.value, ws.roster(kind.value).rows)
+    roster = ws.roster(kind.value)
+    headers, rows = export_rows(kind.value, roster.rows)
     target = output or Path(f"{kind.value}.{format.value}")
     if format is Format.xlsx:
         data = tabular.write_xlsx(headers, rows, title=KIND_NAMES[kind.value])
     else:
         data = tabular.write_csv(headers, rows)
     write_atomic(target, data)
-    console.print(f"已导出 {len(rows)} 条到 {target}")
+    console.print(f"已导出 {len(roster.rows)} 条到 {target}")
+
+
+class StoredFormat(str, Enum):
+    yaml = "yaml"
+    csv = "csv"
+
+
+@app.command("convert")
+def convert(
+    ctx: typer.Context,
+    to: Annotated[StoredFormat, typer.Option("--to", help="yaml 或 csv")],
+    kind: Annotated[Kind | None, typer.Option("--kind", help="名录类型；默认三个都转")] = None,
+    json_output: JSON = False,
+) -> None:
+    """改变名录的保存格式：rosters/<类型>.yaml 与 rosters/<类型>.csv 互转，内容不变。
+
+    数万家以上的检查对象名录宜存为 CSV：读取快得多，也可直接用 Excel 打开；YAML 可写注释
+    （转为 CSV 时注释不保留）。转换后请提交：git add -A rosters && git commit。
+
+    示例：ssj roster convert --to csv --kind entities
+    """
+    from ..rosters import convert as convert_rosters
+    from .output import console, emit_json
+
+    ws = ctx.obj.workspace()
+    kinds = [kind.value] if kind else [k.value for k in Kind]
+    done = convert_rosters(ws, kinds, to.value)
+    if json_output:
+        emit_json({"converted": [{"from": old, "to": new} for old, new in done]})
+        return
+    for old, new in done:
+        console.print(f"{old} → {new}")
+    if not done:
+        console.print(f"名录已是 {to.value.upper()} 格式，未做改动")

@@ -27,7 +27,7 @@ def status(
     from ..core.followup import STATE_NAMES
     from ..core.problems import InputError, Problem
     from ..inspections import status as compute
-    from .output import console, emit_json, table
+    from .output import console, emit_json, styled, table
 
     try:
         day = values.parse_date(as_of) if as_of else datetime.now().date()
@@ -94,10 +94,10 @@ def status(
             )
         )
         for flag in sorted({d["flag"] for d in doc["disclosures"] if d["flag"]}):
-            console.print(f"[yellow]提示：[/yellow]{flag}")
+            console.print(styled(("提示：", "yellow"), flag))
     if doc["revisits"]:
         console.print(
             "尚未回访：" + "、".join(f"{r['name']}（{r['entity']}）" for r in doc["revisits"])
         )
     if not (missing or doc["hazards"] or doc["disclosures"] or doc["revisits"]):
-        console.print("[green]没有待办或逾期事项。[/green]")
+        console.print("没有待办或逾期事项。", style="green")

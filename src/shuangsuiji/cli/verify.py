@@ -20,7 +20,7 @@ def verify(
     json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     from ..verification import verify_all
-    from .output import console, emit_json
+    from .output import console, emit_json, styled
 
     ws = ctx.obj.workspace()
     results = verify_all(ws, draw_id)
@@ -29,8 +29,8 @@ def verify(
         emit_json({"ok": ok, "results": [r.__dict__ for r in results]})
     else:
         for r in results:
-            mark = "[green]一致[/green]" if r.ok else "[red]不一致[/red]"
-            console.print(f"{r.kind} {r.id}（{r.file}）：{mark}")
+            mark = ("一致", "green") if r.ok else ("不一致", "red")
+            console.print(styled(f"{r.kind} {r.id}（{r.file}）：", mark))
             for line in r.differences:
                 console.print(f"  - {line}")
         if not results:

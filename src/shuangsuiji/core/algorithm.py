@@ -326,7 +326,7 @@ class TaskCandidates:
     lead_required: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ranked:
     """A chosen inspector with the load and ticket it was ranked by."""
 
@@ -369,10 +369,11 @@ class AssignmentInfeasible(Exception):
         super().__init__("无法完成人员匹配，未写入任何结果：\n" + "\n".join(lines))
 
 
-def _unique(ids: Sequence[str], what: str, entity: str) -> list[str]:
+def _unique(ids: Sequence[str], what: str, entity: str, checked: set[str]) -> list[str]:
     ids = list(ids)
     for id_ in ids:
-        check_id(id_, what)
+        if id_ not in checked:  # the same fifty people appear on every task: check once
+            checked.add(check_id(id_, what))
     if len(set(ids)) != len(ids):
         raise AlgorithmInputError(f"对象 {entity} 的{what}名单有重复编号")
     return ids
@@ -398,11 +399,12 @@ def assign(
     if len(by_entity) != len(tasks):
         raise AlgorithmInputError("任务列表中有重复的检查对象")
     shortfalls: list[Shortfall] = []
+    checked: set[str] = set()
     for task in tasks:
         check_id(task.entity, "检查对象编号")
-        officers = _unique(task.officers, "执法人员", task.entity)
-        expert_ids = _unique(task.experts, "专家", task.entity)
-        lead = _unique(task.lead, "主办科室人员", task.entity)
+        officers = _unique(task.officers, "执法人员", task.entity, checked)
+        expert_ids = _unique(task.experts, "专家", task.entity, checked)
+        lead = _unique(task.lead, "主办科室人员", task.entity, checked)
         if not set(lead) <= set(officers):
             raise AlgorithmInputError(f"对象 {task.entity} 的主办科室人员必须也在执法人员名单中")
         if set(officers) & set(expert_ids):
@@ -421,13 +423,15 @@ def assign(
     for id_, n in load.items():
         _check_count(n, f"人员 {id_} 的已有任务数")
 
-    def rank(prefix: hashlib._Hash, ids: Iterable[str]) -> list[Ranked]:
-        out = []
+    def rank(prefix: hashlib._Hash, ids: Iterable[str]) -> list[tuple[int, str, str]]:
+        """(load, ticket, id) by load, then ticket (tickets of distinct ids never tie)."""
+        keys = []
         for id_ in ids:
             h = prefix.copy()
             h.update(id_.encode())
-            out.append(Ranked(id_, load.get(id_, 0), h.hexdigest()))
-        return sorted(out, key=lambda r: (r.load, r.ticket))
+            keys.append((load.get(id_, 0), h.hexdigest(), id_))
+        keys.sort()
+        return keys
 
     result = []
     for entity, task_ticket in order_by_ticket(seed, (draw_id,), by_entity):
@@ -436,10 +440,11 @@ def assign(
         ranked = rank(prefix, task.officers)
         lead = set(task.lead)
         if lead:
-            first = next(r for r in ranked if r.id in lead)
-            ranked = [first] + [r for r in ranked if r is not first]
+            first = next(k for k in ranked if k[2] in lead)
+            ranked = [first] + [k for k in ranked if k is not first]
         ranked_experts = rank(prefix, task.experts)
-        team, panel = ranked[:team_size], ranked_experts[:experts]
+        team = [Ranked(id_, n, ticket) for n, ticket, id_ in ranked[:team_size]]
+        panel = [Ranked(id_, n, ticket) for n, ticket, id_ in ranked_experts[:experts]]
         for r in team + panel:  # loads grow only after the whole task is ranked
             load[r.id] = load.get(r.id, 0) + 1
         result.append(
@@ -448,8 +453,8 @@ def assign(
                 task_ticket,
                 team,
                 panel,
-                [r.id for r in ranked],
-                [r.id for r in ranked_experts],
+                [k[2] for k in ranked],
+                [k[2] for k in ranked_experts],
             )
         )
     return result

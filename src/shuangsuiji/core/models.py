@@ -25,6 +25,7 @@ from . import values
 from .creditcode import credit_code_problem, looks_like_credit_code
 
 _BAD_ID = re.compile(r"[\s|/\\\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f]")
 MAX_TEXT = 2000  # a cell longer than this is a paste accident, not data
 
 
@@ -66,7 +67,7 @@ def _clean_text(value: object) -> object:
     cleaned = values.text(value)
     if len(cleaned) > MAX_TEXT:
         raise ValueError(f"内容过长（{len(cleaned)} 个字符，最多 {MAX_TEXT} 个）")
-    if any(ord(c) < 32 for c in cleaned):
+    if _CONTROL.search(cleaned):
         raise ValueError("内容含有控制字符")
     return cleaned
 
@@ -122,7 +123,28 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=False)
 
 
-class Entity(Strict):
+class EntityTraits:
+    """What an entity row knows beyond its fields (shared by the model and core/rows)."""
+
+    __slots__ = ()
+
+    @property
+    def active(self) -> bool:
+        return self.status not in values.CLOSED
+
+
+class ItemTraits:
+    __slots__ = ()
+
+    @property
+    def general(self) -> bool:
+        return GENERAL in self.categories
+
+
+GENERAL = "通用"
+
+
+class Entity(Strict, EntityTraits):
     """检查对象（名录库中的一个单位）。"""
 
     id: EntityId = Field(
@@ -154,10 +176,6 @@ class Entity(Strict):
         default_factory=dict, title="其他", description="导入时表中的其他列，原样保留"
     )
 
-    @property
-    def active(self) -> bool:
-        return self.status not in values.CLOSED
-
 
 class Inspector(Strict):
     """执法检查人员（名录库中的一人）。"""
@@ -181,7 +199,7 @@ class Inspector(Strict):
     extra: dict[str, str] = Field(default_factory=dict, title="其他")
 
 
-class Item(Strict):
+class Item(Strict, ItemTraits):
     """随机抽查事项清单中的一项。"""
 
     code: Id = Field(title="事项编码")
@@ -199,13 +217,6 @@ class Item(Strict):
         description="“通用”适用于全部；否则为监管类别或行业",
     )
     extra: dict[str, str] = Field(default_factory=dict, title="其他")
-
-    @property
-    def general(self) -> bool:
-        return "通用" in self.categories
-
-
-GENERAL = "通用"
 
 
 class EntityRoster(Strict):

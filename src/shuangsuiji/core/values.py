@@ -68,6 +68,8 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 
 def text(value: object) -> str:
     """A cell as text: NFC, surrounding white space removed, numbers without '.0'."""
+    if type(value) is str:  # the common case first: a million cells pass through here
+        return (value if value.isascii() else unicodedata.normalize("NFC", value)).strip()
     if value is None:
         return ""
     if isinstance(value, bool):

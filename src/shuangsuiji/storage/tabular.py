@@ -10,37 +10,29 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..core.problems import InputError, Problem
+from ..core.tables import Sheet, escape_formula
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32767  # Excel's own limit
 
 
-@dataclass
-class Sheet:
-    label: str  # the file name as the user gave it
-    headers: list[str]
-    rows: list[tuple[int, list[object]]]  # (row number as the spreadsheet shows it, cells)
-    encoding: str | None = None
-
-
-def decode(raw: bytes, label: str) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was in."""
+def detect(raw: bytes, label: str) -> tuple[str, str]:
+    """(Python codec, name to show) of a CSV file's bytes, by strict decoding."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "UTF-16"
+        return "utf-16", "UTF-16"
     if raw.startswith(b"\xef\xbb\xbf"):
         candidates = [("utf-8-sig", "UTF-8（带 BOM）")]
     else:
         candidates = [("utf-8", "UTF-8"), ("gb18030", "GB18030")]
     for codec, name in candidates:
         try:
-            return raw.decode(codec), name
+            raw.decode(codec)
         except UnicodeDecodeError:
             continue
+        return codec, name
     raise InputError(
         Problem(
             file=label,
@@ -54,15 +46,25 @@ def _clean_header(value: object) -> str:
 
 
 def read_csv(path: Path, label: str | None = None) -> Sheet:
-    label = label or path.name
-    text, encoding = decode(path.read_bytes(), label)
-    first = text.split("\n", 1)[0]
+    return parse_csv(path.read_bytes(), label or path.name)
+
+
+def parse_csv(raw: bytes, label: str) -> Sheet:
+    """A CSV file's sheet; its rows are read as they are iterated (once), not held."""
+    codec, encoding = detect(raw, label)
+    text = io.TextIOWrapper(io.BytesIO(raw), encoding=codec, newline="")
+    first = text.readline()
+    text.seek(0)
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    return _sheet(label, _csv_records(csv.reader(text, delimiter=delimiter), label), encoding)
+
+
+def _csv_records(reader, label: str) -> Iterator[list[object]]:
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from reader
     except csv.Error as exc:
-        raise InputError(Problem(file=label, message=f"CSV 格式错误：{exc}")) from None
-    return _sheet(label, records, encoding)
+        problem = Problem(file=label, row=reader.line_num, message=f"CSV 格式错误：{exc}")
+        raise InputError(problem) from None
 
 
 def read_xlsx(path: Path, label: str | None = None) -> Sheet:
@@ -95,51 +97,51 @@ def read_table(path: Path) -> Sheet:
     raise InputError(Problem(file=path.name, message="只能导入 .csv 或 .xlsx 文件"))
 
 
-def _sheet(label: str, records: list[list[object]], encoding: str | None) -> Sheet:
-    numbered = [(i, r) for i, r in enumerate(records, start=1) if any(_filled(c) for c in r)]
-    if not numbered:
+def _sheet(label: str, records: Iterable[list[object]], encoding: str | None) -> Sheet:
+    numbered = enumerate(records, start=1)
+    for _, header_cells in numbered:
+        if any(_filled(c) for c in header_cells):
+            break
+    else:
         raise InputError(Problem(file=label, message="文件为空，没有表头"))
-    (_, header_cells), body = numbered[0], numbered[1:]
     headers = [_clean_header(h) for h in header_cells]
     while headers and not headers[-1]:
         headers.pop()
-    problems = [
-        Problem(file=label, row=n, message=f"单元格过长（{len(str(c))} 个字符）")
-        for n, r in body
-        for c in r
-        if isinstance(c, str) and len(c) > MAX_CELL
-    ]
+    return Sheet(label, headers, _body(label, numbered), encoding)
+
+
+def _body(
+    label: str, numbered: Iterator[tuple[int, list[object]]]
+) -> Iterator[tuple[int, list[object]]]:
+    """The filled rows after the header; oversize cells are refused, all of them at once."""
+    problems = []
+    for number, cells in numbered:
+        if not any(_filled(c) for c in cells):
+            continue
+        long = [c for c in cells if isinstance(c, str) and len(c) > MAX_CELL]
+        problems += [
+            Problem(file=label, row=number, message=f"单元格过长（{len(c)} 个字符）") for c in long
+        ]
+        if not problems:
+            yield number, cells
     if problems:
         raise InputError(problems)
-    return Sheet(label, headers, body, encoding)
 
 
 def _filled(cell: object) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
-def escape_formula(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def unescape_formula(value: object) -> object:
-    """The inverse of `escape_formula`, so an exported sheet imports back unchanged."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
-        return value[1:]
-    return value
-
-
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """CSV with a BOM, so Excel opens it as UTF-8; cells escaped against formulas."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    out = io.BytesIO()
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")  # encodes as it goes
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
         writer.writerow(["" if c is None else escape_formula(c) for c in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    text.flush()
+    return out.getvalue()
 
 
 def write_xlsx(

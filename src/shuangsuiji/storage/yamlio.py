@@ -193,16 +193,10 @@ def load(path: Path, label: str | None = None, roundtrip: bool = False) -> Any:
 
 
 def dump_fast(data: Any, header: str = "") -> str:
-    """Generated files: the C emitter, block style, keys in the order given."""
-    yaml = _safe()
-    yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False
-    yaml.allow_unicode = True
-    yaml.width = 4096
-    out = io.StringIO()
-    out.write(header)
-    _no_aliases(yaml).dump(data, out)
-    return out.getvalue()
+    """Generated files: block style, keys in the order given, written by storage/yamlemit."""
+    from .yamlemit import dump
+
+    return header + dump(data)
 
 
 def dump_roundtrip(data: Any) -> str:

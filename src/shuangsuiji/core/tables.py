@@ -1,0 +1,203 @@
+"""Spreadsheet rows as roster models: headers, value cells, formula escapes.
+
+Pure: a Sheet is what storage/tabular read from a CSV or XLSX file. The same code
+reads an imported spreadsheet and a roster kept as CSV, so both accept the same
+headers and the same value variants.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import values
+from .models import ROSTERS, row_problems
+from .problems import InputError, Problem
+
+# A cell a spreadsheet would run as a formula starts with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Sheet:
+    label: str  # the file name as the user gave it
+    headers: list[str]
+    # (row number as the spreadsheet shows it, cells), read once: a CSV's rows are
+    # parsed as they are iterated, so a million-row file is never held as cells
+    rows: Iterable[tuple[int, list[object]]]
+    encoding: str | None = None
+
+
+def _formula(value: object) -> bool:
+    # Leading quotes are looked through, so that escaping "'=x" and unescaping stay inverse.
+    return isinstance(value, str) and value.lstrip("'").startswith(FORMULA_START)
+
+
+def escape_formula(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula is prefixed with a quote."""
+    return "'" + value if _formula(value) else value
+
+
+def unescape_formula(value: object) -> object:
+    """The inverse of `escape_formula`, so an exported sheet imports back unchanged."""
+    if isinstance(value, str) and value.startswith("'") and _formula(value):
+        return value[1:]
+    return value
+
+
+# Alternative headers people use for the same column.
+ALIASES = {
+    "entities": {"编号": "id", "统一社会信用代码/编号": "id", "企业名称": "name"},
+    "inspectors": {"证件号": "id", "执法证编号": "id"},
+    "items": {},
+}
+REQUIRED = {
+    "entities": ("id", "name", "category", "industries"),
+    "inspectors": ("id", "name"),
+    "items": ("code", "name"),
+}
+
+
+def header_map(kind: str) -> dict[str, str]:
+    """Chinese header or English key -> field name."""
+    model = ROSTERS[kind][0]
+    out = {name: name for name in model.model_fields if name != "extra"}
+    out.update({info.title: name for name, info in model.model_fields.items() if info.title})
+    out.update(ALIASES[kind])
+    out.pop("其他", None)
+    return out
+
+
+def detect_kind(headers: list[str], label: str) -> str:
+    scores = {kind: sum(h in header_map(kind) for h in headers) for kind in ROSTERS}
+    usable = {
+        k: s
+        for k, s in scores.items()
+        if all(any(header_map(k).get(h) == f for h in headers) for f in REQUIRED[k])
+    }
+    if not usable:
+        raise InputError(
+            Problem(
+                file=label,
+                row=1,
+                message=(
+                    "无法从表头判断名录类型；检查对象须有 统一社会信用代码、单位名称、监管类别、行业，"
+                    "执法人员须有 执法证号、姓名，事项须有 事项编码、事项名称；或用 --kind 指定"
+                ),
+            )
+        )
+    return max(usable, key=usable.get)
+
+
+def validate_sheet(
+    sheet: Sheet, kind: str | None, keep: Callable[[BaseModel], Any] | None = None
+) -> tuple[str, list[tuple[int, Any, set[str]]]]:
+    """Validated rows of a sheet: (row number, model, the fields the sheet has).
+
+    Every problem is reported at once, each with its row and column. `keep` turns each
+    model into what is kept (a light row: a million models would not fit in memory).
+    """
+    kind = kind or detect_kind(sheet.headers, sheet.label)
+    names = header_map(kind)
+    model = ROSTERS[kind][0]
+    columns = [names.get(h) for h in sheet.headers]
+    problems = [
+        Problem(file=sheet.label, row=1, field=model.model_fields[f].title, message="缺少必填列")
+        for f in REQUIRED[kind]
+        if f not in columns
+    ]
+    doubled = {c for c in columns if c and columns.count(c) > 1}
+    problems += [
+        Problem(
+            file=sheet.label, row=1, field=model.model_fields[c].title, message="此列出现了不止一次"
+        )
+        for c in sorted(doubled)
+    ]
+    if problems:
+        raise InputError(problems)
+    present = frozenset(c for c in columns if c)
+    present_extra = present | {"extra"}
+    id_field = "code" if kind == "items" else "id"
+    rows, seen = [], {}
+    for number, cells in sheet.rows:
+        data: dict[str, Any] = {}
+        extra: dict[str, str] = {}
+        for header, column, cell in zip(sheet.headers, columns, cells, strict=False):
+            if column:
+                value = _cell(cell)
+                if value is not None:  # an empty cell takes the field's default
+                    data[column] = value
+                if column == id_field and _not_nfc(cell):  # an id is refused, never cleaned
+                    data[column] = cell.strip()
+            elif header and values.text(cell):
+                extra[header] = values.text(unescape_formula(cell))
+        if extra:
+            data["extra"] = extra
+        # Duplicates are found on the raw id, so that a bad row still claims its id.
+        ident = values.text(data.get(id_field))
+        if ident and ident in seen:
+            title = model.model_fields[id_field].title
+            message = f"编号“{ident}”与第 {seen[ident]} 行重复"
+            problems.append(Problem(file=sheet.label, row=number, field=title, message=message))
+            continue
+        seen[ident] = number
+        try:
+            row = model.model_validate(data)
+        except ValidationError as exc:
+            problems += [
+                Problem(file=sheet.label, row=number, field=f, message=m)
+                for _, f, m in row_problems(model, exc)
+            ]
+            continue
+        kept = keep(row) if keep else row
+        rows.append((number, kept, present_extra if extra else present))
+    if problems:
+        raise InputError(problems)
+    return kind, rows
+
+
+def _not_nfc(cell: object) -> bool:
+    return isinstance(cell, str) and not unicodedata.is_normalized("NFC", cell)
+
+
+def _cell(cell: object) -> object:
+    """A spreadsheet cell as the models take it: text trimmed; dates kept; empty -> None.
+
+    A cell that ssj escaped against formulas on export ("'=…") is read back as written.
+    """
+    if isinstance(cell, date):
+        return cell
+    text = values.text(unescape_formula(cell))
+    return text or None
+
+
+def export_rows(kind: str, rows: Iterable[Any]) -> tuple[list[str], Iterator[list[object]]]:
+    """Headers and cells of a roster as a sheet (lists joined by “；”, 是/否, ISO dates).
+
+    The cells are generated row by row, so a million-row roster is never held twice.
+    """
+    model = ROSTERS[kind][0]
+    fields = [n for n in model.model_fields if n != "extra"]
+    rows = list(rows)
+    extra = sorted({k for r in rows for k in getattr(r, "extra", {})})
+    headers = [model.model_fields[n].title for n in fields] + extra
+
+    def cells(row: Any) -> list[object]:
+        out: list[object] = []
+        for name in fields:
+            value = getattr(row, name)
+            if isinstance(value, list):
+                value = "；".join(value)
+            elif isinstance(value, bool):
+                value = "是" if value else "否"
+            elif isinstance(value, date):
+                value = value.isoformat()
+            out.append(value)
+        return out + [row.extra.get(k) for k in extra]
+
+    return headers, (cells(row) for row in rows)

@@ -1,0 +1,68 @@
+"""The local cache: used only when the file's hash, the code and the body digest all match."""
+
+import json
+
+from shuangsuiji.storage import cache
+
+SHA = "a" * 64
+ROWS = [["91350102604010605L", "单位甲", None, ["x"]], ["B-2", "单位乙", True, []]]
+
+
+def test_saved_value_is_loaded_back(tmp_path):
+    cache.save(tmp_path, "yaml", SHA, {"kind": "draw", "selected": ROWS})
+    assert cache.load(tmp_path, "yaml", SHA) == {"kind": "draw", "selected": ROWS}
+    assert cache.load(tmp_path, "yaml", "b" * 64) is None  # another file's bytes
+
+
+def test_rows_are_kept_in_chunks_and_read_lazily(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "CHUNK", 3)
+    many = [[f"id-{n}", n] for n in range(10)]
+    cache.save_rows(tmp_path, "entities", SHA, iter(many))
+    (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.json")
+    assert path.read_bytes().count(b"\n") == 4  # 4 chunks of rows, then the header
+    assert list(cache.load_rows(tmp_path, "entities", SHA)) == many
+    assert cache.load_rows(tmp_path, "inspectors", SHA) is None
+    cache.save_rows(tmp_path, "items", SHA, [])
+    assert list(cache.load_rows(tmp_path, "items", SHA)) == []
+
+
+def test_edited_or_torn_entries_are_ignored(tmp_path):
+    cache.save_rows(tmp_path, "entities", SHA, ROWS)
+    (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.json")
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace("单位甲".encode(), "单位丙".encode()))
+    assert cache.load_rows(tmp_path, "entities", SHA) is None  # body digest differs
+    path.write_bytes(raw[: len(raw) // 2])
+    assert cache.load_rows(tmp_path, "entities", SHA) is None
+    path.write_bytes(b"[]\nnot json")
+    assert cache.load_rows(tmp_path, "entities", SHA) is None
+    path.write_bytes(raw)
+    assert list(cache.load_rows(tmp_path, "entities", SHA)) == ROWS
+
+
+def test_entries_of_other_validation_code_are_ignored(tmp_path, monkeypatch):
+    cache.save_rows(tmp_path, "entities", SHA, ROWS)
+    monkeypatch.setattr(cache, "code_digest", lambda: "0" * 16)
+    assert cache.load_rows(tmp_path, "entities", SHA) is None
+
+
+def test_values_json_would_change_are_not_kept(tmp_path):
+    from datetime import date
+
+    cache.save(tmp_path, "yaml", SHA, {"day": date(2026, 1, 1)})
+    cache.save(tmp_path, "yaml", "b" * 64, {1: "int key"})
+    assert not (tmp_path / ".ssj" / "cache").exists()
+
+
+def test_old_entries_are_pruned(tmp_path):
+    for n in range(cache.KEEP + 3):
+        cache.save(tmp_path, "yaml", f"{n:064x}", {"n": n})
+    kept = list((tmp_path / ".ssj" / "cache").glob("yaml-*.json"))
+    assert len(kept) == cache.KEEP
+
+
+def test_the_header_names_what_the_entry_is(tmp_path):
+    cache.save_rows(tmp_path, "entities", SHA, ROWS)
+    (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.json")
+    header = json.loads(path.read_bytes().rsplit(b"\n", 1)[1])
+    assert header["sha256"] == SHA and header["lines"] == 1 and header["code"]

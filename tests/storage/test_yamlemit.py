@@ -1,0 +1,138 @@
+"""The fast emitter of generated records: whatever it writes reads back as the data."""
+
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from shuangsuiji.storage import yamlemit, yamlio
+
+TRICKY = [
+    "",
+    " ",
+    "a ",
+    " a",
+    "12",
+    "0x1F",
+    "1_000",
+    "1e3",
+    ".5",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "+1",
+    "0o17",
+    "1:20",
+    "2026-03-01",
+    "2026-03-01T10:00:00Z",
+    "yes",
+    "No",
+    "ON",
+    "off",
+    "y",
+    "n",
+    "true",
+    "False",
+    "null",
+    "Null",
+    "~",
+    "<<",
+    "=",
+    "-",
+    "- a",
+    "-a",
+    "? a",
+    ":",
+    "a:",
+    "a: b",
+    "a #b",
+    "#a",
+    "&a",
+    "*a",
+    "!a",
+    "|",
+    ">",
+    "'",
+    '"',
+    "%a",
+    "@a",
+    "`a",
+    "[a]",
+    "{a}",
+    "a,b",
+    "it's",
+    "a\nb",
+    "a\tb",
+    "a\r\nb",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\ufeffa",
+    "\x7f",
+    "\x00",
+    "中文",
+    "第1组",
+    "2-3",
+    "😀",
+    "\U0001f600x",
+    "\ud7ff",
+    "a\\b",
+]
+
+
+def roundtrip(data):
+    return yamlio.parse(yamlemit.dump(data), "x")
+
+
+def test_tricky_strings_read_back_as_written():
+    for text in TRICKY:
+        data = {"k": text, text: [text, {"a": text}], "n": [[text], []]}
+        assert roundtrip(data) == data, text
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=False)
+    | st.text(st.characters(exclude_categories=("Cs",)), max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(st.characters(exclude_categories=("Cs",)), max_size=8), inner, max_size=4
+        )
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values)
+def test_any_json_value_reads_back(value):
+    assert roundtrip(value) == value
+
+
+def test_same_text_as_ruamel_for_a_record():
+    record = {
+        "kind": "draw",
+        "draw_id": "2026-1",
+        "date": "2026-03-01",
+        "seed": "福彩3D 2026003期 517",
+        "history": [],
+        "where": {},
+        "periods": ["2-3", "12"],
+        "strata": [{"stratum": "全部", "population": 98, "ratio": "0.2", "selected": 20}],
+        "selected": [{"id": "91350102604010605L", "ticket": "00ab" * 16, "period": "2-3"}],
+        "nested": [[1, 2], {"a": {"b": None}}],
+        "flag": False,
+        "share": 0.25,
+    }
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    out = io.StringIO()
+    yaml.dump(record, out)
+    assert yamlemit.dump(record) == out.getvalue()
