@@ -3,8 +3,10 @@
 import hashlib
 from pathlib import Path
 
-from conftest import commit_all, snapshot
+import shuangsuiji.workspace as workspace
+from conftest import commit_all, read_yaml, snapshot
 from shuangsuiji.core import rows
+from shuangsuiji.core.records import Draw
 from shuangsuiji.storage import cache
 from shuangsuiji.workspace import Workspace
 
@@ -120,3 +122,15 @@ def test_roster_check_never_trusts_the_cache(example, ssj):
     assert check.code == 2 and "校验位错误" in check.out
     assert snapshot(example) == before
     assert snapshot(example) == before
+
+
+def test_a_big_generated_record_is_cached_as_written(example, ssj, monkeypatch):
+    """The record's parse is primed when it is written: this machine never parses it again."""
+    monkeypatch.setattr(workspace, "CACHED_RECORD_BYTES", 0)
+    drawn = ssj("-C", example, "draw", "--year", "2026", "--seed", SEED, "--json")
+    assert drawn.code == 0, drawn.err
+    path = example / "plans" / "2026" / "draws" / "2026-1.yaml"
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert cache.load(example, "yaml", sha) == read_yaml(path)
+    ws = Workspace(example)
+    assert ws.load_record(Draw, path).seed == SEED

@@ -31,6 +31,7 @@ from .draws import (
     load_replacements,
     record_path,
     superseded,
+    write_record,
 )
 from .storage import yamlio
 from .workspace import PLAN_DIR, Workspace, load_model
@@ -332,16 +333,12 @@ def assign(
             parameters=AssignParameters(**options.__dict__),
             tasks=tasks,
         )
-        ws.write(ws.rel(path), dump(result))
+        write_record(ws, path, result)
         if commit:
             commit_record(
                 ws, [ws.rel(path)], f"匹配检查人员 {record.draw_id}（{algorithm.ALGORITHM}）"
             )
     return result
-
-
-def dump(record) -> str:
-    return yamlio.dump_fast(record.model_dump(mode="json", exclude_none=True), GENERATED_HEADER)
 
 
 def recorded_context(ws: Workspace, record: Assignment) -> Context:

@@ -530,6 +530,12 @@ def dump(record) -> str:
     return yamlio.dump_fast(record.model_dump(mode="json", exclude_none=True), GENERATED_HEADER)
 
 
+def write_record(ws: Workspace, path: Path, record) -> None:
+    ws.write_generated(
+        ws.rel(path), record.model_dump(mode="json", exclude_none=True), GENERATED_HEADER
+    )
+
+
 # ------------------------------------------------------------------ commands
 
 
@@ -588,7 +594,7 @@ def draw_now(
         seed, source, generated = choose_seed(seed, seed_source)
         record = execute(frozen, seed, source, generated, None)
         path = record_path(ws, request.year, record.draw_id)
-        ws.write(ws.rel(path), dump(record))
+        write_record(ws, path, record)
         if commit:
             commit_record(ws, [ws.rel(path)], f"抽取 {record.draw_id}（{algorithm.ALGORITHM}）")
     return record
@@ -615,7 +621,7 @@ def prepare(ws: Workspace, request: Request, commit: bool) -> Prepared:
         refuse_empty(frozen)
         record = prepared_record(frozen)
         path = prepared_path(ws, request.year, record.draw_id)
-        ws.write(ws.rel(path), dump(record))
+        write_record(ws, path, record)
         if commit:
             commit_record(ws, [ws.rel(path)], f"预备抽取 {record.draw_id}（种子产生前冻结名单）")
     return record
@@ -656,7 +662,7 @@ def run_prepared(
         seed, source, generated = choose_seed(seed, seed_source)
         record = execute(frozen, seed, source, generated, ws.rel(path))
         out = record_path(ws, year, draw_id)
-        ws.write(ws.rel(out), dump(record))
+        write_record(ws, out, record)
         if commit:
             commit_record(ws, [ws.rel(out)], f"执行抽取 {draw_id}（{algorithm.ALGORITHM}）")
     return record

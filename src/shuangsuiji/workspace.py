@@ -256,6 +256,15 @@ class Workspace:
     def write(self, relative: str, data: str | bytes) -> None:
         write_atomic(self.root / relative, data)
 
+    def write_generated(self, relative: str, data: Any, header: str) -> None:
+        """A generated record, by the fast emitter. A big one also goes in the cache as
+        what it parses to (the emitter's output reads back as `data`, tested), so that
+        this machine never parses it: a million-unit assignment parses into gigabytes."""
+        raw = yamlio.dump_fast(data, header).encode("utf-8")
+        write_atomic(self.root / relative, raw)
+        if len(raw) >= CACHED_RECORD_BYTES:
+            cache_store.save(self.root, "yaml", hashlib.sha256(raw).hexdigest(), data)
+
 
 CACHED_RECORD_BYTES = 256 * 1024  # smaller files parse faster than a cache is checked
 
@@ -270,15 +279,16 @@ def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | Non
         raise InputError(Problem(file=label, message="文件不存在"))
     raw = path.read_bytes()
     text = _utf8(raw, label)
-    if cache and len(raw) >= CACHED_RECORD_BYTES:
-        digest = hashlib.sha256(raw).hexdigest()
-        data = cache_store.load(cache, "yaml", digest)
-        if data is None:
+    try:
+        if cache and len(raw) >= CACHED_RECORD_BYTES:
+            digest = hashlib.sha256(raw).hexdigest()
+            kept = cache_store.load_json(cache, "yaml", digest)
+            if kept is not None:
+                return model.model_validate_json(kept)
             data = yamlio.parse(text, label)
             cache_store.save(cache, "yaml", digest, data)
-    else:
-        data = yamlio.parse(text, label)
-    try:
+        else:
+            data = yamlio.parse(text, label)
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
         raise InputError(_located(label, text, row_problems(model, exc))) from None

@@ -248,21 +248,13 @@ def template(
     示例：ssj record template -o 检查结果.xlsx --year 2026
     """
     from .. import inspections
-    from ..core.problems import InputError, Problem
     from ..storage import tabular
     from ..storage.files import write_atomic
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()
     headers, rows, choices = inspections.template(ws, _year(year))
-    suffix = output.suffix.lower()
-    if suffix == ".xlsx":
-        data = tabular.write_xlsx(headers, rows, title="检查结果", choices=choices)
-    elif suffix == ".csv":
-        data = tabular.write_csv(headers, rows)
-    else:
-        raise InputError(Problem(file=str(output), message="模板只能写成 .xlsx 或 .csv"))
-    write_atomic(output, data)
+    write_atomic(output, tabular.sheet_bytes(output, headers, rows, "检查结果", choices))
     if json_output:
         emit_json({"file": str(output), "headers": headers, "rows": len(rows)})
     else:

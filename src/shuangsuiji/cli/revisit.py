@@ -106,19 +106,12 @@ def template(
     示例：ssj revisit template -o 回访表.xlsx --year 2026
     """
     from .. import revisits
-    from ..core.problems import InputError, Problem
     from ..storage import tabular
     from ..storage.files import write_atomic
     from .output import console, emit_json
 
     headers, rows, choices = revisits.template(ctx.obj.workspace(), _year(year))
-    if output.suffix.lower() == ".xlsx":
-        data = tabular.write_xlsx(headers, rows, title="回访", choices=choices)
-    elif output.suffix.lower() == ".csv":
-        data = tabular.write_csv(headers, rows)
-    else:
-        raise InputError(Problem(file=str(output), message="回访表只能写成 .xlsx 或 .csv"))
-    write_atomic(output, data)
+    write_atomic(output, tabular.sheet_bytes(output, headers, rows, "回访", choices))
     if json_output:
         emit_json({"file": str(output), "headers": headers, "rows": len(rows)})
     else:

@@ -84,14 +84,24 @@ def _lines(body: bytes) -> Iterator[Any]:
         start = end + 1
 
 
+def load_json(root: Path, name: str, sha256: str) -> bytes | None:
+    """The JSON text of the value kept for the file whose bytes hash to `sha256`, or None.
+
+    As text, so that a model can be validated from it directly (model_validate_json),
+    never built as Python dicts first: for a million-unit record that halves the memory.
+    """
+    found = _body(root, name, sha256)
+    return found[0] if found is not None and found[1] == 1 else None
+
+
 def load(root: Path, name: str, sha256: str) -> Any:
     """The value kept for the file whose bytes hash to `sha256`, or None."""
-    found = _body(root, name, sha256)
-    if found is None or found[1] != 1:
+    body = load_json(root, name, sha256)
+    if body is None:
         return None
     try:
         with paused_gc():
-            return json.loads(found[0])
+            return json.loads(body)
     except ValueError:
         return None
 
@@ -178,11 +188,16 @@ def _digest(body: bytes) -> str:
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a million rows are built (they hold no cycles)."""
+    """No cyclic garbage collection while a million rows are built (they hold no cycles).
+
+    Afterwards they are moved out of the collector's sight (gc.freeze): they live as long
+    as the command, and every later collection would otherwise walk them all again.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()

@@ -175,3 +175,19 @@ def write_xlsx(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def sheet_bytes(
+    path: Path,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    title: str,
+    choices: dict[int, Sequence[str]] | None = None,
+) -> bytes:
+    """A sheet to fill in, as the file name asks: .xlsx (with drop-down lists) or .csv."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return write_xlsx(headers, rows, title=title, choices=choices)
+    if suffix == ".csv":
+        return write_csv(headers, rows)
+    raise InputError(Problem(file=str(path), message=f"{title}表只能写成 .xlsx 或 .csv"))
