@@ -52,15 +52,20 @@ class LoadedRoster:
 
 
 def parse_roster(
-    kind: str, raw: bytes, path: str, label: str | None = None, cache: Path | None = None
+    kind: str,
+    raw: bytes,
+    path: str,
+    label: str | None = None,
+    cache: Path | None = None,
+    digest: str | None = None,
 ) -> LoadedRoster:
     """Validate a roster file's bytes; every problem is reported at once, with its line.
 
     `path` says the format (.yaml or .csv); `label` names the file in messages; with
     `cache` (a workspace root) the validated rows are kept in and taken from the
-    validated-roster cache, keyed by the bytes' SHA-256.
+    validated-roster cache, keyed by the bytes' SHA-256 (`digest`, when known).
     """
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = digest or hashlib.sha256(raw).hexdigest()
     builder = rows.Builder(kind)
     encoded = cache_store.load_rows(cache, kind, digest) if cache else None
     with cache_store.paused_gc():
@@ -218,9 +223,12 @@ class Workspace:
     ) -> LoadedRoster:
         """A roster parsed once per command for each distinct content (file, commits)."""
         memo = self.__dict__.setdefault("_parsed_rosters", {})
-        key = (kind, path, hashlib.sha256(raw).hexdigest(), cached)
+        digest = hashlib.sha256(raw).hexdigest()
+        key = (kind, path, digest, cached)
         if key not in memo:
-            memo[key] = parse_roster(kind, raw, path, label, cache=self.root if cached else None)
+            memo[key] = parse_roster(
+                kind, raw, path, label, cache=self.root if cached else None, digest=digest
+            )
         return memo[key]
 
     def load_record(self, model: type[BaseModel], path: Path) -> Any:
@@ -282,11 +290,10 @@ def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | Non
     try:
         if cache and len(raw) >= CACHED_RECORD_BYTES:
             digest = hashlib.sha256(raw).hexdigest()
-            kept = cache_store.load_json(cache, "yaml", digest)
-            if kept is not None:
-                return model.model_validate_json(kept)
-            data = yamlio.parse(text, label)
-            cache_store.save(cache, "yaml", digest, data)
+            data = cache_store.load(cache, "yaml", digest)
+            if data is None:
+                data = yamlio.parse(text, label)
+                cache_store.save(cache, "yaml", digest, data)
         else:
             data = yamlio.parse(text, label)
         return model.model_validate(data if data is not None else {})

@@ -25,6 +25,7 @@ from .files import write_disposable
 
 FORMAT = 1
 KEEP = 64  # entries per name (the rosters of recent commits, for audits; the records)
+CHUNK = 10_000  # rows per line: parsed a line at a time, a million rows are never held twice
 # The code whose behaviour a cached value depends on: any change invalidates the cache.
 _SOURCES = {
     "shuangsuiji.core": ("models.py", "values.py", "creditcode.py", "tables.py", "rows.py"),
@@ -40,9 +41,6 @@ def code_digest() -> str:
         for name in names:
             digest.update(folder.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
-
-
-CHUNK = 10_000  # rows per line: parsed a line at a time, a million rows are never held twice
 
 
 def _path(root: Path, name: str, sha256: str) -> Path:
@@ -84,24 +82,14 @@ def _lines(body: bytes) -> Iterator[Any]:
         start = end + 1
 
 
-def load_json(root: Path, name: str, sha256: str) -> bytes | None:
-    """The JSON text of the value kept for the file whose bytes hash to `sha256`, or None.
-
-    As text, so that a model can be validated from it directly (model_validate_json),
-    never built as Python dicts first: for a million-unit record that halves the memory.
-    """
-    found = _body(root, name, sha256)
-    return found[0] if found is not None and found[1] == 1 else None
-
-
 def load(root: Path, name: str, sha256: str) -> Any:
     """The value kept for the file whose bytes hash to `sha256`, or None."""
-    body = load_json(root, name, sha256)
-    if body is None:
+    found = _body(root, name, sha256)
+    if found is None or found[1] != 1:
         return None
     try:
         with paused_gc():
-            return json.loads(body)
+            return json.loads(found[0])
     except ValueError:
         return None
 
