@@ -10,6 +10,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from conftest import read_yaml
 from reportkit import YEAR, drawn, report
 from shuangsuiji.render.docx import pixel_png
 from shuangsuiji.workspace import Workspace
@@ -152,13 +153,8 @@ def test_category_table_equals_the_workspace(plan_docx):
 
     ws = Workspace(root)
     entities = {e.id: e for e in ws.roster("entities").rows}
-    record = ws.root / "plans" / str(YEAR) / "draws" / f"{YEAR}-1.yaml"
-    import yaml
-
-    draw = yaml.safe_load(record.read_text("utf-8"))
-    assignment = yaml.safe_load(
-        (ws.root / "plans" / str(YEAR) / "assignments" / f"{YEAR}-1.yaml").read_text("utf-8")
-    )
+    draw = read_yaml(ws.root / "plans" / str(YEAR) / "draws" / f"{YEAR}-1.yaml")
+    assignment = read_yaml(ws.root / "plans" / str(YEAR) / "assignments" / f"{YEAR}-1.yaml")
     totals = Counter(e.category for e in entities.values())
     key = Counter(entities[t["id"]].category for t in draw["key"])
     selected = Counter(entities[p["id"]].category for p in draw["selected"])
@@ -190,11 +186,7 @@ def test_annex_lists_every_task_with_inspector_names(plan_docx):
     ws = Workspace(root)
     names = {p.id: p.name for p in ws.roster("inspectors").rows}
     units = {e.id: e.name for e in ws.roster("entities").rows}
-    import yaml
-
-    assignment = yaml.safe_load(
-        (ws.root / "plans" / str(YEAR) / "assignments" / f"{YEAR}-1.yaml").read_text("utf-8")
-    )
+    assignment = read_yaml(ws.root / "plans" / str(YEAR) / "assignments" / f"{YEAR}-1.yaml")
     expected = {
         units[t["entity"]]: "、".join(names[m["id"]] for m in t["inspectors"])
         for t in assignment["tasks"]
