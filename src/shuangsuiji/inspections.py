@@ -859,6 +859,15 @@ def hazard_rows(entity: str, specs: list[str]) -> tuple[list[dict[str, Any]], li
     return rows, problems
 
 
+def _current(ws: Workspace, year: int, entity: str, draw_id: str | None):
+    """(context, the task, its record's current version or None)."""
+    ctx = load_context(ws, year)
+    task = find_task(ctx.tasks, resolve_entity(ctx.tasks, entity), draw_id)
+    path = record_path(ws, year, task.entity)
+    previous = load_record_file(ws, path).current(task.draw_id) if path.is_file() else None
+    return ctx, task, previous
+
+
 def record_one(
     ws: Workspace,
     year: int,
@@ -870,11 +879,7 @@ def record_one(
 ) -> Outcome:
     """`ssj record TASK …`: a first record, or a new version built on the current one."""
     with ws.locked():
-        ctx = load_context(ws, year)
-        entity = resolve_entity(ctx.tasks, entity)
-        task = find_task(ctx.tasks, entity, draw_id)
-        path = record_path(ws, year, task.entity)
-        previous = load_record_file(ws, path).current(task.draw_id) if path.is_file() else None
+        ctx, task, previous = _current(ws, year, entity, draw_id)
         rows = task_rows(task, previous, given)
         more_rows, problems = hazard_rows(task.entity, given.hazards or [])
         if given.hazards is not None:
@@ -987,11 +992,7 @@ def reinspect(
 ) -> Outcome:
     """`ssj record reinspect`: a re-inspection of one hazard, appended as a 补充 version."""
     with ws.locked():
-        ctx = load_context(ws, year)
-        entity = resolve_entity(ctx.tasks, entity)
-        task = find_task(ctx.tasks, entity, draw_id)
-        path = record_path(ws, year, task.entity)
-        previous = load_record_file(ws, path).current(task.draw_id) if path.is_file() else None
+        ctx, task, previous = _current(ws, year, entity, draw_id)
         if previous is None:
             raise InputError(f"任务 {task.entity} 还没有检查记录：请先 ssj record {task.entity}")
         open_ = [n for n, f in enumerate(previous.findings, start=1) if not f.closed]
