@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,40 @@ import pytest
 os.environ["COLUMNS"] = "200"  # rich tables wide enough not to wrap words in assertions
 
 from shuangsuiji.cli.app import main
+
+# Every test runs on a clock it chooses, never on the machine's: ssj reads SSJ_NOW, and git
+# dates the tests' own commits by the same instant. A Monday in the middle of the work year.
+FIXED_NOW = datetime.fromisoformat("2026-11-16T10:00:00+08:00")
+
+
+class TestClock:
+    """The fixed clock of one test: `set` it to an instant, or `advance` it."""
+
+    def __init__(self, monkeypatch) -> None:
+        self._monkeypatch = monkeypatch
+        self.now = FIXED_NOW
+
+    def set(self, when: datetime | str) -> None:
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when if "T" in when else f"{when}T10:00:00+08:00")
+        self.now = when
+        stamp = when.isoformat()
+        for key in ("SSJ_NOW", "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+            self._monkeypatch.setenv(key, stamp)
+
+    def advance(self, **delta: float) -> None:
+        self.set(self.now + timedelta(**delta))
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch) -> TestClock:
+    fixed = TestClock(monkeypatch)
+    fixed.set(FIXED_NOW)
+    return fixed
 
 
 @pytest.fixture(autouse=True)

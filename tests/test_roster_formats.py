@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-import shuangsuiji.workspace as workspace
+import shuangsuiji.workspace.load as workspace
 from conftest import commit_all, read_yaml, snapshot
 from shuangsuiji.core import rows
 from shuangsuiji.core.records import Draw

@@ -6,7 +6,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from .core import algorithm, staffing
@@ -319,7 +318,7 @@ def assign(
         result = Assignment(
             draw_id=record.draw_id,
             year=record.year,
-            assigned_at=datetime.now().astimezone().replace(microsecond=0),
+            assigned_at=ws.clock.now(),
             seed=seed,
             seed_source=source,
             seed_generated=generated,
@@ -414,7 +413,7 @@ def substitute(
             inspector=inspector,
             replacement=nxt,
             reason=reason.strip(),
-            recorded_at=datetime.now().astimezone().replace(microsecond=0),
+            recorded_at=ws.clock.now(),
         )
         subs.substitutions.append(entry)
         path = substitutions_path(ws, record.year, record.draw_id)

@@ -101,11 +101,12 @@ class Entry:
         }
 
 
-def status(ws: Workspace, year: int, as_of: date) -> list[Entry]:
+def status(ws: Workspace, year: int, as_of: date | None = None) -> list[Entry]:
     """Every recorded task of the year, with its deadline and whether it was published."""
     from .calendars import load_calendar
     from .inspections import current_records, year_tasks
 
+    as_of = as_of or ws.clock.today()
     tasks = year_tasks(ws, year)
     current = current_records(ws, year, tasks)
     calendar = load_calendar(ws)
@@ -247,7 +248,7 @@ class Published:
 def publish(
     ws: Workspace,
     year: int,
-    day: date,
+    day: date | None,
     fmt: str,
     output: Path,
     everything: bool,
@@ -255,13 +256,14 @@ def publish(
 ) -> Published:
     """Write the publication of the results not yet published (or all: `everything`)."""
     from .calendars import load_calendar
-    from .inspections import current_records, now, year_tasks
+    from .inspections import current_records, year_tasks
     from .render import publication as render
 
     if fmt not in render.RENDERERS:
         raise InputError(
             Problem(file="命令行", field="--format", message="格式应为 xlsx、csv、json 或 html")
         )
+    day = day or ws.clock.today()
     with ws.locked():
         tasks = year_tasks(ws, year)
         current = current_records(ws, year, tasks)
@@ -306,7 +308,7 @@ def publish(
             for task, version in chosen
         ]
         entry = Publication(
-            published_at=now(),
+            published_at=ws.clock.now(),
             format=fmt,
             file=output.name,
             sha256=hashlib.sha256(data).hexdigest(),

@@ -330,7 +330,7 @@ def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
     )
     draws = [d for d in all_draws(ws) if d.draw_id != request.redraw_of]
     draws = [d for d in draws if d.draw_id not in superseded(draws)]
-    day = request.day or date.today()
+    day = request.day or ws.clock.today()
     frozen = build(ws, draw_id, request.year, day, roster.rows, parameters, draws)
     frozen.commit = commit
     frozen.rosters = {"entities": RosterRef(path=roster.path, sha256=roster.sha256)}
@@ -457,7 +457,12 @@ def new_seed() -> str:
 
 
 def execute(
-    frozen: Frozen, seed: str, seed_source: str, generated: bool, prepared: str | None
+    frozen: Frozen,
+    seed: str,
+    seed_source: str,
+    generated: bool,
+    prepared: str | None,
+    now: datetime,
 ) -> Draw:
     algorithm.check_seed(seed)
     periods = frozen.parameters.periods
@@ -473,7 +478,7 @@ def execute(
         draw_id=frozen.draw_id,
         year=frozen.year,
         date=frozen.day,
-        drawn_at=datetime.now().astimezone().replace(microsecond=0),
+        drawn_at=now,
         seed=seed,
         seed_source=seed_source,
         seed_generated=generated,
@@ -506,12 +511,12 @@ def fixed_tasks(seed: str, draw_id: str, ids: list[str], periods: Sequence[str])
     ]
 
 
-def prepared_record(frozen: Frozen) -> Prepared:
+def prepared_record(frozen: Frozen, now: datetime) -> Prepared:
     return Prepared(
         draw_id=frozen.draw_id,
         year=frozen.year,
         date=frozen.day,
-        prepared_at=datetime.now().astimezone().replace(microsecond=0),
+        prepared_at=now,
         commit=frozen.commit,
         rosters=frozen.rosters,
         history=frozen.history,
@@ -592,7 +597,7 @@ def draw_now(
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)
         seed, source, generated = choose_seed(seed, seed_source)
-        record = execute(frozen, seed, source, generated, None)
+        record = execute(frozen, seed, source, generated, None, ws.clock.now())
         path = record_path(ws, request.year, record.draw_id)
         write_record(ws, path, record)
         if commit:
@@ -619,7 +624,7 @@ def prepare(ws: Workspace, request: Request, commit: bool) -> Prepared:
         frozen = freeze(ws, request, head)
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)
-        record = prepared_record(frozen)
+        record = prepared_record(frozen, ws.clock.now())
         path = prepared_path(ws, request.year, record.draw_id)
         write_record(ws, path, record)
         if commit:
@@ -660,7 +665,7 @@ def run_prepared(
                 + "。请重新 ssj draw prepare（使用新的抽取编号）"
             )
         seed, source, generated = choose_seed(seed, seed_source)
-        record = execute(frozen, seed, source, generated, ws.rel(path))
+        record = execute(frozen, seed, source, generated, ws.rel(path), ws.clock.now())
         out = record_path(ws, year, draw_id)
         write_record(ws, out, record)
         if commit:
@@ -739,8 +744,14 @@ def rebuild(ws: Workspace, record: Draw) -> Draw:
     frozen.commit, frozen.rosters = record.commit, record.rosters
     frozen.redraw_of, frozen.reason = record.redraw_of, record.reason
     frozen.strata = resize(frozen, record.strata)
-    again = execute(frozen, record.seed, record.seed_source, record.seed_generated, record.prepared)
-    return again.model_copy(update={"drawn_at": record.drawn_at})
+    return execute(
+        frozen,
+        record.seed,
+        record.seed_source,
+        record.seed_generated,
+        record.prepared,
+        record.drawn_at,
+    )
 
 
 def differences(record: Draw, again: Draw) -> list[str]:
@@ -820,8 +831,8 @@ def replace(
             entity=entity,
             replacement=spare.id,
             reason=reason.strip(),
-            date=day or date.today(),
-            recorded_at=datetime.now().astimezone().replace(microsecond=0),
+            date=day or ws.clock.today(),
+            recorded_at=ws.clock.now(),
         )
         done.replacements.append(entry)
         path = replacements_path(ws, record.year, record.draw_id)

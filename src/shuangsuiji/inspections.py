@@ -197,10 +197,6 @@ def appended(existing: str | None, head: dict[str, Any], version: Any) -> str:
     return existing + dump_version(version)
 
 
-def now() -> datetime:
-    return datetime.now().astimezone().replace(microsecond=0)
-
-
 # ------------------------------------------------------------------ input rows
 
 
@@ -361,6 +357,7 @@ class Context:
     people: dict[str, Inspector]
     items: dict[str, Item]
     min_officers: int = 2
+    now: datetime | None = None  # the stamp of what this command records
 
 
 def load_context(ws: Workspace, year: int) -> Context:
@@ -372,6 +369,7 @@ def load_context(ws: Workspace, year: int) -> Context:
         people={p.id: p for p in ws.roster("inspectors").rows},
         items={i.code: i for i in ws.roster("items").rows},
         min_officers=plan.team_size,
+        now=ws.clock.now(),
     )
 
 
@@ -470,7 +468,7 @@ def _merge(
     data = {
         "version": 1,
         "draw_id": task.draw_id,
-        "recorded_at": now(),
+        "recorded_at": ctx.now,
         "change": "记录",
         "start": values_.get("start") or values_["end"],
         "end": values_["end"],
@@ -667,7 +665,7 @@ def plan_versions(
                 "change": change,
                 "reason": draft.reason if change == "更正" else None,
                 "source": source_of(draft, source),
-                "recorded_at": now(),
+                "recorded_at": ws.clock.now(),
             }
         )
         head = {"kind": "record", "year": year, "entity": task.entity, "name": task.name}
@@ -961,7 +959,7 @@ def _amend(
     data = {
         "version": 1,
         "draw_id": task.draw_id,
-        "recorded_at": now(),
+        "recorded_at": ctx.now,
         "change": "记录",
         "start": parsed.start or parsed.end,
         "end": parsed.end,
@@ -1152,11 +1150,12 @@ def show(ws: Workspace, year: int, entity: str, draw_id: str | None) -> dict[str
 # ------------------------------------------------------------------ ssj status
 
 
-def status(ws: Workspace, year: int, as_of: date) -> dict[str, Any]:
+def status(ws: Workspace, year: int, as_of: date | None = None) -> dict[str, Any]:
     """What is due or overdue in the year as of `as_of`: records, re-inspections, disclosures."""
     from . import disclosure, revisits
     from .core import followup
 
+    as_of = as_of or ws.clock.today()
     tasks = year_tasks(ws, year)
     current = current_records(ws, year, tasks)
     open_tasks = []

@@ -479,7 +479,7 @@ def plan_facts(ws: Workspace, year: int, day: date | None = None) -> PlanFacts:
     items = [i for i in items_roster if i.code in used] if used else list(items_roster)
     return PlanFacts(
         year=year,
-        day=day or date.today(),
+        day=day or ws.clock.today(),
         config=config,
         plan=plan,
         title=plan_title(config, plan),
@@ -682,7 +682,7 @@ def results_facts(ws: Workspace, year: int, day: date | None = None) -> ResultsF
     from .core.results import AnswerFile, RevisitDraw, revisit_draw_id
     from .draws import load_plan, rules
 
-    as_of = day or date.today()
+    as_of = day or ws.clock.today()
     config = ws.config
     plan = load_plan(ws, year)
     tasks = inspections.year_tasks(ws, year)

@@ -138,12 +138,13 @@ def run(
     ratio: str | None,
     seed: str | None,
     seed_source: str | None,
-    day: date,
+    day: date | None,
     commit: bool,
 ) -> RevisitDraw:
     """Draw the year's return visits: records committed, fresh seed, ratio not below the floor."""
     from .draws import check_git_unlocked, choose_seed, commit_record, load_plan, percent, rules
 
+    day = day or ws.clock.today()
     with ws.locked():
         path = draw_path(ws, year)
         if path.exists():
@@ -172,7 +173,9 @@ def run(
         if not inspected:
             raise Refused(f"{year} 年度尚无已提交的检查记录，无从抽取回访单位")
         seed, source, generated = choose_seed(seed, seed_source)
-        record = execute(year, day, seed, source, generated, head, chosen, inspected, _now())
+        record = execute(
+            year, day, seed, source, generated, head, chosen, inspected, ws.clock.now()
+        )
         ws.write(ws.rel(path), yamlio.dump_fast(record.model_dump(mode="json"), DRAW_HEADER))
         if commit:
             commit_record(
@@ -218,12 +221,6 @@ def execute(
         selected=[RevisitPick(id=p.id, ticket=p.ticket) for p in result.selected],
         questions=list(REVISIT_QUESTIONS),
     )
-
-
-def _now():
-    from .inspections import now
-
-    return now()
 
 
 def differences(ws: Workspace, record: RevisitDraw) -> list[str]:
@@ -368,8 +365,6 @@ def record_answers(
     commit: bool,
 ) -> Outcome:
     """Validate every row, then append a version to each unit's answers file."""
-    from .inspections import now
-
     with ws.locked():
         draw = load_draw(ws, year)
         if draw is None:
@@ -433,7 +428,7 @@ def record_answers(
                 old = existing.current()
                 before = old.model_dump(include=set(content))
                 after = AnswerVersion.model_validate(
-                    {**content, "version": 1, "recorded_at": now(), "change": "记录"}
+                    {**content, "version": 1, "recorded_at": ws.clock.now(), "change": "记录"}
                 ).model_dump(include=set(content))
                 if before == after:
                     out.unchanged.append(row.entity)
@@ -452,7 +447,7 @@ def record_answers(
                 {
                     **content,
                     "version": len(existing.versions) + 1 if existing else 1,
-                    "recorded_at": now(),
+                    "recorded_at": ws.clock.now(),
                     "change": change,
                     "reason": (row.reason or reason) if change == "更正" else None,
                     "source": _source(label, where),

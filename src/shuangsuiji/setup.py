@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from .storage import yamlio
 from .storage.files import write_atomic
 from .storage.git import Git
 from .workspace import CONFIG, PLAN_DIR, ROSTER_DIR, parse_roster, schema_line
+from .workspace.clock import Clock
 
 DEFAULT_CATEGORIES = ("危险化学品", "烟花爆竹", "非煤矿山", "冶金工贸")
 EXAMPLE_DEPARTMENTS = {
@@ -97,7 +97,7 @@ def create_workspace(
         else:
             files[f"{ROSTER_DIR}/{kind}.yaml"] = text
     if example:
-        year = date.today().year
+        year = Clock().year()
         files[f"{PLAN_DIR}/{year}/plan.yaml"] = plan_text(example_plan(year))
     else:
         files[f"{PLAN_DIR}/README.md"] = (
@@ -113,7 +113,7 @@ def create_workspace(
     root.mkdir(parents=True, exist_ok=True)
     for relative, text in files.items():
         write_atomic(root / relative, text)
-    git = Git(root)
+    git = Git(root, Clock())
     git_init = not git.is_repo()
     if git_init:
         git.init()

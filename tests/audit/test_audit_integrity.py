@@ -116,7 +116,9 @@ def test_roster_changed_between_prepare_and_run(example, ssj):
     request = draws.Request(year=2026, ratio="0.2", day=__import__("datetime").date(2026, 3, 1))
     request.draw_id = "2026-1"
     frozen = draws.freeze(ws, request, head)
-    record = draws.execute(frozen, SEED, "手工", False, "plans/2026/draws/2026-1.prepared.yaml")
+    record = draws.execute(
+        frozen, SEED, "手工", False, "plans/2026/draws/2026-1.prepared.yaml", ws.clock.now()
+    )
     (example / DRAW).write_text(draws.dump(record), encoding="utf-8")
     commit_all(example, "执行抽取")
     code, result = audit(ssj, example)

@@ -39,7 +39,7 @@ def test_r1_a_record_under_the_floor(example, ssj):
     frozen = draws.freeze(ws, request, head)
     frozen.strata = [s.model_copy(update={"ratio": "0.1"}) for s in frozen.strata]
     frozen.strata = draws.resize(frozen, frozen.strata)
-    record = draws.execute(frozen, SEED, "手工", False, None)
+    record = draws.execute(frozen, SEED, "手工", False, None, ws.clock.now())
     (example / DRAW).parent.mkdir(parents=True)
     (example / DRAW).write_text(draws.dump(record), encoding="utf-8")
     commit_all(example, "比例低于下限的抽取")
@@ -256,7 +256,7 @@ def test_r12_year_unknown_to_the_calendar(example, ssj):
     assert "calendars/2099.yaml" in finding["fix"]
 
 
-def test_r13_big_change_needs_reapproval(example, ssj):
+def test_r13_big_change_needs_reapproval(example, ssj, clock):
     plan = plan_path(example)
     edit(plan, "ratio: 0.2", "ratio: 0.5")
     commit_all(example, "提高比例")
@@ -265,14 +265,14 @@ def test_r13_big_change_needs_reapproval(example, ssj):
     assert code == 0 and finding["severity"] == "warning" and "期限" in finding["message"]
     assert "计划检查单位数" in finding["message"] and finding["commit"]
     # 30 days after the commit the re-approval is overdue
-    later = (datetime.date.today() + datetime.timedelta(days=31)).isoformat()
+    later = (clock.today + datetime.timedelta(days=31)).isoformat()
     code, doc = audit(ssj, example, "--as-of", later)
     assert code == 1 and findings(doc, "R13", "error")
     # the re-approval recorded in the plan closes it
     edit(
         plan,
         "changes: []",
-        f"changes:\n- date: {datetime.date.today()}\n  document: 青政批〔2026〕88号\n  reason: 上级部署扩大检查面",
+        f"changes:\n- date: {clock.today}\n  document: 青政批〔2026〕88号\n  reason: 上级部署扩大检查面",
     )
     commit_all(example, "重新报批")
     assert not findings(audit(ssj, example, "--as-of", later)[1], "R13")

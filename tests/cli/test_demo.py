@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import shuangsuiji.demo_results
@@ -35,7 +34,7 @@ def _matches(command: str, step: str) -> bool:
     return all(w in command.split() or w in command for w in words)
 
 
-def test_demo_runs_the_whole_chain(tmp_path, ssj):
+def test_demo_runs_the_whole_chain(tmp_path, ssj, clock):
     root = tmp_path / "演示"
     result = ssj("demo", root)
     assert result.code == 0, result.out + result.err
@@ -45,7 +44,7 @@ def test_demo_runs_the_whole_chain(tmp_path, ssj):
         assert any(_matches(c, step) for c in commands), (step, commands)
     assert "演示完成" in result.out
 
-    year = date.today().year
+    year = clock.today.year
     plan = root / "plans" / str(year)
     assert (plan / "draws" / f"{year}-1.yaml").is_file()
     assignment = read_yaml(plan / "assignments" / f"{year}-1.yaml")

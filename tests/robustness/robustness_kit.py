@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit_all, git, run, snapshot
+from conftest import FIXED_NOW, commit_all, git, run, snapshot
 
 SEED = "20260104-6152-3341"
 DAY = "2026-03-01"
@@ -59,6 +59,8 @@ IDENTITY = {
     "GIT_AUTHOR_EMAIL": "test@example.invalid",
     "GIT_COMMITTER_NAME": "测试员",
     "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    # the session's templates are made on the tests' fixed clock too
+    **{key: FIXED_NOW.isoformat() for key in ("SSJ_NOW", "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE")},
 }
 
 

@@ -165,7 +165,7 @@ def _hold_lock(root, seconds: float | None = None) -> subprocess.Popen:
 
 def test_a_second_writer_refuses_with_the_lock_message(drawn, tmp_path, monkeypatch):
     """While another process holds the lock, every writing command refuses and writes nothing."""
-    from shuangsuiji import workspace
+    from shuangsuiji.workspace import load as workspace
 
     monkeypatch.setattr(
         workspace, "workspace_lock", functools.partial(files.workspace_lock, wait=0.3)

@@ -76,7 +76,7 @@ def run(
     git = ws.git
     if not git.is_repo():
         raise InputError(f"{ws.root} 不在 git 仓库中：审计需要读取 git 历史（git init 并提交名录）")
-    as_of = as_of or date.today()
+    as_of = as_of or ws.clock.today()
     base = None
     if since:
         target = git.rev_parse(since)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from ..core.models import Entity, Inspector, Item
 from ..core.plan import Plan
@@ -21,7 +21,6 @@ from .data import AuditData, parse_model
 from .findings import Finding, error, warning
 from .rules import officers_of, plan_differences
 
-CHINA = timezone(timedelta(hours=8))
 REAPPROVAL_DAYS = 30  # 004 §八: re-approval within 30 days of the decision
 
 _YEAR = r"^plans/(\d{4})/"
@@ -68,7 +67,7 @@ def record_kind(path: str) -> str | None:
 
 
 def commit_day(commit: Commit) -> date:
-    return datetime.fromtimestamp(commit.time, CHINA).date()
+    return commit.day
 
 
 def _year(path: str) -> int | None:

@@ -72,6 +72,10 @@ class State:
 
         return Workspace.find(self.directory, explicit=self.directory is not None)
 
+    def year(self, year: int | None) -> int:
+        """The year asked for, or the bureau's current year by the workspace's clock."""
+        return year or self.workspace().clock.year()
+
 
 def _version(value: bool) -> None:
     if value:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import Enum
 from typing import Annotated
 
@@ -71,7 +70,7 @@ def assign(
     from ..draws import load_plan, rules
 
     ws = ctx.obj.workspace()
-    year = year or datetime.now().year
+    year = ctx.obj.year(year)
     plan = load_plan(ws, year)
     options = assignments.Options(
         team_size=plan.team_size if min_inspectors is None else min_inspectors,

@@ -102,14 +102,15 @@ def demo(
 ) -> None:
     from ..core.problems import Refused
     from ..storage.git import Git
+    from ..workspace.clock import Clock
     from .output import console
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise Refused(f"{directory} 已存在且不是空目录；请换一个目录")
     root = directory.resolve()
-    year = date.today().year
+    year = Clock().year()
     day = draw_day(year)
-    git = Git(root)
+    git = Git(root, Clock())
     console.print(
         f"演示：{year} 年度，{day} 抽取；检查、复查、公开的日期按全年模拟，审计截至 {year}-12-31。"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -39,7 +38,7 @@ def _day(value: str | None, option: str):
     from ..core.problems import InputError, Problem
 
     if value is None:
-        return datetime.now().date()
+        return None  # the service's today, by the workspace's clock
     try:
         return values.parse_date(value)
     except ValueError as exc:
@@ -64,7 +63,7 @@ def status(
     from ..disclosure import status as compute
     from .output import console, emit_json, styled, table
 
-    year = year or datetime.now().year
+    year = ctx.obj.year(year)
     day = _day(as_of, "--as-of")
     entries = compute(ctx.obj.workspace(), year, day)
     if json_output:
@@ -127,7 +126,7 @@ def publish(
     from ..disclosure import publish as run
     from .output import console, emit_json
 
-    year = year or datetime.now().year
+    year = ctx.obj.year(year)
     done = run(
         ctx.obj.workspace(),
         year,

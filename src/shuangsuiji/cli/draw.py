@@ -56,17 +56,13 @@ NoCommit = Annotated[bool, typer.Option("--no-commit", help="写入记录但不�
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 
 
-def _this_year() -> int:
-    return datetime.now().year
-
-
 def _request(
     year, draw_id, ratio, count, stratify, where, periods, alternates, day, redraw_of, reason
 ):
     from ..draws import Request
 
     return Request(
-        year=year or _this_year(),
+        year=year,
         draw_id=draw_id,
         ratio=ratio,
         count=count,
@@ -108,7 +104,17 @@ def draw(
 
     ws = ctx.obj.workspace()
     request = _request(
-        year, draw_id, ratio, count, stratify, where, periods, alternates, day, redraw_of, reason
+        ctx.obj.year(year),
+        draw_id,
+        ratio,
+        count,
+        stratify,
+        where,
+        periods,
+        alternates,
+        day,
+        redraw_of,
+        reason,
     )
     if dry_run:
         frozen = draws.dry_run(ws, request)
@@ -146,7 +152,17 @@ def prepare(
 
     ws = ctx.obj.workspace()
     request = _request(
-        year, draw_id, ratio, count, stratify, where, periods, alternates, day, redraw_of, reason
+        ctx.obj.year(year),
+        draw_id,
+        ratio,
+        count,
+        stratify,
+        where,
+        periods,
+        alternates,
+        day,
+        redraw_of,
+        reason,
     )
     record = draws.prepare(ws, request, commit=not no_commit)
     if json_output:
@@ -178,7 +194,7 @@ def run(
 
     ws = ctx.obj.workspace()
     record = draws.run_prepared(
-        ws, year or _this_year(), draw_id, seed, seed_source, commit=not no_commit
+        ws, ctx.obj.year(year), draw_id, seed, seed_source, commit=not no_commit
     )
     show_draw(ws, record, json_output)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -36,7 +35,7 @@ def capacity(
     from .output import console, emit_json, errors, styled, table
 
     ws = ctx.obj.workspace()
-    year = year or datetime.now().year
+    year = ctx.obj.year(year)
     figures = reports.capacity_figures(ws, year)
     if json_output:
         emit_json(reports.capacity_json(figures))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -44,10 +43,6 @@ NoCommit = Annotated[bool, typer.Option("--no-commit", help="写入记录但不�
 Task = Annotated[
     str | None, typer.Argument(help="检查任务：单位的统一社会信用代码（或编号、单位名称）")
 ]
-
-
-def _year(year: int) -> int:
-    return year or datetime.now().year
 
 
 @app.command("add")
@@ -108,7 +103,7 @@ def add(
     from ..core.problems import InputError, Problem
 
     ws = ctx.obj.workspace()
-    year = _year(year)
+    year = ctx.obj.year(year)
     if source is not None:
         if task:
             raise InputError(Problem(file="命令行", message="--from 与任务编号不能同时使用"))
@@ -253,7 +248,7 @@ def template(
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()
-    headers, rows, choices = inspections.template(ws, _year(year))
+    headers, rows, choices = inspections.template(ws, ctx.obj.year(year))
     write_atomic(output, tabular.sheet_bytes(output, headers, rows, "检查结果", choices))
     if json_output:
         emit_json({"file": str(output), "headers": headers, "rows": len(rows)})
@@ -278,7 +273,7 @@ def show(
     from .. import inspections
     from .output import console, emit_json, table
 
-    doc = inspections.show(ctx.obj.workspace(), _year(year), task, draw_id)
+    doc = inspections.show(ctx.obj.workspace(), ctx.obj.year(year), task, draw_id)
     if json_output:
         emit_json(doc)
         return
@@ -357,7 +352,7 @@ def reinspect(
         raise InputError(Problem(file="命令行", field="--date", message=str(exc))) from None
     result = inspections.reinspect(
         ctx.obj.workspace(),
-        _year(year),
+        ctx.obj.year(year),
         task,
         draw_id,
         hazard,

@@ -65,7 +65,7 @@ def report(
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()
-    year = year or datetime.now().year
+    year = ctx.obj.year(year)
     when = day.date() if day else None
     if kind is Kind.plan:
         facts = reports.plan_facts(ws, year, when)

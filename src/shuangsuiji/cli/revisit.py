@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -24,10 +23,6 @@ app = typer.Typer(help=HELP, invoke_without_command=True)
 Year = Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")]
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 NoCommit = Annotated[bool, typer.Option("--no-commit", help="写入记录但不自动 git commit")]
-
-
-def _year(year: int) -> int:
-    return year or datetime.now().year
 
 
 @app.callback()
@@ -55,11 +50,13 @@ def revisit(
     from .output import console, emit_json, table
 
     try:
-        when = values.parse_date(day) if day else datetime.now().date()
+        when = values.parse_date(day) if day else None
     except ValueError as exc:
         raise InputError(Problem(file="命令行", field="--date", message=str(exc))) from None
     ws = ctx.obj.workspace()
-    record = revisits.run(ws, _year(year), ratio, seed, seed_source, when, commit=not no_commit)
+    record = revisits.run(
+        ws, ctx.obj.year(year), ratio, seed, seed_source, when, commit=not no_commit
+    )
     if json_output:
         emit_json(
             {
@@ -110,7 +107,7 @@ def template(
     from ..storage.files import write_atomic
     from .output import console, emit_json
 
-    headers, rows, choices = revisits.template(ctx.obj.workspace(), _year(year))
+    headers, rows, choices = revisits.template(ctx.obj.workspace(), ctx.obj.year(year))
     write_atomic(output, tabular.sheet_bytes(output, headers, rows, "回访", choices))
     if json_output:
         emit_json({"file": str(output), "headers": headers, "rows": len(rows)})
@@ -160,7 +157,7 @@ def record(
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()
-    year = _year(year)
+    year = ctx.obj.year(year)
     if source is not None:
         rows = revisits.read_answer_rows(source)
         label = source.name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -30,10 +29,10 @@ def status(
     from .output import console, emit_json, styled, table
 
     try:
-        day = values.parse_date(as_of) if as_of else datetime.now().date()
+        day = values.parse_date(as_of) if as_of else None
     except ValueError as exc:
         raise InputError(Problem(file="命令行", field="--as-of", message=str(exc))) from None
-    doc = compute(ctx.obj.workspace(), year or datetime.now().year, day)
+    doc = compute(ctx.obj.workspace(), ctx.obj.year(year), day)
     if json_output:
         emit_json(doc)
         return

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -255,6 +256,18 @@ class Defaults(Strict):
     change_threshold: Ratio = Field(Decimal("0.2"), title="方案调整需重新报批的幅度")
 
 
+def _zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"时区“{name}”无效：应为 IANA 时区名，如 Asia/Shanghai、Asia/Urumqi"
+        ) from None
+    return name
+
+
 class Config(Strict):
     """ssj.yaml：工作区配置。"""
 
@@ -263,6 +276,9 @@ class Config(Strict):
     level: Annotated[Level, BeforeValidator(values.parse_level)] = Field("县", title="监管层级")
     categories: list[Category] = Field(default_factory=list, title="监管类别")
     defaults: Defaults = Field(default_factory=Defaults, title="默认规则")
+    timezone: Annotated[str, AfterValidator(_zone)] = Field(
+        "Asia/Shanghai", title="时区", description="今天、期限和提交日期都按此时区计算"
+    )
 
     def category(self, name: str) -> Category | None:
         return next((c for c in self.categories if c.name == name), None)

@@ -8,6 +8,7 @@ the same text, tables and numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass
@@ -98,6 +99,7 @@ class Document:
     subject: str
     blocks: list[Block] = field(default_factory=list)
     subtitle: str = ""  # e.g. “（预计数，尚未抽取）”, under the title
+    day: date | None = None  # the date the document speaks as of (its properties say so)
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)

@@ -69,8 +69,10 @@ def listing(parts: list[str], empty: str = "无") -> str:
     return "、".join(p for p in parts if p) or empty
 
 
-def _new(title: str, author: str, subject: str) -> Document:
-    return Document(title=title, title_lines=break_title(title), author=author, subject=subject)
+def _new(title: str, author: str, subject: str, day: date) -> Document:
+    return Document(
+        title=title, title_lines=break_title(title), author=author, subject=subject, day=day
+    )
 
 
 # ------------------------------------------------------------------ the plan
@@ -78,7 +80,7 @@ def _new(title: str, author: str, subject: str) -> Document:
 
 def plan_document(f) -> Document:
     """The year's plan (kind plan) from `reports.PlanFacts`."""
-    doc = _new(f.title, f.config.authority, f"{f.year}年度“双随机、一公开”监管抽查工作方案")
+    doc = _new(f.title, f.config.authority, f"{f.year}年度“双随机、一公开”监管抽查工作方案", f.day)
     if f.expected:
         doc.subtitle = "（抽取前编制：抽取数、任务数为按方案计算的预计数）"
     n = Numbering()
@@ -769,7 +771,7 @@ def results_document(f) -> Document:
     """The year's results (kind results) from `reports.ResultsFacts`."""
     from .blocks import Chart, Series
 
-    doc = _new(f.title, f.config.authority, f"{f.year}年度“双随机、一公开”监管抽查工作情况")
+    doc = _new(f.title, f.config.authority, f"{f.year}年度“双随机、一公开”监管抽查工作情况", f.day)
     n = Numbering()
     t = f.total
     on_time = f.disclosure.get("disclosed", 0)

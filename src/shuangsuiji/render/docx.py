@@ -29,7 +29,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from datetime import datetime
+from datetime import datetime, time
 
 from .blocks import (
     Annex,
@@ -487,8 +487,8 @@ def _properties(docx_doc, doc: Document) -> None:
     props.last_modified_by = "ssj"
     props.comments = "由 ssj 根据工作区记录生成"
     props.revision = 1
-    now = datetime.now().replace(microsecond=0)
-    props.created = props.modified = now
+    if doc.day is not None:  # the document's own date: the same records give the same file
+        props.created = props.modified = datetime.combine(doc.day, time())
 
 
 # ------------------------------------------------------------------ blocks

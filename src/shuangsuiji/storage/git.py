@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 from ..core.problems import Refused
 
@@ -17,15 +19,33 @@ class GitError(Refused):
     pass
 
 
+class BureauClock(Protocol):
+    def now(self) -> datetime: ...
+    def day_of(self, epoch_seconds: int) -> date: ...
+
+
 class Git:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, clock: BureauClock | None = None) -> None:
         self.root = root
+        self.clock = clock  # the workspace's: commits are dated by it, their days counted in it
 
-    def run(self, *args: str, check: bool = True, input: bytes | None = None) -> str:
-        return self.run_bytes(*args, check=check, input=input).decode("utf-8", "replace")
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        input: bytes | None = None,
+        env: dict[str, str] | None = None,
+    ) -> str:
+        return self.run_bytes(*args, check=check, input=input, env=env).decode("utf-8", "replace")
 
-    def run_bytes(self, *args: str, check: bool = True, input: bytes | None = None) -> bytes:
-        env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+    def run_bytes(
+        self,
+        *args: str,
+        check: bool = True,
+        input: bytes | None = None,
+        env: dict[str, str] | None = None,
+    ) -> bytes:
+        env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", **(env or {})}
         try:
             done = subprocess.run(
                 ["git", "-c", "core.quotepath=false", *args],
@@ -81,7 +101,11 @@ class Git:
                 "-c",
                 f"user.email={extra['GIT_AUTHOR_EMAIL']}",
             ]
-        self.run(*env_args, "commit", "-q", "--no-verify", "-m", message, "--", *paths)
+        dated = {}
+        if self.clock is not None:
+            stamp = self.clock.now().isoformat()
+            dated = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        self.run(*env_args, "commit", "-q", "--no-verify", "-m", message, "--", *paths, env=dated)
         head = self.head()
         assert head is not None
         return head
@@ -172,7 +196,9 @@ class Git:
                 changes.append(
                     FileChange(status[:1], old_path, new_path, _blob(old_blob), _blob(new_blob))
                 )
-            commits.append(Commit(sha, int(time), tuple(parents), tuple(changes)))
+            seconds = int(time)
+            day = self.clock.day_of(seconds) if self.clock else _utc_day(seconds)
+            commits.append(Commit(sha, seconds, day, tuple(parents), tuple(changes)))
         return commits
 
     def prefix(self) -> str:
@@ -209,6 +235,10 @@ class Git:
         return found
 
 
+def _utc_day(seconds: int) -> date:
+    return datetime.fromtimestamp(seconds, timezone.utc).date()
+
+
 def _blob(ident: str) -> str | None:
     return None if ident.strip("0") == "" else ident
 
@@ -226,5 +256,6 @@ class FileChange:
 class Commit:
     sha: str
     time: int  # committer time, seconds since the epoch
+    day: date  # its date in the bureau's time zone
     parents: tuple[str, ...]
     changes: tuple[FileChange, ...]

@@ -16,14 +16,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .core import rows
-from .core.models import ROSTERS, Config, row_problems
-from .core.problems import InputError, Problem
-from .core.tables import validate_sheet
-from .storage import cache as cache_store
-from .storage import tabular, yamlio
-from .storage.files import workspace_lock, write_atomic
-from .storage.git import Git
+from ..core import rows
+from ..core.models import ROSTERS, Config, row_problems
+from ..core.problems import InputError, Problem
+from ..core.tables import validate_sheet
+from ..storage import cache as cache_store
+from ..storage import tabular, yamlio
+from ..storage.files import workspace_lock, write_atomic
+from ..storage.git import Git
+from .clock import Clock
 
 CONFIG = "ssj.yaml"
 ROSTER_DIR = "rosters"
@@ -190,8 +191,13 @@ class Workspace:
         return self.root / PLAN_DIR / str(year)
 
     @cached_property
+    def clock(self) -> Clock:
+        """The bureau's clock (ssj.yaml `timezone`): the only source of today and now."""
+        return Clock(self.config.timezone)
+
+    @cached_property
     def git(self) -> Git:
-        return Git(self.root)
+        return Git(self.root, self.clock)
 
     @contextmanager
     def locked(self) -> Iterator[None]:

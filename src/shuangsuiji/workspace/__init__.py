@@ -1,0 +1,35 @@
+"""The workspace layer: where files live, how they load, the one write path, the one clock."""
+
+from .load import (
+    CACHED_RECORD_BYTES,
+    CONFIG,
+    PLAN_DIR,
+    ROSTER_DIR,
+    ROSTER_FORMATS,
+    SCHEMA_DIR,
+    LoadedRoster,
+    Workspace,
+    keep_rows,
+    load_model,
+    parse_roster,
+    reads_back,
+    roster_files,
+    schema_line,
+)
+
+__all__ = [
+    "CACHED_RECORD_BYTES",
+    "CONFIG",
+    "PLAN_DIR",
+    "ROSTER_DIR",
+    "ROSTER_FORMATS",
+    "SCHEMA_DIR",
+    "LoadedRoster",
+    "Workspace",
+    "keep_rows",
+    "load_model",
+    "parse_roster",
+    "reads_back",
+    "roster_files",
+    "schema_line",
+]
