@@ -74,7 +74,7 @@ def measure(argv: list[str], cwd: Path) -> tuple[float, float, int, bytes]:
 def build(ws: Path, entities: int, officers: int, scratch: Path) -> dict[str, float]:
     """The workspace: rosters, 5 plans, 20 draws, 20 assignments; setup times per step."""
     from shuangsuiji.core.plan import Plan
-    from shuangsuiji.setup import plan_text
+    from shuangsuiji.services.init import plan_text
 
     steps: dict[str, float] = {}
     subprocess.run(ssj("init", str(ws)), check=True, stdout=subprocess.DEVNULL, env=ENV)

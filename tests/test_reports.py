@@ -9,10 +9,10 @@ import pytest
 
 from conftest import commit_all, read_yaml, write_yaml
 from reportkit import YEAR, drawn, plan_for_year, report
-from shuangsuiji import reports
 from shuangsuiji.core.results import RecordFile
 from shuangsuiji.render import content, html, md
 from shuangsuiji.render.blocks import Table, break_title, chinese_number
+from shuangsuiji.services import report as reports
 from shuangsuiji.workspace import Workspace
 
 

@@ -92,7 +92,7 @@ def test_prepared_then_run_is_clean(example, ssj):
 
 def test_roster_changed_between_prepare_and_run(example, ssj):
     """A run that skipped ssj's own refusal: the record is made from the changed roster."""
-    from shuangsuiji import draws
+    from shuangsuiji.services import draw as draws
     from shuangsuiji.workspace import Workspace
 
     assert (

@@ -30,7 +30,7 @@ def people(root):
 
 def test_r1_a_record_under_the_floor(example, ssj):
     """A record made outside ssj: it re-runs exactly, but its ratio is under the floor."""
-    from shuangsuiji import draws
+    from shuangsuiji.services import draw as draws
     from shuangsuiji.workspace import Workspace
 
     ws = Workspace(example)
@@ -245,7 +245,7 @@ def test_r12_plan_beyond_capacity(example, ssj):
 
 def test_r12_year_unknown_to_the_calendar(example, ssj):
     from shuangsuiji.core.plan import Plan
-    from shuangsuiji.setup import plan_text
+    from shuangsuiji.services.init import plan_text
 
     (example / "plans" / "2099").mkdir()
     (example / "plans/2099/plan.yaml").write_text(plan_text(Plan(year=2099)), encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import shuangsuiji.demo_results
+import shuangsuiji.services.demo
 from conftest import git, read_yaml
 
 STEPS = [
@@ -83,9 +83,9 @@ def test_demo_stops_at_a_failing_step_with_its_exit_code(tmp_path, ssj, monkeypa
         path.write_text(  # a result that is no national result code
             "统一社会信用代码,检查结束日期,检查结果\nX-1,2026-03-10,很好\n", encoding="utf-8"
         )
-        return shuangsuiji.demo_results.Filled()
+        return shuangsuiji.services.demo.Filled()
 
-    monkeypatch.setattr(shuangsuiji.demo_results, "fill", broken)
+    monkeypatch.setattr(shuangsuiji.services.demo, "fill", broken)
     root = tmp_path / "演示"
     result = ssj("demo", root)
     assert result.code == 2, result.out + result.err

@@ -14,7 +14,8 @@ def test_command_modules_import_only_typer():
         "import shuangsuiji.cli.record, shuangsuiji.cli.status, shuangsuiji.cli.disclose,"
         " shuangsuiji.cli.revisit\n"
         "heavy = ('pydantic', 'openpyxl', 'rich', 'ruamel.yaml', 'holidays',"
-        " 'shuangsuiji.inspections', 'shuangsuiji.disclosure', 'shuangsuiji.revisits')\n"
+        " 'shuangsuiji.services.record', 'shuangsuiji.services.disclose',"
+        " 'shuangsuiji.services.revisit')\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

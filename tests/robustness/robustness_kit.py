@@ -145,8 +145,9 @@ def assert_consistent(root: Path) -> None:
     With `ssj audit` registered, the audit does the re-runs and the roster checks (and
     reads git history); before it existed, `ssj verify` and the roster check did.
     """
-    from shuangsuiji import assignments, draws
-    from shuangsuiji.rosters import check_workspace
+    from shuangsuiji.services import assign as assignments
+    from shuangsuiji.services import draw as draws
+    from shuangsuiji.services.roster import check_workspace
     from shuangsuiji.storage import yamlio
     from shuangsuiji.workspace import Workspace
 

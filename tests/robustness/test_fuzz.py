@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shuangsuiji.core.problems import InputError
-from shuangsuiji.rosters import read_rows
+from shuangsuiji.services.roster import read_rows
 from shuangsuiji.storage import yamlio
 from shuangsuiji.workspace import parse_roster
 

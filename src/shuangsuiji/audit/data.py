@@ -20,13 +20,7 @@ from ..core.calendar import YearSchedule
 from ..core.models import Config, Defaults, Entity, Inspector
 from ..core.plan import Plan
 from ..core.problems import InputError, Problem
-from ..core.records import (
-    Assignment,
-    Draw,
-    Prepared,
-    Replacements,
-    Substitutions,
-)
+from ..core.records import Assignment, Draw, Prepared, Replacements, Substitutions
 from ..storage import yamlio
 from ..workspace import CONFIG, PLAN_DIR, LoadedRoster, Workspace
 from .findings import Finding, Lines, error

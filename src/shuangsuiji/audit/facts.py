@@ -89,7 +89,7 @@ def draw_facts(data: AuditData, with_strata: bool = True) -> list[DrawFacts]:
 
 def _strata_categories(data: AuditData, found: RecordFile) -> dict[str, set[str]] | None:
     """The categories present in each stratum's random pool, as the draw computed it."""
-    from .. import draws
+    from ..services import draw as draws
 
     record = found.model
     known = {d.model.draw_id: d.model for d in data.draws}

@@ -23,15 +23,6 @@ FIX_REINSPECT = "复查后用 ssj record 记录复查日期和结论（复查日
 FIX_PUBLISH = "用 ssj disclose publish 公开检查结果（检查结束后 20 个工作日内）"
 
 
-def available() -> bool:
-    try:
-        from .. import disclosure, inspections  # noqa: F401
-        from ..core import followup, recording, results  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def check(
     data: AuditData,
     draws: list[DrawFacts],
@@ -66,8 +57,9 @@ def _schema(problems, label: str, year: int) -> list[Finding]:
 
 
 def _year(data: AuditData, year: int, draws: dict, where: dict) -> list[Finding]:
-    from .. import disclosure, inspections
     from ..core import followup, recording
+    from ..services import disclose as disclosure
+    from ..services import record as inspections
 
     ws = data.ws
     out: list[Finding] = []

@@ -66,8 +66,8 @@ def assign(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from .. import assignments
-    from ..draws import load_plan, rules
+    from ..services import assign as assignments
+    from ..services.draw import load_plan, rules
 
     ws = ctx.obj.workspace()
     year = ctx.obj.year(year)
@@ -106,7 +106,7 @@ def replace(
 
     示例：ssj assign replace 91350102604010605L 35010220003 --reason 病假
     """
-    from .. import assignments
+    from ..services import assign as assignments
     from .output import console, emit_json
 
     entry = assignments.substitute(

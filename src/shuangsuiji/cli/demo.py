@@ -28,7 +28,7 @@ SHEET = "演示检查结果.csv"
 def draw_day(year: int) -> date:
     """The day of the demo's draw: the first working day from 5 January."""
     from ..core.calendar import WorkCalendar
-    from ..demo_results import WorkingDays
+    from ..services.demo import WorkingDays
 
     return WorkingDays(WorkCalendar()).on_or_after(date(year, 1, 5))
 
@@ -158,7 +158,7 @@ def _step(text: str, command: bool = True) -> None:
 
 
 def _fill(root: Path, year: int) -> list[date]:
-    from ..demo_results import fill
+    from ..services.demo import fill
     from ..workspace import Workspace
     from .output import console
 

@@ -60,7 +60,7 @@ def status(
     示例：ssj disclose status --year 2026 --as-of 2026-04-01 --json
     """
     from ..core.followup import STATE_NAMES
-    from ..disclosure import status as compute
+    from ..services.disclose import status as compute
     from .output import console, emit_json, styled, table
 
     year = ctx.obj.year(year)
@@ -123,7 +123,7 @@ def publish(
 
     示例：ssj disclose publish --year 2026 --date 2026-04-01 --format html -o 抽查结果.html
     """
-    from ..disclosure import publish as run
+    from ..services.disclose import publish as run
     from .output import console, emit_json
 
     year = ctx.obj.year(year)

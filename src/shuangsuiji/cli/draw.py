@@ -59,7 +59,7 @@ Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 def _request(
     year, draw_id, ratio, count, stratify, where, periods, alternates, day, redraw_of, reason
 ):
-    from ..draws import Request
+    from ..services.draw import Request
 
     return Request(
         year=year,
@@ -100,7 +100,7 @@ def draw(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from .. import draws
+    from ..services import draw as draws
 
     ws = ctx.obj.workspace()
     request = _request(
@@ -147,7 +147,7 @@ def prepare(
 
     示例：ssj draw prepare --year 2026 --ratio 0.2
     """
-    from .. import draws
+    from ..services import draw as draws
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()
@@ -190,7 +190,7 @@ def run(
 
     示例：ssj draw run --year 2026 --draw-id 2026-1 --seed "3 6 2 5 1 4" --seed-source "纪检组监督下掷骰六次"
     """
-    from .. import draws
+    from ..services import draw as draws
 
     ws = ctx.obj.workspace()
     record = draws.run_prepared(
@@ -214,7 +214,7 @@ def replace(
 
     示例：ssj draw replace 91350102MA2Y3K4L5N --reason 已注销
     """
-    from .. import draws
+    from ..services import draw as draws
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()
@@ -254,7 +254,7 @@ def _strata_table(strata) -> None:
 def _pct(ratio: str) -> str:
     from decimal import Decimal
 
-    from ..draws import percent
+    from ..services.draw import percent
 
     return percent(Decimal(ratio))
 

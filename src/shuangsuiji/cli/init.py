@@ -37,7 +37,7 @@ def init(
     ] = RosterFormat.yaml,
     json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    from ..setup import create_workspace
+    from ..services.init import create_workspace
     from .output import console, emit_json
 
     result = create_workspace(

@@ -29,9 +29,9 @@ def capacity(
     year: Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")] = 0,
     json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    from .. import reports
     from ..core.problems import InputError
     from ..render.content import capacity_rows, capacity_verdict
+    from ..services import report as reports
     from .output import console, emit_json, errors, styled, table
 
     ws = ctx.obj.workspace()

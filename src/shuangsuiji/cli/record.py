@@ -99,8 +99,8 @@ def add(
     json_output: Json = False,
 ) -> None:
     """记录一个任务的检查结果（或用 --from 批量记录）。缺少的必填项在终端中逐项询问。"""
-    from .. import inspections
     from ..core.problems import InputError, Problem
+    from ..services import record as inspections
 
     ws = ctx.obj.workspace()
     year = ctx.obj.year(year)
@@ -146,8 +146,8 @@ def _interactive(json_output: bool) -> bool:
 
 def _prompt_missing(ws, year: int, task: str, draw_id: str | None, given) -> None:
     """Ask for what a first record needs and the command line did not give."""
-    from .. import inspections
     from ..core.results import RESULT_CODES, WITH_FINDINGS, parse_people
+    from ..services import record as inspections
     from .output import console
 
     ctx = inspections.load_context(ws, year)
@@ -242,7 +242,7 @@ def template(
 
     示例：ssj record template -o 检查结果.xlsx --year 2026
     """
-    from .. import inspections
+    from ..services import record as inspections
     from ..storage import tabular
     from ..storage.files import write_atomic
     from .output import console, emit_json
@@ -270,7 +270,7 @@ def show(
 
     示例：ssj record show 91350102604010605L --year 2026
     """
-    from .. import inspections
+    from ..services import record as inspections
     from .output import console, emit_json, table
 
     doc = inspections.show(ctx.obj.workspace(), ctx.obj.year(year), task, draw_id)
@@ -342,9 +342,9 @@ def reinspect(
 
     示例：ssj record reinspect 91350102604010605L --date 2026-03-24 --outcome 已整改 --hazard 1
     """
-    from .. import inspections
     from ..core import values
     from ..core.problems import InputError, Problem
+    from ..services import record as inspections
 
     try:
         when = values.parse_date(day)

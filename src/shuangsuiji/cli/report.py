@@ -58,9 +58,9 @@ def report(
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    from .. import reports
     from ..core.problems import InputError
     from ..render import content
+    from ..services import report as reports
     from ..storage.files import write_atomic
     from .output import console, emit_json
 

@@ -44,9 +44,9 @@ def revisit(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from .. import revisits
     from ..core import values
     from ..core.problems import InputError, Problem
+    from ..services import revisit as revisits
     from .output import console, emit_json, table
 
     try:
@@ -73,7 +73,7 @@ def revisit(
             }
         )
         return
-    from ..inspections import year_tasks
+    from ..services.record import year_tasks
 
     names = {e.id: e.name for e in year_tasks(ws, record.year).entities.values()}
     rows = [[n, p.id, names.get(p.id, ""), p.ticket[:12]] for n, p in enumerate(record.selected, 1)]
@@ -102,7 +102,7 @@ def template(
 
     示例：ssj revisit template -o 回访表.xlsx --year 2026
     """
-    from .. import revisits
+    from ..services import revisit as revisits
     from ..storage import tabular
     from ..storage.files import write_atomic
     from .output import console, emit_json
@@ -151,9 +151,9 @@ def record(
     """
     import sys
 
-    from .. import revisits
     from ..core.problems import InputError, Problem
     from ..core.results import REVISIT_QUESTIONS
+    from ..services import revisit as revisits
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()

@@ -50,7 +50,7 @@ def import_(
     示例：ssj roster import 企业名单.xlsx
           ssj -C 工作区 roster import 执法人员.csv --kind inspectors
     """
-    from ..rosters import import_file
+    from ..services.roster import import_file
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()
@@ -86,7 +86,7 @@ def check(ctx: typer.Context, json_output: JSON = False) -> None:
 
     示例：ssj roster check
     """
-    from ..rosters import check_workspace
+    from ..services.roster import check_workspace
     from .output import console, emit_json, problem_dict, problems_table
 
     errors, warnings = check_workspace(ctx.obj.workspace())
@@ -158,7 +158,7 @@ def convert(
 
     示例：ssj roster convert --to csv --kind entities
     """
-    from ..rosters import convert as convert_rosters
+    from ..services.roster import convert as convert_rosters
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()

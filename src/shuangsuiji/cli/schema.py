@@ -22,7 +22,7 @@ def schema(
         Path | None, typer.Option("-o", "--output", help="输出目录；默认为工作区的 schemas/")
     ] = None,
 ) -> None:
-    from ..schemas import schema_files
+    from ..services.schema import schema_files
     from ..storage.files import write_atomic
     from .output import console
 

@@ -19,7 +19,7 @@ def verify(
     draw_id: Annotated[str | None, typer.Argument(help="抽取编号；不给则核验全部")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    from ..verification import verify_all
+    from ..services.verify import verify_all
     from .output import console, emit_json, styled
 
     ws = ctx.obj.workspace()

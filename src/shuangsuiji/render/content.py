@@ -291,7 +291,7 @@ def _methods(doc: Document, f, n: Numbering) -> None:
 
 
 def _ratios(doc: Document, f, n: Numbering) -> None:
-    from ..draws import percent
+    from ..services.draw import percent
 
     doc.add(Heading(1, n.next(1), "抽查比例和频次"))
     rules = f.plan.rules or f.config.defaults

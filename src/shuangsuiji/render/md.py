@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from .blocks import (
-    Annex,
-    AnnexList,
-    Chart,
-    Document,
-    Heading,
-    Para,
-    Signature,
-    Table,
-)
+from .blocks import Annex, AnnexList, Chart, Document, Heading, Para, Signature, Table
 
 BAR = 20  # characters of the longest bar
 

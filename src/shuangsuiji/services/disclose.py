@@ -16,19 +16,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .core import followup
-from .core.followup import Due
-from .core.models import Entity, Inspector, Item
-from .core.problems import InputError, Problem, Refused
-from .core.results import (
-    PUBLIC_TYPE,
-    DisclosureFile,
-    Publication,
-    PublishedEntry,
-    RecordVersion,
-)
-from .storage import yamlio
-from .workspace import Workspace, load_model
+from ..core import followup
+from ..core.followup import Due
+from ..core.models import Entity, Inspector, Item
+from ..core.problems import InputError, Problem, Refused
+from ..core.results import PUBLIC_TYPE, DisclosureFile, Publication, PublishedEntry, RecordVersion
+from ..storage import yamlio
+from ..workspace import Workspace, load_model
 
 DISCLOSURE_HEADER = "# 由 ssj 生成：公开记录（何时公开了哪些结果）。只追加，不得修改。\n"
 
@@ -64,7 +58,7 @@ def published(ws: Workspace, year: int) -> dict[tuple[str, str], list[tuple[date
 
 
 def disclosure_days(ws: Workspace, year: int) -> int:
-    from .draws import load_plan, rules
+    from .draw import load_plan, rules
 
     return rules(ws.config, load_plan(ws, year)).disclosure_days
 
@@ -103,8 +97,8 @@ class Entry:
 
 def status(ws: Workspace, year: int, as_of: date | None = None) -> list[Entry]:
     """Every recorded task of the year, with its deadline and whether it was published."""
-    from .calendars import load_calendar
-    from .inspections import current_records, year_tasks
+    from ..workspace.calendars import load_calendar
+    from .record import current_records, year_tasks
 
     as_of = as_of or ws.clock.today()
     tasks = year_tasks(ws, year)
@@ -211,7 +205,7 @@ def public_rows(
     people: dict[str, Inspector],
     items: dict[str, Item],
 ):
-    from .render.publication import Public
+    from ..render.publication import Public
 
     rows = []
     for task, version in chosen:
@@ -255,9 +249,9 @@ def publish(
     commit: bool,
 ) -> Published:
     """Write the publication of the results not yet published (or all: `everything`)."""
-    from .calendars import load_calendar
-    from .inspections import current_records, year_tasks
-    from .render import publication as render
+    from ..render import publication as render
+    from ..workspace.calendars import load_calendar
+    from .record import current_records, year_tasks
 
     if fmt not in render.RENDERERS:
         raise InputError(
@@ -323,7 +317,7 @@ def publish(
             raise Refused(
                 f"{label} 不是 ssj 写出的格式，不能追加：{exc.errors()[0]['msg']}"
             ) from None
-        from .storage.files import write_atomic
+        from ..storage.files import write_atomic
 
         write_atomic(output, data)  # the publication first: the record says it exists
         ws.write(label, text)

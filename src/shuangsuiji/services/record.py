@@ -19,11 +19,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .core import recording, values
-from .core.models import Entity, Inspector, Item, describe, row_problems
-from .core.problems import InputError, Problem, Refused
-from .core.recording import TaskRef
-from .core.results import (
+from ..core import recording, values
+from ..core.models import Entity, Inspector, Item, describe, row_problems
+from ..core.problems import InputError, Problem, Refused
+from ..core.recording import TaskRef
+from ..core.results import (
     HAZARD_COLUMNS,
     HAZARD_LEVELS,
     OUTCOMES,
@@ -36,8 +36,8 @@ from .core.results import (
     Reinspection,
     parse_deadline,
 )
-from .storage import tabular, yamlio
-from .workspace import Workspace, load_model
+from ..storage import tabular, yamlio
+from ..workspace import Workspace, load_model
 
 RECORD_HEADER = (
     "# 由 ssj 生成：检查记录。只在末尾追加新版本，已有版本不得修改；"
@@ -63,8 +63,8 @@ class YearTasks:
 
 def year_tasks(ws: Workspace, year: int) -> YearTasks:
     """The tasks of the year's live draws, with their assigned teams (after substitutions)."""
-    from .assignments import all_assignments, draw_tasks, teams
-    from .draws import all_draws, superseded
+    from .assign import all_assignments, draw_tasks, teams
+    from .draw import all_draws, superseded
 
     draws = all_draws(ws)
     gone = superseded(draws)
@@ -361,7 +361,7 @@ class Context:
 
 
 def load_context(ws: Workspace, year: int) -> Context:
-    from .draws import load_plan
+    from .draw import load_plan
 
     plan = load_plan(ws, year)
     return Context(
@@ -709,7 +709,7 @@ def write_planned(
     for p in planned:
         final[p.path] = p.text  # a file with two tasks: the last text has both versions
     if commit and final:
-        from .draws import check_git_unlocked
+        from .draw import check_git_unlocked
 
         check_git_unlocked(ws)  # before writing: a record written must be committable
     _write_all(ws, final)
@@ -1152,8 +1152,9 @@ def show(ws: Workspace, year: int, entity: str, draw_id: str | None) -> dict[str
 
 def status(ws: Workspace, year: int, as_of: date | None = None) -> dict[str, Any]:
     """What is due or overdue in the year as of `as_of`: records, re-inspections, disclosures."""
-    from . import disclosure, revisits
-    from .core import followup
+    from ..core import followup
+    from . import disclose as disclosure
+    from . import revisit as revisits
 
     as_of = as_of or ws.clock.today()
     tasks = year_tasks(ws, year)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from .core.calendar import WorkCalendar, YearSchedule
-from .core.models import row_problems
-from .core.problems import InputError, Problem
-from .storage import yamlio
-from .workspace import Workspace
+from ..core.calendar import WorkCalendar, YearSchedule
+from ..core.models import row_problems
+from ..core.problems import InputError, Problem
+from ..storage import yamlio
+from . import Workspace
 
 CALENDAR_DIR = "calendars"
 

@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .core import algorithm, followup, values
-from .core.models import row_problems
-from .core.problems import InputError, Problem, Refused
-from .core.records import Draw
-from .core.results import (
+from ..core import algorithm, followup, values
+from ..core.models import row_problems
+from ..core.problems import InputError, Problem, Refused
+from ..core.records import Draw
+from ..core.results import (
     NOT_REACHED,
     REVISIT_QUESTIONS,
     AnswerFile,
@@ -32,8 +32,8 @@ from .core.results import (
     RevisitPick,
     revisit_draw_id,
 )
-from .storage import tabular, yamlio
-from .workspace import PLAN_DIR, Workspace, load_model
+from ..storage import tabular, yamlio
+from ..workspace import PLAN_DIR, Workspace, load_model
 
 DRAW_HEADER = "# 由 ssj 生成：回访抽取记录，提交后不得修改（ssj verify 会重算）。\n"
 ANSWER_HEADER = "# 由 ssj 生成：回访记录。只在末尾追加新版本，已有版本不得修改。\n"
@@ -122,8 +122,8 @@ def _parse(raw: bytes, label: str, model):
 
 def used_seeds(ws: Workspace, year: int) -> set[str]:
     """Seeds of the year's draws (superseded ones too) and assignments."""
-    from .assignments import all_assignments
-    from .draws import all_draws
+    from .assign import all_assignments
+    from .draw import all_draws
 
     seeds = {d.seed for d in all_draws(ws) if d.year == year}
     return seeds | {a.seed for a in all_assignments(ws) if a.year == year}
@@ -142,7 +142,7 @@ def run(
     commit: bool,
 ) -> RevisitDraw:
     """Draw the year's return visits: records committed, fresh seed, ratio not below the floor."""
-    from .draws import check_git_unlocked, choose_seed, commit_record, load_plan, percent, rules
+    from .draw import check_git_unlocked, choose_seed, commit_record, load_plan, percent, rules
 
     day = day or ws.clock.today()
     with ws.locked():
@@ -370,7 +370,7 @@ def record_answers(
         if draw is None:
             raise Refused(f"{year} 年度尚未抽取回访单位：请先 ssj revisit --year {year}")
         selected = {p.id for p in draw.selected}
-        from .inspections import year_tasks
+        from .record import year_tasks
 
         names = {e.id: e.name for e in year_tasks(ws, year).entities.values()}
         problems: list[Problem] = []
@@ -504,7 +504,7 @@ def template(ws: Workspace, year: int) -> tuple[list[str], list[list[Any]], dict
     draw = load_draw(ws, year)
     if draw is None:
         raise Refused(f"{year} 年度尚未抽取回访单位：请先 ssj revisit --year {year}")
-    from .inspections import year_tasks
+    from .record import year_tasks
 
     names = {e.id: e.name for e in year_tasks(ws, year).entities.values()}
     headers = ["统一社会信用代码", "单位名称", "回访日期", "回访方式", "回访人员", "受访人"]

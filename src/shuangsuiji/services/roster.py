@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .core import rows
-from .core.models import ROSTER_NAMES, ROSTERS
-from .core.problems import InputError, Problem, Refused
-from .core.tables import detect_kind, export_rows, validate_sheet
-from .storage import tabular, yamlio
-from .workspace import ROSTER_DIR, Workspace, keep_rows, parse_roster, reads_back, schema_line
+from ..core import rows
+from ..core.models import ROSTER_NAMES, ROSTERS
+from ..core.problems import InputError, Problem, Refused
+from ..core.tables import detect_kind, export_rows, validate_sheet
+from ..storage import tabular, yamlio
+from ..workspace import ROSTER_DIR, Workspace, keep_rows, parse_roster, reads_back, schema_line
 
 
 @dataclass

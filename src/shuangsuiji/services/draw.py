@@ -15,8 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from .core import algorithm, values
-from .core.eligibility import (
+from ..core import algorithm, values
+from ..core.eligibility import (
     PastTask,
     Pool,
     build_pool,
@@ -25,10 +25,10 @@ from .core.eligibility import (
     stratum_of,
     uncovered_ids,
 )
-from .core.models import Config, Defaults, Entity
-from .core.plan import Plan, parse_periods
-from .core.problems import InputError, Refused
-from .core.records import (
+from ..core.models import Config, Defaults, Entity
+from ..core.plan import Plan, parse_periods
+from ..core.problems import InputError, Refused
+from ..core.records import (
     Draw,
     Exclusion,
     Parameters,
@@ -41,8 +41,8 @@ from .core.records import (
     Stratum,
     Task,
 )
-from .storage import yamlio
-from .workspace import PLAN_DIR, Workspace, load_model
+from ..storage import yamlio
+from ..workspace import PLAN_DIR, Workspace, load_model
 
 LIST_IDS_UP_TO = 200  # excluded ids are listed in the record for rosters this small
 GENERATED_HEADER = "# 由 ssj 生成，提交后不得修改（ssj audit 会核对）。\n"

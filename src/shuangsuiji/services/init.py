@@ -6,16 +6,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .calendars import CALENDAR_DIR
-from .calendars import README as CALENDAR_README
-from .core.models import ROSTER_NAMES, ROSTERS, Category, Config
-from .core.plan import Capacity, Plan
-from .core.problems import Refused
-from .storage import yamlio
-from .storage.files import write_atomic
-from .storage.git import Git
-from .workspace import CONFIG, PLAN_DIR, ROSTER_DIR, parse_roster, schema_line
-from .workspace.clock import Clock
+from ..core.models import ROSTER_NAMES, ROSTERS, Category, Config
+from ..core.plan import Capacity, Plan
+from ..core.problems import Refused
+from ..storage import yamlio
+from ..storage.files import write_atomic
+from ..storage.git import Git
+from ..workspace import CONFIG, PLAN_DIR, ROSTER_DIR, parse_roster, schema_line
+from ..workspace.calendars import CALENDAR_DIR
+from ..workspace.calendars import README as CALENDAR_README
+from ..workspace.clock import Clock
 
 DEFAULT_CATEGORIES = ("危险化学品", "烟花爆竹", "非煤矿山", "冶金工贸")
 EXAMPLE_DEPARTMENTS = {
@@ -66,8 +66,8 @@ def example_roster_text(kind: str) -> str:
 
 def csv_roster(kind: str, text: str) -> bytes:
     """A roster's YAML text as the CSV a big roster is kept in (header row, then rows)."""
-    from .core.tables import export_rows
-    from .storage.tabular import write_csv
+    from ..core.tables import export_rows
+    from ..storage.tabular import write_csv
 
     roster = parse_roster(kind, text.encode("utf-8"), f"{ROSTER_DIR}/{kind}.yaml")
     return write_csv(*export_rows(kind, roster.rows))
@@ -81,7 +81,7 @@ def create_workspace(
     level: str,
     roster_format: str = "yaml",
 ) -> dict[str, Any]:
-    from .schemas import schema_files
+    from .schema import schema_files
 
     root = directory.resolve()
     if (root / CONFIG).exists():
@@ -173,7 +173,7 @@ def repository_prefix(root: Path) -> str:
 
 def ci_files(prefix: str = "") -> dict[str, str]:
     """The CI jobs that run `ssj audit`: on a pull/merge request only what it changes."""
-    from . import __version__
+    from .. import __version__
 
     install = f'pip install "shuangsuiji=={__version__}"'
     ssj = f'ssj -C "{prefix}"' if prefix else "ssj"

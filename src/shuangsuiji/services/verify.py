@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .core.problems import InputError, Refused
-from .workspace import Workspace
+from ..core.problems import InputError, Refused
+from ..workspace import Workspace
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Verdict:
 
 
 def verify_draws(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
-    from . import draws
+    from . import draw as draws
 
     out = []
     for record in draws.all_draws(ws):
@@ -34,7 +34,7 @@ def verify_draws(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
 
 
 def verify_assignments(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
-    from . import assignments
+    from . import assign as assignments
 
     out = []
     for record in assignments.all_assignments(ws):
@@ -65,7 +65,7 @@ def _task_diff(recorded, rerun) -> str:
 
 def verify_revisits(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
     """Re-run each return-visit draw from the records committed at its commit."""
-    from . import revisits
+    from . import revisit as revisits
 
     out = []
     for record in revisits.all_revisits(ws):

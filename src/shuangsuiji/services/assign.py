@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core import algorithm, staffing
-from .core.models import Entity, Inspector
-from .core.problems import InputError, Refused
-from .core.records import (
+from ..core import algorithm, staffing
+from ..core.models import Entity, Inspector
+from ..core.problems import InputError, Refused
+from ..core.records import (
     Assigned,
     Assignment,
     AssignParameters,
@@ -21,7 +21,9 @@ from .core.records import (
     Substitution,
     Substitutions,
 )
-from .draws import (
+from ..storage import yamlio
+from ..workspace import PLAN_DIR, Workspace, load_model
+from .draw import (
     GENERATED_HEADER,
     all_draws,
     choose_seed,
@@ -32,8 +34,6 @@ from .draws import (
     superseded,
     write_record,
 )
-from .storage import yamlio
-from .workspace import PLAN_DIR, Workspace, load_model
 
 
 def assignment_path(ws: Workspace, year: int, draw_id: str) -> Path:
@@ -289,7 +289,7 @@ def assign(
     seed_source: str | None,
     commit: bool,
 ) -> Assignment:
-    from .draws import check_committed
+    from .draw import check_committed
 
     if options.team_size < 2:
         raise InputError("每组执法人员不得少于 2 名（R6）")

@@ -16,14 +16,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .core import algorithm
-from .core.calendar import UnknownSchedule, WorkCalendar
-from .core.capacity import CapacityInput, CapacityResult, compute_capacity
-from .core.models import Config, Entity, Inspector, Item
-from .core.plan import Plan
-from .core.problems import InputError
-from .core.records import Assignment, Draw, Replacement, Substitution
-from .workspace import Workspace, load_model
+from ..core import algorithm
+from ..core.calendar import UnknownSchedule, WorkCalendar
+from ..core.capacity import CapacityInput, CapacityResult, compute_capacity
+from ..core.models import Config, Entity, Inspector, Item
+from ..core.plan import Plan
+from ..core.problems import InputError
+from ..core.records import Assignment, Draw, Replacement, Substitution
+from ..workspace import Workspace, load_model
 
 KEY = "重点单位"
 FORCED = "两年未检查"
@@ -35,7 +35,7 @@ RANDOM = "随机抽取"
 
 def work_calendar(ws: Workspace) -> WorkCalendar:
     """The official calendar completed by the workspace's `calendars/<year>.yaml` files."""
-    from .calendars import load_calendar
+    from ..workspace.calendars import load_calendar
 
     return load_calendar(ws)
 
@@ -74,7 +74,7 @@ class DrawFacts:
 
 def live_draws(ws: Workspace, year: int) -> list[Draw]:
     """The year's draws that no redraw replaced, oldest first."""
-    from .draws import all_draws, superseded
+    from .draw import all_draws, superseded
 
     everything = all_draws(ws)
     gone = superseded(everything)
@@ -86,7 +86,8 @@ def _sha256(path: Path) -> str:
 
 
 def draw_facts(ws: Workspace, record: Draw) -> DrawFacts:
-    from . import assignments, draws
+    from . import assign as assignments
+    from . import draw as draws
 
     path = draws.record_path(ws, record.year, record.draw_id)
     facts = DrawFacts(
@@ -137,7 +138,7 @@ def _people(ws: Workspace, facts: list[DrawFacts]) -> dict[str, Inspector]:
 def task_lines(
     ws: Workspace, facts: list[DrawFacts], people: dict[str, Inspector]
 ) -> list[TaskLine]:
-    from . import assignments
+    from . import assign as assignments
 
     out = []
     for f in facts:
@@ -214,14 +215,14 @@ def roster_officers(people: list[Inspector], year: int) -> tuple[list[Inspector]
 
 def expected_tasks(ws: Workspace, year: int):
     """The draw the plan would make today (no seed involved): the frozen pool and sizes."""
-    from .draws import Request, dry_run
+    from .draw import Request, dry_run
 
     return dry_run(ws, Request(year=year))
 
 
 def count_tasks(ws: Workspace, year: int) -> tuple[int, str]:
     """Tasks of the year from its draws, or the plan's expected number before any draw."""
-    from .assignments import draw_tasks
+    from .assign import draw_tasks
 
     draws = live_draws(ws, year)
     if draws:
@@ -239,7 +240,7 @@ def capacity_figures(
     tasks: tuple[int, str] | None = None,
     team_size: int | None = None,
 ) -> CapacityFigures:
-    from .draws import load_plan, rules
+    from .draw import load_plan, rules
 
     plan = plan or load_plan(ws, year)
     cap = plan.capacity
@@ -303,7 +304,7 @@ def capacity_figures(
 
 def capacity_json(fig: CapacityFigures) -> dict:
     def num(value: Decimal | None):
-        from .core.models import _plain_number
+        from ..core.models import _plain_number
 
         return None if value is None else _plain_number(value)
 
@@ -402,7 +403,7 @@ def plan_title(config: Config, plan: Plan) -> str:
 
 
 def _ratio_text(ratio: str | None, count: int | None) -> str:
-    from .draws import percent
+    from .draw import percent
 
     if ratio is not None:
         return percent(Decimal(ratio))
@@ -412,7 +413,7 @@ def _ratio_text(ratio: str | None, count: int | None) -> str:
 
 
 def plan_facts(ws: Workspace, year: int, day: date | None = None) -> PlanFacts:
-    from .draws import load_plan, rules
+    from .draw import load_plan, rules
 
     config = ws.config
     plan = load_plan(ws, year)
@@ -677,10 +678,11 @@ def results_title(config: Config, year: int) -> str:
 
 
 def results_facts(ws: Workspace, year: int, day: date | None = None) -> ResultsFacts:
-    from . import disclosure, inspections
-    from .core import followup
-    from .core.results import AnswerFile, RevisitDraw, revisit_draw_id
-    from .draws import load_plan, rules
+    from ..core import followup
+    from ..core.results import AnswerFile, RevisitDraw, revisit_draw_id
+    from . import disclose as disclosure
+    from . import record as inspections
+    from .draw import load_plan, rules
 
     as_of = day or ws.clock.today()
     config = ws.config

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from .core.calendar import UnknownSchedule, WorkCalendar
-from .core.plan import period_months
-from .core.recording import TaskRef
-from .core.results import NO_PROBLEM
-from .workspace import Workspace
+from ..core.calendar import UnknownSchedule, WorkCalendar
+from ..core.plan import period_months
+from ..core.recording import TaskRef
+from ..core.results import NO_PROBLEM
+from ..workspace import Workspace
 
 INSPECTION_DAYS = 8  # a period's inspections: its last month's first working days
 REINSPECT_AFTER = 5  # working days from the inspection to the re-inspection
@@ -127,10 +127,10 @@ def inspection_days(tasks: Sequence[TaskRef], days: WorkingDays) -> dict[TaskRef
 
 def fill(ws: Workspace, year: int, path: Path) -> Filled:
     """Fill in the sheet `ssj record template` wrote at `path` and write it back (CSV)."""
-    from . import inspections
-    from .calendars import load_calendar
-    from .storage import tabular
-    from .storage.files import write_atomic
+    from ..storage import tabular
+    from ..storage.files import write_atomic
+    from ..workspace.calendars import load_calendar
+    from . import record as inspections
 
     sheet = tabular.read_table(path)
     names = inspections.header_map()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .core.models import Config, EntityRoster, InspectorRoster, ItemList
-from .core.plan import Plan
+from ..core.models import Config, EntityRoster, InspectorRoster, ItemList
+from ..core.plan import Plan
 
 
 def _models() -> dict[str, type]:

@@ -1,0 +1,1 @@
+"""One module per command: each takes a workspace and returns one typed result."""
