@@ -64,7 +64,7 @@ WRITE_RECORD = """
 import statistics, sys, time
 from pathlib import Path
 from shuangsuiji.storage import yamlio
-from shuangsuiji.services.draw import GENERATED_HEADER
+from shuangsuiji.workspace.records import GENERATED_HEADER
 data = yamlio.load(Path(sys.argv[1]))
 times = []
 for _ in range(int(sys.argv[2])):

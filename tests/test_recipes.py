@@ -14,7 +14,7 @@ import pytest
 from conftest import commit_all
 from shuangsuiji.core.algorithm import draw as draw_entities
 from shuangsuiji.core.algorithm import parse_ratio, population_digest, sample_size, ticket
-from shuangsuiji.services.draw import fixed_tasks
+from shuangsuiji.workspace.drawing import fixed_tasks
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 RECIPES = DOCS / "recipes"

@@ -93,7 +93,7 @@ def test_prepared_then_run_is_clean(example, ssj):
 def test_roster_changed_between_prepare_and_run(example, ssj):
     """A run that skipped ssj's own refusal: the record is made from the changed roster."""
     from shuangsuiji.services import draw as draws
-    from shuangsuiji.workspace import Workspace
+    from shuangsuiji.workspace import Workspace, drawing, writes
 
     assert (
         ssj(
@@ -116,10 +116,10 @@ def test_roster_changed_between_prepare_and_run(example, ssj):
     request = draws.Request(year=2026, ratio="0.2", day=__import__("datetime").date(2026, 3, 1))
     request.draw_id = "2026-1"
     frozen = draws.freeze(ws, request, head)
-    record = draws.execute(
+    record = drawing.execute(
         frozen, SEED, "手工", False, "plans/2026/draws/2026-1.prepared.yaml", ws.clock.now()
     )
-    (example / DRAW).write_text(draws.dump(record), encoding="utf-8")
+    (example / DRAW).write_text(writes.dump(record), encoding="utf-8")
     commit_all(example, "执行抽取")
     code, result = audit(ssj, example)
     assert code == 1

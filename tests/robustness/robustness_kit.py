@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXED_NOW, commit_all, git, run, snapshot
+from shuangsuiji.workspace import records
 
 SEED = "20260104-6152-3341"
 DAY = "2026-03-01"
@@ -145,8 +146,6 @@ def assert_consistent(root: Path) -> None:
     With `ssj audit` registered, the audit does the re-runs and the roster checks (and
     reads git history); before it existed, `ssj verify` and the roster check did.
     """
-    from shuangsuiji.services import assign as assignments
-    from shuangsuiji.services import draw as draws
     from shuangsuiji.services.roster import check_workspace
     from shuangsuiji.storage import yamlio
     from shuangsuiji.workspace import Workspace
@@ -154,8 +153,8 @@ def assert_consistent(root: Path) -> None:
     ws = Workspace(root)
     for path in sorted((root / "plans").rglob("*.yaml")):
         yamlio.load(path)  # raises InputError on a torn file
-    draws.all_draws(ws)  # every record validates against its model
-    assignments.all_assignments(ws)
+    records.all_draws(ws)  # every record validates against its model
+    records.all_assignments(ws)
     if registered("audit"):
         result = run("-C", root, "audit", "--as-of", DAY, "--json")
         assert result.code == 0, result.out + result.err

@@ -12,6 +12,7 @@ from decimal import Decimal
 from ..core.models import Config, Defaults, Entity, Inspector
 from ..core.plan import Plan
 from ..core.problems import InputError, Refused
+from ..workspace import drawing
 from .data import AuditData, RecordFile
 
 
@@ -89,14 +90,13 @@ def draw_facts(data: AuditData, with_strata: bool = True) -> list[DrawFacts]:
 
 def _strata_categories(data: AuditData, found: RecordFile) -> dict[str, set[str]] | None:
     """The categories present in each stratum's random pool, as the draw computed it."""
-    from ..services import draw as draws
 
     record = found.model
     known = {d.model.draw_id: d.model for d in data.draws}
     if any(h not in known for h in record.history):
         return None
     try:
-        frozen = draws.build(
+        frozen = drawing.build(
             data.ws,
             record.draw_id,
             record.year,

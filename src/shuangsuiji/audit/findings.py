@@ -102,9 +102,3 @@ class Lines:
 
     def of(self, key: str, value: str) -> int | None:
         return self._at.get((key, value))
-
-
-def percent(ratio: Any) -> str:
-    from decimal import Decimal
-
-    return f"{(Decimal(str(ratio)) * 100).normalize():f}%"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..core.models import Entity, Inspector, Item
-from ..core.plan import Plan
+from ..core.plan import Plan, effective_rules
 from ..core.problems import InputError
 from ..storage import yamlio
 from ..storage.git import Commit
@@ -497,7 +497,7 @@ def _judge(data: AuditData, year: int, path: str, states: list[PlanState], level
                     )
             baseline, pending = state, None
             continue
-        threshold = state.plan.rules or (data.config.defaults if data.config else None)
+        threshold = effective_rules(data.config, state.plan) if data.config else state.plan.rules
         limit = threshold.change_threshold if threshold else None
         reasons, cut = plan_differences(
             baseline.plan,

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.problems import InputError, Refused
+from ..workspace import year as year_files
 from .data import SCHEMA_FIX, AuditData, RecordFile
 from .facts import AssignmentFacts, DrawFacts
 from .findings import Finding, error, warning
@@ -58,21 +59,19 @@ def _schema(problems, label: str, year: int) -> list[Finding]:
 
 def _year(data: AuditData, year: int, draws: dict, where: dict) -> list[Finding]:
     from ..core import followup, recording
-    from ..services import disclose as disclosure
-    from ..services import record as inspections
 
     ws = data.ws
     out: list[Finding] = []
     try:
-        tasks = inspections.year_tasks(ws, year)
+        tasks = year_files.year_tasks(ws, year)
     except (InputError, Refused, KeyError, ValueError):
         # the draws cannot be read, or name units their roster lacks: R14 says why
         return out
     records: dict[str, RecordFile] = {}
-    for path in sorted(inspections.records_dir(ws, year).glob("*.yaml")):
+    for path in sorted(year_files.records_dir(ws, year).glob("*.yaml")):
         label = ws.rel(path)
         try:
-            record = inspections.load_record_file(ws, path)
+            record = year_files.load_record_file(ws, path)
         except InputError as exc:
             out += _schema(exc.problems, label, year)
             continue
@@ -159,7 +158,7 @@ def _year(data: AuditData, year: int, draws: dict, where: dict) -> list[Finding]
                     )
                 )
     try:
-        entries = disclosure.status(ws, year, as_of)
+        entries = year_files.disclosure_status(ws, year, as_of)
     except (InputError, Refused, KeyError, ValueError) as exc:
         return out + _schema(getattr(exc, "problems", []), f"plans/{year}/disclosures", year)
     for e in entries:

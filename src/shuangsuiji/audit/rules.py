@@ -18,10 +18,11 @@ from ..core.capacity import CapacityInput, compute_capacity
 from ..core.eligibility import HIGHEST_RISK, field_name, matches, months_before
 from ..core.models import Defaults, Entity, Inspector
 from ..core.plan import Plan
+from ..render.wording import percent
 from ..workspace import roster_files
 from .data import RecordFile
 from .facts import AssignmentFacts, DrawFacts
-from .findings import Finding, error, percent, warning
+from .findings import Finding, error, warning
 
 OFFICER = "执法人员"
 

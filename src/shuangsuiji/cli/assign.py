@@ -66,19 +66,21 @@ def assign(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
+    from ..core.plan import effective_rules
     from ..services import assign as assignments
-    from ..services.draw import load_plan, rules
+    from ..workspace import matching
+    from ..workspace.records import load_plan
 
     ws = ctx.obj.workspace()
     year = ctx.obj.year(year)
     plan = load_plan(ws, year)
-    options = assignments.Options(
+    options = matching.Options(
         team_size=plan.team_size if min_inspectors is None else min_inspectors,
         experts=plan.experts if experts is None else experts,
         scope=scope.value,
         lead_department=lead_department,
         cross_region=cross_region,
-        rotation_years=rules(ws.config, plan).rotation_years
+        rotation_years=effective_rules(ws.config, plan).rotation_years
         if rotation_years is None
         else rotation_years,
     )
@@ -86,7 +88,7 @@ def assign(
         record = assignments.assign(
             ws, year, draw_id, options, seed, seed_source, commit=not no_commit
         )
-    except assignments.Infeasible as exc:
+    except matching.Infeasible as exc:
         _show_infeasible(exc, json_output)
         raise typer.Exit(1) from None
     show(ws, record, json_output)

@@ -254,7 +254,7 @@ def _strata_table(strata) -> None:
 def _pct(ratio: str) -> str:
     from decimal import Decimal
 
-    from ..services.draw import percent
+    from ..render.wording import percent
 
     return percent(Decimal(ratio))
 

@@ -148,11 +148,12 @@ def _prompt_missing(ws, year: int, task: str, draw_id: str | None, given) -> Non
     """Ask for what a first record needs and the command line did not give."""
     from ..core.results import RESULT_CODES, WITH_FINDINGS, parse_people
     from ..services import record as inspections
+    from ..workspace import year as year_files
     from .output import console
 
     ctx = inspections.load_context(ws, year)
     ref = inspections.find_task(ctx.tasks, inspections.resolve_entity(ctx.tasks, task), draw_id)
-    path = inspections.record_path(ws, year, ref.entity)
+    path = year_files.record_path(ws, year, ref.entity)
     if path.is_file():
         return  # an amendment: only what the options give changes
     console.print(

@@ -73,7 +73,7 @@ def revisit(
             }
         )
         return
-    from ..services.record import year_tasks
+    from ..workspace.year import year_tasks
 
     names = {e.id: e.name for e in year_tasks(ws, record.year).entities.values()}
     rows = [[n, p.id, names.get(p.id, ""), p.ticket[:12]] for n, p in enumerate(record.selected, 1)]

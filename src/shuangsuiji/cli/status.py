@@ -25,7 +25,7 @@ def status(
     from ..core import values
     from ..core.followup import STATE_NAMES
     from ..core.problems import InputError, Problem
-    from ..services.record import status as compute
+    from ..services.status import status as compute
     from .output import console, emit_json, styled, table
 
     try:

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, field_validator
 
 from . import values
-from .models import Day, Defaults, Number, OptText, Ratio, Risk, Strict, Text
+from .models import Config, Day, Defaults, Number, OptText, Ratio, Risk, Strict, Text
 
 DEFAULT_PERIODS = ["2-3", "5-6", "9-10", "12"]  # 004 §五(二)
 _PERIOD = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
@@ -115,3 +115,8 @@ class Plan(Strict):
     @classmethod
     def _list(cls, value: object) -> object:
         return values.parse_list(value) if isinstance(value, str) else value
+
+
+def effective_rules(config: Config, plan: Plan) -> Defaults:
+    """The rules in force for a plan year: the plan's own, else ssj.yaml's defaults."""
+    return plan.rules or config.defaults

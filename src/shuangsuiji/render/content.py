@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..core.plan import effective_rules
 from .blocks import (
     Annex,
     AnnexList,
@@ -152,7 +153,7 @@ def _targets(doc: Document, f, n: Numbering) -> None:
             f"随机抽查{t.selected or 0}家，占{share(t.selected or 0, tasks)}{forced}。具体目标为："
         )
     )
-    rules = f.plan.rules or f.config.defaults
+    rules = effective_rules(f.config, f.plan)
     for line in (
         "1．监管执法计划完成率100%；",
         "2．检查中发现的事故隐患责令整改率、到期复查率100%；",
@@ -291,10 +292,10 @@ def _methods(doc: Document, f, n: Numbering) -> None:
 
 
 def _ratios(doc: Document, f, n: Numbering) -> None:
-    from ..services.draw import percent
+    from .wording import percent
 
     doc.add(Heading(1, n.next(1), "抽查比例和频次"))
-    rules = f.plan.rules or f.config.defaults
+    rules = effective_rules(f.config, f.plan)
     floors: dict[str, list[str]] = {}
     for c in f.config.categories:
         floors.setdefault(percent(c.ratio_floor), []).append(c.name)
@@ -390,7 +391,7 @@ def _items(doc: Document, f, n: Numbering) -> None:
 
 def _schedule(doc: Document, f, n: Numbering) -> None:
     doc.add(Heading(1, n.next(1), "时间安排"))
-    rules = f.plan.rules or f.config.defaults
+    rules = effective_rules(f.config, f.plan)
     periods = "、".join(period_cn(p) for p in f.plan.periods)
     if not f.periods:
         doc.add(
@@ -526,7 +527,7 @@ def _capacity(doc: Document, f, n: Numbering) -> None:
 
 def _results_use(doc: Document, f, n: Numbering) -> None:
     doc.add(Heading(1, n.next(1), "抽查结果运用"))
-    rules = f.plan.rules or f.config.defaults
+    rules = effective_rules(f.config, f.plan)
     doc.add(
         Para(
             "检查人员应当场如实记录检查情况和结果，由被检查单位现场负责人签字确认。"
@@ -546,7 +547,7 @@ def _results_use(doc: Document, f, n: Numbering) -> None:
 
 def _requirements(doc: Document, f, n: Numbering) -> None:
     doc.add(Heading(1, n.next(1), "工作要求"))
-    rules = f.plan.rules or f.config.defaults
+    rules = effective_rules(f.config, f.plan)
     doc.add(
         Para(
             "进入单位检查的执法人员不少于两名，出示执法证件，告知检查事项，"

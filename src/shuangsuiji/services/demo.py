@@ -25,6 +25,7 @@ from ..core.plan import period_months
 from ..core.recording import TaskRef
 from ..core.results import NO_PROBLEM
 from ..workspace import Workspace
+from ..workspace import year as year_files
 
 INSPECTION_DAYS = 8  # a period's inspections: its last month's first working days
 REINSPECT_AFTER = 5  # working days from the inspection to the re-inspection
@@ -136,7 +137,7 @@ def fill(ws: Workspace, year: int, path: Path) -> Filled:
     names = inspections.header_map()
     column = {names[h]: i for i, h in enumerate(sheet.headers) if h in names}
     width = len(sheet.headers)
-    year_tasks = inspections.year_tasks(ws, year)
+    year_tasks = year_files.year_tasks(ws, year)
     rows = [list(cells) + [""] * (width - len(cells)) for _, cells in sheet.rows]
     tasks = [year_tasks.tasks[(r[column["draw_id"]], r[column["entity"]])] for r in rows]
     order = sorted(tasks, key=lambda t: (t.period_end, t.entity, t.draw_id))

@@ -17,117 +17,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..core import followup
-from ..core.followup import Due
 from ..core.models import Entity, Inspector, Item
 from ..core.problems import InputError, Problem, Refused
 from ..core.results import PUBLIC_TYPE, DisclosureFile, Publication, PublishedEntry, RecordVersion
 from ..storage import yamlio
-from ..workspace import Workspace, load_model
+from ..workspace import Workspace
+from ..workspace.year import Entry, disclosure_days, disclosure_path, disclosure_status, published
 
 DISCLOSURE_HEADER = "# 由 ssj 生成：公开记录（何时公开了哪些结果）。只追加，不得修改。\n"
 
 
-def disclosures_dir(ws: Workspace, year: int) -> Path:
-    return ws.plan_dir(year) / "disclosures"
-
-
-def disclosure_path(ws: Workspace, year: int, day: date) -> Path:
-    return disclosures_dir(ws, year) / f"{day.isoformat()}.yaml"
-
-
-def load_disclosures(ws: Workspace, year: int) -> list[DisclosureFile]:
-    out = []
-    for path in sorted(disclosures_dir(ws, year).glob("*.yaml")):
-        record = load_model(DisclosureFile, path, ws.rel(path))
-        if record.date.isoformat() != path.stem or record.year != year:
-            raise InputError(
-                Problem(file=ws.rel(path), field="date", message="文件名、年度与其中的公开日期不符")
-            )
-        out.append(record)
-    return sorted(out, key=lambda d: d.date)
-
-
-def published(ws: Workspace, year: int) -> dict[tuple[str, str], list[tuple[date, int]]]:
-    """(draw, entity) -> [(publication date, record version)], oldest first."""
-    out: dict[tuple[str, str], list[tuple[date, int]]] = {}
-    for record in load_disclosures(ws, year):
-        for publication in record.publications:
-            for e in publication.entries:
-                out.setdefault((e.draw_id, e.entity), []).append((record.date, e.version))
-    return out
-
-
-def disclosure_days(ws: Workspace, year: int) -> int:
-    from .draw import load_plan, rules
-
-    return rules(ws.config, load_plan(ws, year)).disclosure_days
-
-
 # ------------------------------------------------------------------ status
-
-
-@dataclass
-class Entry:
-    entity: str
-    name: str
-    draw_id: str
-    version: int
-    completed: date
-    due: Due
-    disclosed: date | None  # first publication of this task's result
-    disclosed_version: int | None  # the latest version published
-    state: str
-    stale: bool  # amended after its last publication
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "entity": self.entity,
-            "completed": self.completed.isoformat(),
-            "deadline": self.due.deadline.isoformat() if self.due.deadline else None,
-            "disclosed": self.disclosed.isoformat() if self.disclosed else None,
-            "overdue": followup.is_overdue(self.state),
-            "name": self.name,
-            "draw_id": self.draw_id,
-            "version": self.version,
-            "state": self.state,
-            "stale": self.stale,
-            "flag": self.due.flag,
-        }
-
-
-def status(ws: Workspace, year: int, as_of: date | None = None) -> list[Entry]:
-    """Every recorded task of the year, with its deadline and whether it was published."""
-    from ..workspace.calendars import load_calendar
-    from .record import current_records, year_tasks
-
-    as_of = as_of or ws.clock.today()
-    tasks = year_tasks(ws, year)
-    current = current_records(ws, year, tasks)
-    calendar = load_calendar(ws)
-    days = disclosure_days(ws, year)
-    done = published(ws, year)
-    out = []
-    for key, version in current.items():
-        task = tasks.tasks[key]
-        due = followup.disclosure_due(version.end, calendar, days)
-        history = [(d, v) for d, v in done.get(key, []) if d <= as_of]
-        disclosed = min(d for d, _ in history) if history else None
-        last = max(history)[1] if history else None
-        out.append(
-            Entry(
-                entity=task.entity,
-                name=task.name,
-                draw_id=task.draw_id,
-                version=version.version,
-                completed=version.end,
-                due=due,
-                disclosed=disclosed,
-                disclosed_version=last,
-                state=followup.disclosure_state(due, disclosed, as_of),
-                stale=last is not None and last != version.version,
-            )
-        )
-    return sorted(out, key=lambda e: (e.due.deadline or date.max, e.completed, e.entity))
 
 
 # ------------------------------------------------------------------ the publication
@@ -251,7 +151,7 @@ def publish(
     """Write the publication of the results not yet published (or all: `everything`)."""
     from ..render import publication as render
     from ..workspace.calendars import load_calendar
-    from .record import current_records, year_tasks
+    from ..workspace.year import current_records, year_tasks
 
     if fmt not in render.RENDERERS:
         raise InputError(
@@ -334,3 +234,8 @@ def _appended(path: Path, year: int, day: date, authority: str, entry: Publicati
         return yamlio.dump_fast(head, DISCLOSURE_HEADER) + "publications:\n" + item
     existing = path.read_text(encoding="utf-8")
     return existing + ("" if existing.endswith("\n") else "\n") + item
+
+
+def status(ws: Workspace, year: int, as_of: date | None = None) -> list[Entry]:
+    """ssj disclose status: each recorded task's deadline and publication, as audit sees it."""
+    return disclosure_status(ws, year, as_of)

@@ -7,150 +7,47 @@ recomputes a recorded draw from the rosters at its commit, for `ssj verify`.
 
 from __future__ import annotations
 
-import re
-import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
-from pathlib import Path
 
-from ..core import algorithm, values
+from ..core import algorithm
 from ..core.eligibility import (
-    PastTask,
-    Pool,
-    build_pool,
     parse_where,
     stratify_fields,
-    stratum_of,
-    uncovered_ids,
 )
-from ..core.models import Config, Defaults, Entity
-from ..core.plan import Plan, parse_periods
+from ..core.models import Config
+from ..core.plan import Plan, effective_rules, parse_periods
 from ..core.problems import InputError, Refused
 from ..core.records import (
     Draw,
-    Exclusion,
     Parameters,
-    Pick,
-    Population,
     Prepared,
     Replacement,
-    Replacements,
     RosterRef,
     Stratum,
-    Task,
 )
+from ..core.selection import superseded
+from ..render.wording import percent
 from ..storage import yamlio
 from ..workspace import PLAN_DIR, Workspace, load_model
-
-LIST_IDS_UP_TO = 200  # excluded ids are listed in the record for rosters this small
-GENERATED_HEADER = "# 由 ssj 生成，提交后不得修改（ssj audit 会核对）。\n"
-
-# A draw id is also a file name (plans/<year>/draws/<id>.yaml): letters (汉字 too), digits,
-# "-" and "_" only, so that no id reaches another folder or another record's file
-# ("2026-1.prepared" would be the prepared file of 2026-1), on Windows as on Linux.
-_DRAW_ID = re.compile(r"[^\W_][\w-]{0,63}")
-_WINDOWS_DEVICES = frozenset(
-    {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)}
+from ..workspace.drawing import Frozen, build, execute, resize
+from ..workspace.records import (
+    GENERATED_HEADER,
+    all_draws,
+    check_draw_id,
+    current_selection,
+    draws_dir,
+    find_draw,
+    load_plan,
+    load_replacements,
+    prepared_path,
+    record_path,
+    replacements_path,
 )
-# Generated records of random choices: one file per draw, assignment and return-visit
-# draw, with their append-only companions.
-_RECORD = re.compile(r"(?:^|/)plans/[^/]+/(?:draws|assignments|revisits)/([^/]+)$")
-
-
-def check_draw_id(value: str, what: str = "抽取编号") -> str:
-    algorithm.check_id(value, what)
-    if value.lower() in _WINDOWS_DEVICES:
-        raise InputError(f"{what}“{value}”是 Windows 的保留设备名，不能用作记录的文件名")
-    if not _DRAW_ID.fullmatch(value):
-        raise InputError(
-            f"{what}“{values.shown(value)}”无效：只能由字母、数字、汉字、“-”和“_”组成，"
-            "以字母、数字或汉字开头，最多 64 个字符（它也是记录的文件名）"
-        )
-    return value
-
+from ..workspace.seed import choose_seed
+from ..workspace.writes import check_committed, commit_record, write_record
 
 # ------------------------------------------------------------------ files
-
-
-def draws_dir(ws: Workspace, year: int) -> Path:
-    return ws.plan_dir(year) / "draws"
-
-
-def record_path(ws: Workspace, year: int, draw_id: str) -> Path:
-    return draws_dir(ws, year) / f"{draw_id}.yaml"
-
-
-def prepared_path(ws: Workspace, year: int, draw_id: str) -> Path:
-    return draws_dir(ws, year) / f"{draw_id}.prepared.yaml"
-
-
-def replacements_path(ws: Workspace, year: int, draw_id: str) -> Path:
-    return draws_dir(ws, year) / f"{draw_id}.replacements.yaml"
-
-
-def load_plan(ws: Workspace, year: int) -> Plan:
-    low, high = 2000, 2100  # the bounds of Plan.year
-    if not low <= year <= high:
-        raise InputError(f"年度“{year}”无效：应在 {low} 至 {high} 年之间")
-    path = ws.plan_dir(year) / "plan.yaml"
-    if not path.is_file():
-        return Plan(year=year)
-    plan = load_model(Plan, path, f"{PLAN_DIR}/{year}/plan.yaml")
-    if plan.year != year:
-        raise InputError(f"{PLAN_DIR}/{year}/plan.yaml 中的年度是 {plan.year}，与目录不符")
-    return plan
-
-
-def rules(config: Config, plan: Plan) -> Defaults:
-    return plan.rules or config.defaults
-
-
-def all_draws(ws: Workspace) -> list[Draw]:
-    """Every draw record of the workspace, oldest first."""
-    found = []
-    for path in sorted((ws.root / PLAN_DIR).glob("*/draws/*.yaml")):
-        if path.name.endswith((".prepared.yaml", ".replacements.yaml")):
-            continue
-        found.append(load_record(ws, path))
-    return sorted(found, key=lambda d: (d.drawn_at, d.draw_id))
-
-
-def load_record(ws: Workspace, path: Path) -> Draw:
-    return ws.load_record(Draw, path)
-
-
-def find_draw(ws: Workspace, draw_id: str) -> Draw:
-    check_draw_id(draw_id)  # also makes the glob below match this one file name only
-    for path in (ws.root / PLAN_DIR).glob(f"*/draws/{draw_id}.yaml"):
-        return load_record(ws, path)
-    raise InputError(f"没有编号为“{draw_id}”的抽取记录")
-
-
-def load_replacements(ws: Workspace, record: Draw) -> Replacements:
-    path = replacements_path(ws, record.year, record.draw_id)
-    if not path.is_file():
-        return Replacements(draw_id=record.draw_id)
-    return load_model(Replacements, path, ws.rel(path))
-
-
-def superseded(draws: Sequence[Draw]) -> set[str]:
-    return {d.redraw_of for d in draws if d.redraw_of}
-
-
-def history_of(ws: Workspace, draws: Sequence[Draw]) -> list[PastTask]:
-    """The inspections earlier draws gave, after replacements."""
-    tasks = []
-    for record in draws:
-        swaps = {r.entity: r.replacement for r in load_replacements(ws, record).replacements}
-        for task in record.key + record.forced:
-            tasks.append(PastTask(task.id, record.year, record.date, random=False))
-        for pick in record.selected:
-            tasks.append(
-                PastTask(swaps.get(pick.id, pick.id), record.year, record.date, random=True)
-            )
-    return tasks
 
 
 # ------------------------------------------------------------------ request
@@ -171,119 +68,6 @@ class Request:
     reason: str | None = None
 
 
-@dataclass
-class Frozen:
-    """A draw before its seed: everything the seed must not be able to influence."""
-
-    draw_id: str
-    year: int
-    day: date
-    commit: str
-    rosters: dict[str, RosterRef]
-    history: list[str]
-    parameters: Parameters
-    pool: Pool
-    strata: list[Stratum]
-    membership: dict[str, str]  # eligible id -> stratum
-    redraw_of: str | None = None
-    reason: str | None = None
-
-    @property
-    def population(self) -> Population:
-        ids = list(self.membership)
-        return Population(count=len(ids), digest=algorithm.population_digest(ids))
-
-    def exclusions(self) -> list[Exclusion]:
-        small = sum(len(v) for v in self.pool.excluded.values()) <= LIST_IDS_UP_TO
-        return [
-            Exclusion(reason=r, count=len(ids), ids=ids if small else None)
-            for r, ids in self.pool.excluded.items()
-        ]
-
-
-def check_committed(ws: Workspace, year: int) -> str:
-    """Rosters, ssj.yaml, the plan and every earlier record must be committed (R14)."""
-    if not ws.git.is_repo():
-        raise Refused("工作区不在 git 仓库中：请先 git init 并提交名录")
-    head = ws.git.head()
-    if head is None:
-        raise Refused("名录尚未提交：请先 git add -A && git commit -m 建立名录库")
-    check_git_unlocked(ws)
-    check_records_committed(ws)
-    plan = f"{PLAN_DIR}/{year}/plan.yaml"
-    watched = ["rosters", "ssj.yaml"] + ([plan] if (ws.root / plan).exists() else [])
-    dirty = ws.git.dirty(*watched)
-    if dirty:
-        shown = "、".join(dirty[:5]) + ("等" if len(dirty) > 5 else "")
-        raise Refused(
-            f"{shown} 有未提交的修改：抽取前名录和方案必须已提交（R14）。"
-            f"请先 git add {' '.join(watched)} && git commit -m 更新名录"
-        )
-    return head
-
-
-def check_git_unlocked(ws: Workspace) -> None:
-    """Refuse before writing anything when git could not commit the record afterwards.
-
-    A git process killed mid-way (a crash, a power cut) leaves its lock files behind, and
-    every later commit fails; a record written before that would be left uncommitted.
-    """
-    branch = ws.git.run("symbolic-ref", "-q", "HEAD", check=False).strip()
-    names = ["index.lock", "HEAD.lock"] + ([f"{branch}.lock"] if branch else [])
-    args = [part for name in names for part in ("--git-path", name)]
-    paths = ws.git.run("rev-parse", *args).splitlines()
-    for path in paths:
-        lock = (ws.root / path.strip()).resolve()
-        if lock.exists():
-            raise Refused(
-                f"git 被锁定（{lock} 存在）：可能另有 git 进程正在运行，或上次运行被中断。"
-                "确认没有 git 进程在运行后删除该文件，再重试"
-            )
-
-
-def check_records_committed(ws: Workspace) -> None:
-    """Every draw, assignment and return-visit record on disk must be committed, as committed.
-
-    A record left uncommitted (a run killed between writing it and `git commit`, or
-    --no-commit) is a draw that happened: it is committed, never deleted and redrawn.
-    A committed record that was edited or deleted is restored, never built on.
-    """
-    folders = [f"{PLAN_DIR}/*/{kind}/*" for kind in ("draws", "assignments", "revisits")]
-    out = ws.git.run("status", "--porcelain", "-z", "--untracked-files=all", "--", *folders)
-    new, changed = [], []
-    for entry in out.split("\0"):
-        match = _RECORD.search(entry[3:]) if len(entry) > 3 else None
-        if not match or (match[1].startswith(".") and match[1].endswith(".tmp")):
-            continue  # not a record, or the temporary file of an interrupted write
-        (new if entry[:2] in ("??", "A ") else changed).append(entry[3:])
-    if new:
-        shown = " ".join(new[:5])
-        raise Refused(
-            f"{'、'.join(new[:5])}{'等' if len(new) > 5 else ''} 是尚未提交的记录"
-            "（上次 ssj 运行可能在写入记录之后、提交之前被中断，或用了 --no-commit）。"
-            f"记录一经写入即不得丢弃：请核对后提交（git add {shown} && git commit -m 补交记录），"
-            "然后重试；不要删除后重抽（R14）"
-        )
-    if changed:
-        shown = " ".join(changed[:5])
-        raise Refused(
-            f"{'、'.join(changed[:5])}{'等' if len(changed) > 5 else ''} 在提交之后被修改或删除："
-            f"记录提交后不得改动（R14）。请用 git checkout HEAD -- {shown} 恢复后重试"
-        )
-
-
-def commit_record(ws: Workspace, paths: list[str], message: str) -> None:
-    """Commit a record just written; on failure say that it stays and must be committed."""
-    try:
-        ws.git.commit(paths, message)
-    except Refused as exc:
-        shown = " ".join(paths)
-        raise Refused(
-            f"记录已写入 {'、'.join(paths)}，但 git 提交失败：{exc}。"
-            f"记录不得丢弃：请排除问题后提交（git add {shown} && git commit），不要删除后重抽"
-        ) from None
-
-
 def next_draw_id(ws: Workspace, year: int) -> str:
     used = {p.name.split(".")[0] for p in draws_dir(ws, year).glob("*.yaml")}
     n = 1
@@ -295,7 +79,7 @@ def next_draw_id(ws: Workspace, year: int) -> str:
 def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
     config = ws.config
     plan = load_plan(ws, request.year)
-    rule = rules(config, plan)
+    rule = effective_rules(config, plan)
     roster = ws.roster("entities")
     draw_id = request.draw_id or next_draw_id(ws, request.year)
     check_draw_id(draw_id)
@@ -337,54 +121,6 @@ def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
     frozen.redraw_of, frozen.reason = request.redraw_of, request.reason
     frozen.strata = sized_strata(frozen, config, plan, request)
     return frozen
-
-
-def build(
-    ws: Workspace,
-    draw_id: str,
-    year: int,
-    day: date,
-    entities: Sequence[Entity],
-    parameters: Parameters,
-    draws: Sequence[Draw],
-) -> Frozen:
-    """The pool and strata from rosters, parameters and earlier draws (shared by verify)."""
-    history = history_of(ws, draws)
-    uncovered: frozenset[str] = frozenset()
-    if parameters.force_uncovered:
-        window = [d for d in draws if year - parameters.coverage_years <= d.year < year]
-        if window:
-            first = min(window, key=lambda d: (d.year, d.drawn_at))
-            then = ws.roster_at("entities", first.commit).rows
-            uncovered = uncovered_ids(
-                [e.id for e in then], history, year, parameters.coverage_years
-            )
-    already = frozenset(t.id for d in draws if d.year == year for t in d.key + d.forced)
-    pool = build_pool(
-        entities,
-        year=year,
-        day=day,
-        level=parameters.level,
-        where=parameters.where,
-        history=history,
-        cooldown_months=parameters.cooldown_months,
-        yearly_cap=parameters.yearly_cap,
-        uncovered=uncovered,
-        already_key=already,
-    )
-    membership = {e.id: stratum_of(e, parameters.stratify) for e in pool.eligible}
-    return Frozen(
-        draw_id=draw_id,
-        year=year,
-        day=day,
-        commit="",
-        rosters={},
-        history=[d.draw_id for d in draws],
-        parameters=parameters,
-        pool=pool,
-        strata=[],
-        membership=membership,
-    )
 
 
 def sized_strata(frozen: Frozen, config: Config, plan: Plan, request: Request) -> list[Stratum]:
@@ -444,71 +180,7 @@ def check_floor(config: Config, plan: Plan, stratum: str, cats: set[str], n: int
             )
 
 
-def percent(ratio: Decimal) -> str:
-    return f"{(ratio * 100).normalize():f}%"
-
-
 # ------------------------------------------------------------------ seed and execution
-
-
-def new_seed() -> str:
-    """20 decimal digits from the operating system's CSPRNG."""
-    return "".join(secrets.choice("0123456789") for _ in range(20))
-
-
-def execute(
-    frozen: Frozen,
-    seed: str,
-    seed_source: str,
-    generated: bool,
-    prepared: str | None,
-    now: datetime,
-) -> Draw:
-    algorithm.check_seed(seed)
-    periods = frozen.parameters.periods
-    result = algorithm.draw(
-        seed,
-        frozen.draw_id,
-        frozen.membership,
-        {s.stratum: s.selected for s in frozen.strata},
-        alternates=frozen.parameters.alternates,
-        periods=periods,
-    )
-    return Draw(
-        draw_id=frozen.draw_id,
-        year=frozen.year,
-        date=frozen.day,
-        drawn_at=now,
-        seed=seed,
-        seed_source=seed_source,
-        seed_generated=generated,
-        prepared=prepared,
-        redraw_of=frozen.redraw_of,
-        reason=frozen.reason,
-        commit=frozen.commit,
-        rosters=frozen.rosters,
-        history=frozen.history,
-        parameters=frozen.parameters,
-        population=frozen.population,
-        excluded=frozen.exclusions(),
-        strata=frozen.strata,
-        key=fixed_tasks(seed, frozen.draw_id, [e.id for e in frozen.pool.key], periods),
-        forced=fixed_tasks(seed, frozen.draw_id, [e.id for e in frozen.pool.forced], periods),
-        selected=[
-            Pick(id=p.id, ticket=p.ticket, stratum=p.stratum, period=p.period)
-            for p in result.selected
-        ],
-        alternates=[Pick(id=p.id, ticket=p.ticket, stratum=p.stratum) for p in result.alternates],
-    )
-
-
-def fixed_tasks(seed: str, draw_id: str, ids: list[str], periods: Sequence[str]) -> list[Task]:
-    """Key and forced tasks get periods the same way as drawn ones: by ticket, round robin."""
-    ordered = algorithm.order_by_ticket(seed, (draw_id,), ids)
-    return [
-        Task(id=i, ticket=t, period=periods[n % len(periods)] if periods else None)
-        for n, (i, t) in enumerate(ordered)
-    ]
 
 
 def prepared_record(frozen: Frozen, now: datetime) -> Prepared:
@@ -528,16 +200,6 @@ def prepared_record(frozen: Frozen, now: datetime) -> Prepared:
         forced=sorted(e.id for e in frozen.pool.forced),
         redraw_of=frozen.redraw_of,
         reason=frozen.reason,
-    )
-
-
-def dump(record) -> str:
-    return yamlio.dump_fast(record.model_dump(mode="json", exclude_none=True), GENERATED_HEADER)
-
-
-def write_record(ws: Workspace, path: Path, record) -> None:
-    ws.write_generated(
-        ws.rel(path), record.model_dump(mode="json", exclude_none=True), GENERATED_HEADER
     )
 
 
@@ -603,13 +265,6 @@ def draw_now(
         if commit:
             commit_record(ws, [ws.rel(path)], f"抽取 {record.draw_id}（{algorithm.ALGORITHM}）")
     return record
-
-
-def choose_seed(seed: str | None, source: str | None) -> tuple[str, str, bool]:
-    if seed is None:
-        return new_seed(), source or "ssj 生成（操作系统安全随机数 secrets）", True
-    algorithm.check_seed(seed)
-    return seed, source or "命令行输入", False
 
 
 def dry_run(ws: Workspace, request: Request) -> Frozen:
@@ -687,24 +342,6 @@ def refreeze(ws: Workspace, prepared: Prepared, head: str) -> Frozen:
     return frozen
 
 
-def resize(frozen: Frozen, recorded: Sequence[Stratum]) -> list[Stratum]:
-    """Strata sizes recomputed from the recorded ratios/counts and today's population."""
-    counts: dict[str, int] = {}
-    for stratum in frozen.membership.values():
-        counts[stratum] = counts.get(stratum, 0) + 1
-    out = []
-    for s in recorded:
-        n = counts.get(s.stratum, 0)
-        ratio = algorithm.parse_ratio(s.ratio) if s.ratio else None
-        k = algorithm.sample_size(
-            n, ratio=ratio, count=s.count if ratio is None else None, minimum=s.minimum
-        )
-        out.append(s.model_copy(update={"population": n, "selected": k}))
-    missing = sorted(set(counts) - {s.stratum for s in recorded})
-    out += [Stratum(stratum=m, population=counts[m], selected=-1) for m in missing]
-    return out
-
-
 def compare_prepared(prepared: Prepared, frozen: Frozen) -> list[str]:
     changes = []
     if prepared.rosters != frozen.rosters:
@@ -721,71 +358,6 @@ def compare_prepared(prepared: Prepared, frozen: Frozen) -> list[str]:
 
 
 # ------------------------------------------------------------------ verify
-
-
-def rebuild(ws: Workspace, record: Draw) -> Draw:
-    """Re-run a recorded draw from its record and the rosters at its recorded commit."""
-    roster = ws.roster_at("entities", record.commit)
-    if roster.sha256 != record.rosters["entities"].sha256:
-        raise Refused(f"{record.draw_id}：提交 {record.commit[:10]} 中的名录摘要与记录不符（R14）")
-    draws = {d.draw_id: d for d in all_draws(ws)}
-    missing = [h for h in record.history if h not in draws]
-    if missing:
-        raise Refused(f"{record.draw_id}：记录引用的历史抽取 {'、'.join(missing)} 不存在")
-    frozen = build(
-        ws,
-        record.draw_id,
-        record.year,
-        record.date,
-        roster.rows,
-        record.parameters,
-        [draws[h] for h in record.history],
-    )
-    frozen.commit, frozen.rosters = record.commit, record.rosters
-    frozen.redraw_of, frozen.reason = record.redraw_of, record.reason
-    frozen.strata = resize(frozen, record.strata)
-    return execute(
-        frozen,
-        record.seed,
-        record.seed_source,
-        record.seed_generated,
-        record.prepared,
-        record.drawn_at,
-    )
-
-
-def differences(record: Draw, again: Draw) -> list[str]:
-    """What differs between a record and its re-run, in Chinese."""
-    out = []
-    for name, label in (
-        ("population", "随机池"),
-        ("excluded", "排除名单"),
-        ("strata", "分层"),
-        ("key", "重点单位任务"),
-        ("forced", "长期未检查单位任务"),
-        ("selected", "抽中单位"),
-        ("alternates", "候补单位"),
-    ):
-        a, b = getattr(record, name), getattr(again, name)
-        if a != b:
-            out.append(f"{label}不一致" + _diff_ids(a, b))
-    return out
-
-
-def _diff_ids(recorded, rerun) -> str:
-    if not isinstance(recorded, list) or not recorded or not hasattr(recorded[0], "id"):
-        return ""
-    a = [x.id for x in recorded]
-    b = [x.id for x in rerun]
-    only_a, only_b = sorted(set(a) - set(b)), sorted(set(b) - set(a))
-    parts = []
-    if only_a:
-        parts.append("记录中有而重算没有：" + "、".join(only_a[:10]))
-    if only_b:
-        parts.append("重算有而记录中没有：" + "、".join(only_b[:10]))
-    if not parts:
-        parts.append("顺序、签号或时段不同")
-    return "（" + "；".join(parts) + "）"
 
 
 # ------------------------------------------------------------------ replacement
@@ -844,11 +416,3 @@ def replace(
                 f"抽取 {record.draw_id}：{entity} 由候补 {spare.id} 替换（{entry.reason}）",
             )
     return entry
-
-
-def current_selection(ws: Workspace, record: Draw) -> set[str]:
-    selected = {p.id for p in record.selected}
-    for swap in load_replacements(ws, record).replacements:
-        selected.discard(swap.entity)
-        selected.add(swap.replacement)
-    return selected

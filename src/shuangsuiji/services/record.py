@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..core import recording, values
-from ..core.models import Entity, Inspector, Item, describe, row_problems
+from ..core.models import Inspector, Item, describe, row_problems
 from ..core.problems import InputError, Problem, Refused
 from ..core.recording import TaskRef
 from ..core.results import (
@@ -37,7 +37,8 @@ from ..core.results import (
     parse_deadline,
 )
 from ..storage import tabular, yamlio
-from ..workspace import Workspace, load_model
+from ..workspace import Workspace
+from ..workspace.year import YearTasks, current_records, load_record_file, record_path, year_tasks
 
 RECORD_HEADER = (
     "# 由 ssj 生成：检查记录。只在末尾追加新版本，已有版本不得修改；"
@@ -48,54 +49,6 @@ MANY_FILES = 50  # above this, a commit names the folder instead of each file
 
 
 # ------------------------------------------------------------------ tasks of a year
-
-
-@dataclass
-class YearTasks:
-    year: int
-    tasks: dict[tuple[str, str], TaskRef] = field(default_factory=dict)  # (draw, entity)
-    entities: dict[str, Entity] = field(default_factory=dict)
-    unassigned: set[tuple[str, str]] = field(default_factory=set)
-
-    def of(self, entity: str) -> list[TaskRef]:
-        return [t for (_, e), t in self.tasks.items() if e == entity]
-
-
-def year_tasks(ws: Workspace, year: int) -> YearTasks:
-    """The tasks of the year's live draws, with their assigned teams (after substitutions)."""
-    from .assign import all_assignments, draw_tasks, teams
-    from .draw import all_draws, superseded
-
-    draws = all_draws(ws)
-    gone = superseded(draws)
-    assigned = {a.draw_id: a for a in all_assignments(ws) if a.year == year}
-    out = YearTasks(year)
-    for record in draws:
-        if record.year != year or record.draw_id in gone:
-            continue
-        assignment = assigned.get(record.draw_id)
-        team = teams(ws, assignment) if assignment else {}
-        planned = {t.entity: t for t in assignment.tasks} if assignment else {}
-        for spec in draw_tasks(ws, record):
-            entity = spec.entity
-            out.entities.setdefault(entity.id, entity)
-            task = planned.get(entity.id)
-            people = team.get(entity.id, [])
-            n = len(task.inspectors) if task else 0
-            out.tasks[(record.draw_id, entity.id)] = TaskRef(
-                year=year,
-                draw_id=record.draw_id,
-                draw_date=record.date,
-                entity=entity.id,
-                name=entity.name,
-                period=spec.period,
-                officers=tuple(people[:n]),
-                experts=tuple(people[n:]),
-                checklist=tuple(task.checklist) if task else (),
-            )
-            if task is None:
-                out.unassigned.add((record.draw_id, entity.id))
-    return out
 
 
 def find_task(tasks: YearTasks, entity: str, draw_id: str | None) -> TaskRef:
@@ -127,58 +80,6 @@ def resolve_entity(tasks: YearTasks, text: str) -> str:
 
 
 # ------------------------------------------------------------------ record files
-
-
-def records_dir(ws: Workspace, year: int) -> Path:
-    return ws.plan_dir(year) / "records"
-
-
-def record_path(ws: Workspace, year: int, entity: str) -> Path:
-    return records_dir(ws, year) / f"{entity}.yaml"
-
-
-def load_record_file(ws: Workspace, path: Path) -> RecordFile:
-    record = load_model(RecordFile, path, ws.rel(path))
-    if record.entity != path.stem:
-        raise InputError(
-            Problem(
-                file=ws.rel(path), field="entity", message=f"文件名与单位编号 {record.entity} 不符"
-            )
-        )
-    return record
-
-
-def load_records(ws: Workspace, year: int) -> dict[str, RecordFile]:
-    """Every record file of the year, by unit."""
-    out, problems = {}, []
-    for path in sorted(records_dir(ws, year).glob("*.yaml")):
-        try:
-            record = load_record_file(ws, path)
-        except InputError as exc:
-            problems += exc.problems
-            continue
-        if record.year != year:
-            problems.append(
-                Problem(file=ws.rel(path), field="year", message=f"年度 {record.year} 与目录不符")
-            )
-            continue
-        out[record.entity] = record
-    if problems:
-        raise InputError(problems)
-    return out
-
-
-def current_records(
-    ws: Workspace, year: int, tasks: YearTasks | None = None
-) -> dict[tuple[str, str], RecordVersion]:
-    """The current version of the record of each live task of the year that has one."""
-    tasks = tasks or year_tasks(ws, year)
-    out = {}
-    for entity, record in load_records(ws, year).items():
-        for draw_id in record.draw_ids():
-            if (draw_id, entity) in tasks.tasks:
-                out[(draw_id, entity)] = record.current(draw_id)
-    return out
 
 
 def dump_version(version: RecordVersion | Any) -> str:
@@ -361,7 +262,7 @@ class Context:
 
 
 def load_context(ws: Workspace, year: int) -> Context:
-    from .draw import load_plan
+    from ..workspace.records import load_plan
 
     plan = load_plan(ws, year)
     return Context(
@@ -709,7 +610,7 @@ def write_planned(
     for p in planned:
         final[p.path] = p.text  # a file with two tasks: the last text has both versions
     if commit and final:
-        from .draw import check_git_unlocked
+        from ..workspace.writes import check_git_unlocked
 
         check_git_unlocked(ws)  # before writing: a record written must be committable
     _write_all(ws, final)
@@ -1148,79 +1049,3 @@ def show(ws: Workspace, year: int, entity: str, draw_id: str | None) -> dict[str
 
 
 # ------------------------------------------------------------------ ssj status
-
-
-def status(ws: Workspace, year: int, as_of: date | None = None) -> dict[str, Any]:
-    """What is due or overdue in the year as of `as_of`: records, re-inspections, disclosures."""
-    from ..core import followup
-    from . import disclose as disclosure
-    from . import revisit as revisits
-
-    as_of = as_of or ws.clock.today()
-    tasks = year_tasks(ws, year)
-    current = current_records(ws, year, tasks)
-    open_tasks = []
-    for key, task in sorted(tasks.tasks.items(), key=lambda kv: (kv[1].period_end, kv[0])):
-        state = followup.task_state(key in current, task.period_end, as_of)
-        if state != "recorded":
-            open_tasks.append(
-                {
-                    "entity": task.entity,
-                    "name": task.name,
-                    "draw_id": task.draw_id,
-                    "period": task.period,
-                    "period_end": task.period_end.isoformat(),
-                    "state": state,
-                    "assigned": key not in tasks.unassigned,
-                }
-            )
-    hazards = []
-    for (draw_id, entity), version in current.items():
-        for n, finding in enumerate(version.findings, start=1):
-            state = followup.hazard_state(finding, as_of)
-            if state in ("on_site", "closed"):
-                continue
-            hazards.append(
-                {
-                    "entity": entity,
-                    "name": tasks.tasks[(draw_id, entity)].name,
-                    "draw_id": draw_id,
-                    "hazard": n,
-                    "description": finding.description,
-                    "level": finding.level,
-                    "deadline": finding.deadline.isoformat() if finding.deadline else None,
-                    "state": state,
-                }
-            )
-    hazards.sort(key=lambda h: (h["deadline"] or "", h["entity"], h["hazard"]))
-    disclosures = [
-        e.as_json()
-        for e in disclosure.status(ws, year, as_of)
-        if e.state in ("due", "overdue", "unknown") or e.stale
-    ]
-    pending_visits = revisits.pending(ws, year)
-    counts = {
-        "tasks": len(tasks.tasks),
-        "recorded": len(current),
-        "missing": sum(t["state"] == "missing" for t in open_tasks),
-        "pending": sum(t["state"] == "pending" for t in open_tasks),
-        "hazards_due": sum(h["state"] == "due" for h in hazards),
-        "hazards_overdue": sum(h["state"] == "overdue" for h in hazards),
-        "hazards_unfixed": sum(h["state"] == "unfixed" for h in hazards),
-        "disclosures_due": sum(d["state"] == "due" for d in disclosures),
-        "disclosures_overdue": sum(d["state"] == "overdue" for d in disclosures),
-        "disclosures_unknown": sum(d["state"] == "unknown" for d in disclosures),
-        "revisits_pending": len(pending_visits),
-    }
-    return {
-        "year": year,
-        "as_of": as_of.isoformat(),
-        "counts": counts,
-        "tasks": open_tasks,
-        "hazards": hazards,
-        "disclosures": disclosures,
-        "revisits": [
-            {"entity": e, "name": tasks.entities[e].name if e in tasks.entities else ""}
-            for e in pending_visits
-        ],
-    }

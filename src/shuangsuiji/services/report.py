@@ -23,7 +23,8 @@ from ..core.models import Config, Entity, Inspector, Item
 from ..core.plan import Plan
 from ..core.problems import InputError
 from ..core.records import Assignment, Draw, Replacement, Substitution
-from ..workspace import Workspace, load_model
+from ..workspace import Workspace, drawing, load_model, records
+from ..workspace import year as year_files
 
 KEY = "重点单位"
 FORCED = "两年未检查"
@@ -74,7 +75,8 @@ class DrawFacts:
 
 def live_draws(ws: Workspace, year: int) -> list[Draw]:
     """The year's draws that no redraw replaced, oldest first."""
-    from .draw import all_draws, superseded
+    from ..core.selection import superseded
+    from ..workspace.records import all_draws
 
     everything = all_draws(ws)
     gone = superseded(everything)
@@ -86,22 +88,20 @@ def _sha256(path: Path) -> str:
 
 
 def draw_facts(ws: Workspace, record: Draw) -> DrawFacts:
-    from . import assign as assignments
-    from . import draw as draws
 
-    path = draws.record_path(ws, record.year, record.draw_id)
+    path = records.record_path(ws, record.year, record.draw_id)
     facts = DrawFacts(
         record=record,
         file=ws.rel(path),
         sha256=_sha256(path),
-        replacements=draws.load_replacements(ws, record).replacements,
+        replacements=records.load_replacements(ws, record).replacements,
         pool=None,
         membership={},
     )
     try:
-        known = {d.draw_id: d for d in draws.all_draws(ws)}
+        known = {d.draw_id: d for d in records.all_draws(ws)}
         roster = ws.roster_at("entities", record.commit).rows
-        frozen = draws.build(
+        frozen = drawing.build(
             ws,
             record.draw_id,
             record.year,
@@ -113,13 +113,13 @@ def draw_facts(ws: Workspace, record: Draw) -> DrawFacts:
         facts.pool, facts.membership = frozen.pool.eligible, frozen.membership
     except (InputError, KeyError):
         pass  # the category columns then show “—”; ssj verify names the problem
-    apath = assignments.assignment_path(ws, record.year, record.draw_id)
+    apath = records.assignment_path(ws, record.year, record.draw_id)
     if apath.is_file():
         assignment = load_model(Assignment, apath, ws.rel(apath))
         facts.assignment = assignment
         facts.assignment_file = ws.rel(apath)
         facts.assignment_sha256 = _sha256(apath)
-        facts.substitutions = assignments.load_substitutions(ws, assignment).substitutions
+        facts.substitutions = records.load_substitutions(ws, assignment).substitutions
     return facts
 
 
@@ -138,7 +138,6 @@ def _people(ws: Workspace, facts: list[DrawFacts]) -> dict[str, Inspector]:
 def task_lines(
     ws: Workspace, facts: list[DrawFacts], people: dict[str, Inspector]
 ) -> list[TaskLine]:
-    from . import assign as assignments
 
     out = []
     for f in facts:
@@ -146,9 +145,9 @@ def task_lines(
         kinds = {t.id: KEY for t in record.key}
         kinds.update({t.id: FORCED for t in record.forced})
         replaced = {r.replacement: r.entity for r in f.replacements}
-        team = assignments.teams(ws, f.assignment) if f.assignment else {}
+        team = records.teams(ws, f.assignment) if f.assignment else {}
         lists = {t.entity: t.checklist for t in f.assignment.tasks} if f.assignment else {}
-        for spec in assignments.draw_tasks(ws, record):
+        for spec in records.draw_tasks(ws, record):
             ident = spec.entity.id
             members = team.get(ident, [])
             officer_ids = [m for m in members if m not in people or people[m].role == "执法人员"]
@@ -222,7 +221,7 @@ def expected_tasks(ws: Workspace, year: int):
 
 def count_tasks(ws: Workspace, year: int) -> tuple[int, str]:
     """Tasks of the year from its draws, or the plan's expected number before any draw."""
-    from .assign import draw_tasks
+    from ..workspace.records import draw_tasks
 
     draws = live_draws(ws, year)
     if draws:
@@ -240,7 +239,8 @@ def capacity_figures(
     tasks: tuple[int, str] | None = None,
     team_size: int | None = None,
 ) -> CapacityFigures:
-    from .draw import load_plan, rules
+    from ..core.plan import effective_rules
+    from ..workspace.records import load_plan
 
     plan = plan or load_plan(ws, year)
     cap = plan.capacity
@@ -255,7 +255,7 @@ def capacity_figures(
     team = team_size or plan.team_size
     rate = cap.reinspection_rate
     reinspections = algorithm.sample_size(n_tasks, ratio=rate) if rate else 0
-    revisit_ratio = rules(ws.config, plan).revisit_ratio
+    revisit_ratio = effective_rules(ws.config, plan).revisit_ratio
     revisits = algorithm.sample_size(n_tasks, ratio=revisit_ratio) if revisit_ratio else 0
     calendar = work_calendar(ws)
     working_days = source_text = problem = None
@@ -403,7 +403,7 @@ def plan_title(config: Config, plan: Plan) -> str:
 
 
 def _ratio_text(ratio: str | None, count: int | None) -> str:
-    from .draw import percent
+    from ..render.wording import percent
 
     if ratio is not None:
         return percent(Decimal(ratio))
@@ -413,7 +413,8 @@ def _ratio_text(ratio: str | None, count: int | None) -> str:
 
 
 def plan_facts(ws: Workspace, year: int, day: date | None = None) -> PlanFacts:
-    from .draw import load_plan, rules
+    from ..core.plan import effective_rules
+    from ..workspace.records import load_plan
 
     config = ws.config
     plan = load_plan(ws, year)
@@ -499,7 +500,9 @@ def plan_facts(ws: Workspace, year: int, day: date | None = None) -> PlanFacts:
         experts=params.experts if params else plan.experts,
         scope=params.scope if params else None,
         cross_region=params.cross_region if params else False,
-        rotation_years=params.rotation_years if params else rules(config, plan).rotation_years,
+        rotation_years=params.rotation_years
+        if params
+        else effective_rules(config, plan).rotation_years,
         assigned=assigned,
     )
 
@@ -679,17 +682,16 @@ def results_title(config: Config, year: int) -> str:
 
 def results_facts(ws: Workspace, year: int, day: date | None = None) -> ResultsFacts:
     from ..core import followup
+    from ..core.plan import effective_rules
     from ..core.results import AnswerFile, RevisitDraw, revisit_draw_id
-    from . import disclose as disclosure
-    from . import record as inspections
-    from .draw import load_plan, rules
+    from ..workspace.records import load_plan
 
     as_of = day or ws.clock.today()
     config = ws.config
     plan = load_plan(ws, year)
-    tasks = inspections.year_tasks(ws, year)
-    current = inspections.current_records(ws, year, tasks)
-    states = {(e.draw_id, e.entity): e for e in disclosure.status(ws, year, as_of)}
+    tasks = year_files.year_tasks(ws, year)
+    current = year_files.current_records(ws, year, tasks)
+    states = {(e.draw_id, e.entity): e for e in year_files.disclosure_status(ws, year, as_of)}
     names = [c.name for c in config.categories]
     names += sorted({e.category for e in tasks.entities.values()} - set(names))
     per = {n: CategoryResults(n) for n in names}
@@ -743,7 +745,7 @@ def results_facts(ws: Workspace, year: int, day: date | None = None) -> ResultsF
     total = CategoryResults("合计")
     for c in per.values():
         total.add(c)
-    rule = rules(config, plan)
+    rule = effective_rules(config, plan)
     revisit_path = ws.plan_dir(year) / "revisits" / f"{revisit_draw_id(year)}.yaml"
     revisit = (
         load_model(RevisitDraw, revisit_path, ws.rel(revisit_path))

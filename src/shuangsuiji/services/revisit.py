@@ -11,119 +11,46 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..core import algorithm, followup, values
+from ..core import algorithm, values
 from ..core.models import row_problems
 from ..core.problems import InputError, Problem, Refused
-from ..core.records import Draw
 from ..core.results import (
-    NOT_REACHED,
     REVISIT_QUESTIONS,
     AnswerFile,
     AnswerRow,
     AnswerVersion,
-    RecordFile,
     RevisitDraw,
-    RevisitPick,
-    revisit_draw_id,
 )
 from ..storage import tabular, yamlio
 from ..workspace import PLAN_DIR, Workspace, load_model
+from ..workspace.revisits import (
+    DRAW_HEADER,
+    draw_path,
+    execute,
+    load_draw,
+    population_at,
+    revisits_dir,
+)
 
-DRAW_HEADER = "# 由 ssj 生成：回访抽取记录，提交后不得修改（ssj verify 会重算）。\n"
 ANSWER_HEADER = "# 由 ssj 生成：回访记录。只在末尾追加新版本，已有版本不得修改。\n"
 COMMAND_LINE = "命令行"
-
-
-def revisits_dir(ws: Workspace, year: int) -> Path:
-    return ws.plan_dir(year) / "revisits"
-
-
-def draw_path(ws: Workspace, year: int) -> Path:
-    return revisits_dir(ws, year) / f"{revisit_draw_id(year)}.yaml"
 
 
 def answers_path(ws: Workspace, year: int, entity: str) -> Path:
     return revisits_dir(ws, year) / "answers" / f"{entity}.yaml"
 
 
-def all_revisits(ws: Workspace) -> list[RevisitDraw]:
-    found = []
-    for path in sorted((ws.root / PLAN_DIR).glob("*/revisits/*-revisit.yaml")):
-        found.append(load_model(RevisitDraw, path, ws.rel(path)))
-    return found
-
-
-def load_draw(ws: Workspace, year: int) -> RevisitDraw | None:
-    path = draw_path(ws, year)
-    return load_model(RevisitDraw, path, ws.rel(path)) if path.is_file() else None
-
-
 # ------------------------------------------------------------------ the population
-
-
-def population_at(ws: Workspace, year: int, commit: str) -> list[str]:
-    """Units of the year with a record at `commit` (of a live draw), result not NOT_REACHED.
-
-    Read from git, not from the working tree: the draw and its verification see the same
-    committed records.
-    """
-    superseded = set()
-    draws = _files_at(ws, commit, f"{PLAN_DIR}/{year}/draws/")
-    for path, raw in draws.items():
-        if not path.endswith((".prepared.yaml", ".replacements.yaml")):
-            draw = _parse(raw, f"{path}@{commit[:10]}", Draw)
-            if draw.redraw_of:
-                superseded.add(draw.redraw_of)
-    out = []
-    for path, raw in _files_at(ws, commit, f"{PLAN_DIR}/{year}/records/").items():
-        record = _parse(raw, f"{path}@{commit[:10]}", RecordFile)
-        live = [d for d in record.draw_ids() if d not in superseded]
-        if any(record.current(d).result not in NOT_REACHED for d in live):
-            out.append(record.entity)
-    return sorted(out)
-
-
-def _files_at(ws: Workspace, commit: str, folder: str) -> dict[str, bytes]:
-    """The .yaml files directly in `folder` at `commit`, read in one `git cat-file --batch`."""
-    listing = ws.git.run("ls-tree", "-z", commit, "--", folder, check=False)
-    blobs: dict[str, str] = {}
-    for entry in listing.split("\0"):
-        meta, _, path = entry.partition("\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[1] == "blob" and path.endswith(".yaml"):
-            blobs[path] = parts[2]
-    if not blobs:
-        return {}
-    raw = ws.git.run_bytes("cat-file", "--batch", input="\n".join(blobs.values()).encode() + b"\n")
-    out, position = {}, 0
-    for path in blobs:
-        end = raw.index(b"\n", position)
-        size = int(raw[position:end].split()[2])
-        out[path] = raw[end + 1 : end + 1 + size]
-        position = end + 1 + size + 1
-    return out
-
-
-def _parse(raw: bytes, label: str, model):
-    data = yamlio.parse(raw.decode("utf-8-sig"), label)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(
-            [Problem(file=label, field=f, message=m) for _, f, m in row_problems(model, exc)]
-        ) from None
 
 
 def used_seeds(ws: Workspace, year: int) -> set[str]:
     """Seeds of the year's draws (superseded ones too) and assignments."""
-    from .assign import all_assignments
-    from .draw import all_draws
+    from ..workspace.records import all_assignments, all_draws
 
     seeds = {d.seed for d in all_draws(ws) if d.year == year}
     return seeds | {a.seed for a in all_assignments(ws) if a.year == year}
@@ -142,14 +69,18 @@ def run(
     commit: bool,
 ) -> RevisitDraw:
     """Draw the year's return visits: records committed, fresh seed, ratio not below the floor."""
-    from .draw import check_git_unlocked, choose_seed, commit_record, load_plan, percent, rules
+    from ..core.plan import effective_rules
+    from ..render.wording import percent
+    from ..workspace.records import load_plan
+    from ..workspace.seed import choose_seed
+    from ..workspace.writes import check_git_unlocked, commit_record
 
     day = day or ws.clock.today()
     with ws.locked():
         path = draw_path(ws, year)
         if path.exists():
             raise Refused(f"{year} 年度的回访已经抽取过（{ws.rel(path)}），不能重抽")
-        floor = rules(ws.config, load_plan(ws, year)).revisit_ratio
+        floor = effective_rules(ws.config, load_plan(ws, year)).revisit_ratio
         chosen = algorithm.parse_ratio(ratio) if ratio is not None else floor
         if chosen < floor:
             raise Refused(
@@ -184,84 +115,6 @@ def run(
                 f"回访抽取 {record.draw_id}：{len(record.selected)}/{len(inspected)}（{algorithm.ALGORITHM}）",
             )
     return record
-
-
-def execute(
-    year: int,
-    day: date,
-    seed: str,
-    source: str,
-    generated: bool,
-    commit: str,
-    ratio: Decimal,
-    inspected: list[str],
-    drawn_at,
-) -> RevisitDraw:
-    draw_id = revisit_draw_id(year)
-    k = followup.revisit_size(len(inspected), ratio)
-    result = algorithm.draw(
-        seed,
-        draw_id,
-        {i: algorithm.ALL_STRATUM for i in inspected},
-        {algorithm.ALL_STRATUM: k},
-    )
-    return RevisitDraw(
-        algorithm=algorithm.ALGORITHM,
-        draw_id=draw_id,
-        year=year,
-        date=day,
-        drawn_at=drawn_at,
-        seed=seed,
-        seed_source=source,
-        seed_generated=generated,
-        commit=commit,
-        ratio=f"{ratio.normalize():f}",
-        population=inspected,
-        digest=algorithm.population_digest(inspected),
-        selected=[RevisitPick(id=p.id, ticket=p.ticket) for p in result.selected],
-        questions=list(REVISIT_QUESTIONS),
-    )
-
-
-def differences(ws: Workspace, record: RevisitDraw) -> list[str]:
-    """Re-run a recorded return-visit draw: population from the records at its commit."""
-    try:
-        return _differences(ws, record)
-    except algorithm.AlgorithmInputError as exc:
-        return [f"记录无法重算：{exc}"]
-
-
-def _differences(ws: Workspace, record: RevisitDraw) -> list[str]:
-    out = []
-    again_population = population_at(ws, record.year, record.commit)
-    if again_population != record.population:
-        only_a = sorted(set(record.population) - set(again_population))
-        only_b = sorted(set(again_population) - set(record.population))
-        out.append(
-            "已检查单位名单与提交 "
-            + record.commit[:10]
-            + " 中的检查记录不符"
-            + (f"（记录中多出 {'、'.join(only_a[:10])}）" if only_a else "")
-            + (f"（记录中缺少 {'、'.join(only_b[:10])}）" if only_b else "")
-        )
-    if algorithm.population_digest(record.population) != record.digest:
-        out.append("已检查单位摘要与名单不符")
-    again = execute(
-        record.year,
-        record.date,
-        record.seed,
-        record.seed_source,
-        record.seed_generated,
-        record.commit,
-        algorithm.parse_ratio(record.ratio),
-        record.population,
-        record.drawn_at,
-    )
-    if again.selected != record.selected:
-        mine = [p.id for p in record.selected]
-        theirs = [p.id for p in again.selected]
-        out.append(f"抽中单位不一致：记录为 {'、'.join(mine)}，重算为 {'、'.join(theirs)}")
-    return out
 
 
 # ------------------------------------------------------------------ answers
@@ -370,7 +223,7 @@ def record_answers(
         if draw is None:
             raise Refused(f"{year} 年度尚未抽取回访单位：请先 ssj revisit --year {year}")
         selected = {p.id for p in draw.selected}
-        from .record import year_tasks
+        from ..workspace.year import year_tasks
 
         names = {e.id: e.name for e in year_tasks(ws, year).entities.values()}
         problems: list[Problem] = []
@@ -504,7 +357,7 @@ def template(ws: Workspace, year: int) -> tuple[list[str], list[list[Any]], dict
     draw = load_draw(ws, year)
     if draw is None:
         raise Refused(f"{year} 年度尚未抽取回访单位：请先 ssj revisit --year {year}")
-    from .record import year_tasks
+    from ..workspace.year import year_tasks
 
     names = {e.id: e.name for e in year_tasks(ws, year).entities.values()}
     headers = ["统一社会信用代码", "单位名称", "回访日期", "回访方式", "回访人员", "受访人"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.problems import InputError, Refused
-from ..workspace import Workspace
+from ..workspace import Workspace, drawing, matching, records
+from ..workspace import revisits as revisit_draws
 
 
 @dataclass
@@ -18,15 +19,14 @@ class Verdict:
 
 
 def verify_draws(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
-    from . import draw as draws
 
     out = []
-    for record in draws.all_draws(ws):
+    for record in records.all_draws(ws):
         if draw_id and record.draw_id != draw_id:
             continue
-        path = ws.rel(draws.record_path(ws, record.year, record.draw_id))
+        path = ws.rel(records.record_path(ws, record.year, record.draw_id))
         try:
-            found = draws.differences(record, draws.rebuild(ws, record))
+            found = drawing.differences(record, drawing.rebuild(ws, record))
         except (Refused, InputError) as exc:
             found = [str(exc)]
         out.append(Verdict("抽取", record.draw_id, path, not found, found))
@@ -34,15 +34,14 @@ def verify_draws(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
 
 
 def verify_assignments(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
-    from . import assign as assignments
 
     out = []
-    for record in assignments.all_assignments(ws):
+    for record in records.all_assignments(ws):
         if draw_id and record.draw_id != draw_id:
             continue
-        path = ws.rel(assignments.assignment_path(ws, record.year, record.draw_id))
+        path = ws.rel(records.assignment_path(ws, record.year, record.draw_id))
         try:
-            again = assignments.rebuild(ws, record)
+            again = matching.rebuild(ws, record)
             found = [] if again == record.tasks else [_task_diff(record.tasks, again)]
         except (Refused, InputError) as exc:
             found = [str(exc)]
@@ -65,15 +64,14 @@ def _task_diff(recorded, rerun) -> str:
 
 def verify_revisits(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
     """Re-run each return-visit draw from the records committed at its commit."""
-    from . import revisit as revisits
 
     out = []
-    for record in revisits.all_revisits(ws):
+    for record in revisit_draws.all_revisits(ws):
         if draw_id and record.draw_id != draw_id:
             continue
-        path = ws.rel(revisits.draw_path(ws, record.year))
+        path = ws.rel(revisit_draws.draw_path(ws, record.year))
         try:
-            found = revisits.differences(ws, record)
+            found = revisit_draws.differences(ws, record)
         except (Refused, InputError) as exc:
             found = [str(exc)]
         out.append(Verdict("回访", record.draw_id, path, not found, found))

@@ -1,0 +1,215 @@
+"""Inspector matching from the files at a draw's commit: shared by ssj assign, verify, audit."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..core import algorithm, staffing
+from ..core.models import Inspector
+from ..core.problems import Refused
+from ..core.records import Assigned, Assignment, Draw, Member
+from .load import Workspace
+from .records import TaskSpec, all_assignments, all_draws, draw_tasks, record_path, teams
+
+
+@dataclass
+class Options:
+    team_size: int = 2
+    experts: int = 0
+    scope: str = "bureau"
+    lead_department: bool = False
+    cross_region: bool = False
+    rotation_years: int = 1
+
+
+@dataclass
+class Context:
+    """Everything an assignment depends on besides the seed (shared by assign and verify)."""
+
+    draw: Draw
+    tasks: list[TaskSpec]
+    people: list[Inspector]
+    items: list
+    departments: dict[str, str | None]  # category -> supervising department
+    history: list[Assignment]
+    substitutions: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def prior_load(self) -> Counter:
+        load: Counter = Counter()
+        for past in self.history:
+            if past.year == self.draw.year:
+                for team in self.substitutions[past.draw_id].values():
+                    load.update(team)
+        return load
+
+    def rotation(self, years: int) -> frozenset[tuple[str, str]]:
+        first = self.draw.year - years
+        return frozenset(
+            (person, entity)
+            for past in self.history
+            if first <= past.year <= self.draw.year and years > 0
+            for entity, team in self.substitutions[past.draw_id].items()
+            for person in team
+        )
+
+
+class Infeasible(Refused):
+    """Some task cannot be staffed; `details` says who was excluded and why."""
+
+    def __init__(self, details: list[dict], hints: list[str]) -> None:
+        self.details, self.hints = details, hints
+        names = "、".join(d["entity"] for d in details)
+        super().__init__(
+            f"无法为 {names} 匹配足够的检查人员，未写入任何文件"
+            + ("。可考虑：" + "；".join(hints) if hints else "")
+        )
+
+
+def candidates(ctx: Context, options: Options):
+    """Each task's eligible officers and experts, and why the others were excluded."""
+    rotation = ctx.rotation(options.rotation_years)
+    out, excluded = [], {}
+    for task in ctx.tasks:
+        dept = ctx.departments.get(task.entity.category)
+        rules = staffing.Rules(
+            cross_region=options.cross_region,
+            department=dept if options.scope == "department" else None,
+            rotation=rotation,
+        )
+        until = staffing.period_end(ctx.draw.year, task.period)
+        officers, out_officers = staffing.eligible(
+            ctx.people, task.entity, until, rules, "执法人员"
+        )
+        experts, out_experts = staffing.eligible(ctx.people, task.entity, until, rules, "专家")
+        wants_lead = bool(options.lead_department and dept)
+        lead = (
+            [p.id for p in ctx.people if p.id in officers and p.department == dept]
+            if wants_lead
+            else []
+        )
+        out.append(algorithm.TaskCandidates(task.entity.id, officers, experts, lead, wants_lead))
+        excluded[task.entity.id] = {**out_officers, **out_experts}
+    return out, excluded
+
+
+def ranked(ctx: Context, seed: str, options: Options) -> list[algorithm.TaskAssignment]:
+    tasks, excluded = candidates(ctx, options)
+    try:
+        return algorithm.assign(
+            seed,
+            ctx.draw.draw_id,
+            tasks,
+            team_size=options.team_size,
+            experts=options.experts,
+            prior_load=ctx.prior_load(),
+        )
+    except algorithm.AssignmentInfeasible as exc:
+        raise infeasible(ctx, exc.shortfalls, excluded) from None
+
+
+def run(ctx: Context, seed: str, options: Options) -> list[Assigned]:
+    """The assignment itself, or Infeasible naming each task's exclusions."""
+    by_entity = {t.entity.id: t for t in ctx.tasks}
+    return [
+        Assigned(
+            entity=r.entity,
+            ticket=r.ticket,
+            period=by_entity[r.entity].period,
+            inspectors=[Member(id=m.id, ticket=m.ticket, load=m.load) for m in r.inspectors],
+            experts=[Member(id=m.id, ticket=m.ticket, load=m.load) for m in r.experts],
+            checklist=staffing.checklist(by_entity[r.entity].entity, ctx.items),
+        )
+        for r in ranked(ctx, seed, options)
+    ]
+
+
+def infeasible(ctx: Context, shortfalls, excluded) -> Infeasible:
+    names = {p.id: p for p in ctx.people}
+    details, reasons = [], Counter()
+    for short in shortfalls:
+        role = "专家" if short.role == "专家" else "执法人员"
+        people = []
+        for pid, why in excluded[short.entity].items():
+            if names[pid].role == role:
+                people.append({"id": pid, "name": names[pid].name, "reasons": why})
+                reasons.update(why)
+        details.append(
+            {
+                "entity": short.entity,
+                "role": short.role,
+                "needed": short.needed,
+                "available": short.available,
+                "excluded": people,
+            }
+        )
+    hints = []
+    if reasons[staffing.OTHER_DEPARTMENT]:
+        hints.append("改为全局内随机（--scope bureau）")
+    if reasons[staffing.SAME_REGION]:
+        hints.append("取消所所交叉（去掉 --cross-region）")
+    if reasons[staffing.ROTATION]:
+        hints.append("缩短轮换期（--rotation-years 0）")
+    if (
+        reasons[staffing.EXPIRED]
+        or reasons[staffing.NO_CERTIFICATE]
+        or reasons[staffing.NOT_ON_DUTY]
+    ):
+        hints.append("更新名录库中的证件有效期、在岗状态，或补充执法人员")
+    officers = [s.available for s in shortfalls if s.role == "执法人员"]
+    if officers and min(officers) >= 2:
+        hints.append(f"减少每组人数（--min-inspectors {min(officers)}）")
+    experts = [s.available for s in shortfalls if s.role == "专家"]
+    if experts:
+        hints.append(f"减少专家人数（--experts {min(experts)}）")
+    if any(s.role == "主办科室" for s in shortfalls):
+        hints.append("去掉 --lead-department")
+    return Infeasible(details, hints)
+
+
+def context(
+    ws: Workspace,
+    record: Draw,
+    inspectors: list[Inspector],
+    items: list,
+    history: Sequence[Assignment],
+) -> Context:
+    config = ws.config
+    return Context(
+        draw=record,
+        tasks=draw_tasks(ws, record),
+        people=inspectors,
+        items=items,
+        departments={c.name: c.department for c in config.categories},
+        history=list(history),
+        substitutions={h.draw_id: teams(ws, h) for h in history},
+    )
+
+
+def recorded_context(ws: Workspace, record: Assignment) -> Context:
+    """The context of a recorded assignment, from the rosters at its commit (checked, R14)."""
+    people = ws.roster_at("inspectors", record.commit)
+    items = ws.roster_at("items", record.commit)
+    for roster in (people, items):
+        if roster.sha256 != record.rosters[roster.kind].sha256:
+            raise Refused(
+                f"匹配 {record.draw_id}：提交 {record.commit[:10]} 中的 {roster.path} 摘要与记录不符（R14）"
+            )
+    draw = next((d for d in all_draws(ws) if d.draw_id == record.draw_id), None)
+    if draw is None:
+        raise Refused(f"匹配 {record.draw_id}：对应的抽取记录不存在")
+    sha = hashlib.sha256(record_path(ws, draw.year, draw.draw_id).read_bytes()).hexdigest()
+    if sha != record.draw_sha256:
+        raise Refused(f"匹配 {record.draw_id}：抽取记录在匹配之后被修改过（R14）")
+    known = {a.draw_id: a for a in all_assignments(ws)}
+    history = [known[h] for h in record.history if h in known]
+    if len(history) != len(record.history):
+        raise Refused(f"匹配 {record.draw_id}：记录引用的既往匹配缺失")
+    return context(ws, draw, people.rows, items.rows, history)
+
+
+def rebuild(ws: Workspace, record: Assignment) -> list[Assigned]:
+    """Re-run a recorded assignment from its record and the rosters at its commit."""
+    return run(recorded_context(ws, record), record.seed, Options(**record.parameters.model_dump()))
