@@ -92,7 +92,6 @@ def test_prepared_then_run_is_clean(example, ssj):
 
 def test_roster_changed_between_prepare_and_run(example, ssj):
     """A run that skipped ssj's own refusal: the record is made from the changed roster."""
-    from shuangsuiji.services import draw as draws
     from shuangsuiji.workspace import Workspace, drawing, writes
 
     assert (
@@ -113,9 +112,9 @@ def test_roster_changed_between_prepare_and_run(example, ssj):
     edit(example / "rosters" / "entities.yaml", "status: 停产", "status: 在营")
     head = commit_all(example, "预备之后改名录")
     ws = Workspace(example)
-    request = draws.Request(year=2026, ratio="0.2", day=__import__("datetime").date(2026, 3, 1))
+    request = drawing.Request(year=2026, ratio="0.2", day=__import__("datetime").date(2026, 3, 1))
     request.draw_id = "2026-1"
-    frozen = draws.freeze(ws, request, head)
+    frozen = drawing.freeze(ws, request, head)
     record = drawing.execute(
         frozen, SEED, "手工", False, "plans/2026/draws/2026-1.prepared.yaml", ws.clock.now()
     )

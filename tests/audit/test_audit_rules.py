@@ -30,13 +30,12 @@ def people(root):
 
 def test_r1_a_record_under_the_floor(example, ssj):
     """A record made outside ssj: it re-runs exactly, but its ratio is under the floor."""
-    from shuangsuiji.services import draw as draws
     from shuangsuiji.workspace import Workspace, drawing, writes
 
     ws = Workspace(example)
     head = git(example, "rev-parse", "HEAD").strip()
-    request = draws.Request(year=2026, ratio="0.2", day=datetime.date(2026, 3, 1))
-    frozen = draws.freeze(ws, request, head)
+    request = drawing.Request(year=2026, ratio="0.2", day=datetime.date(2026, 3, 1))
+    frozen = drawing.freeze(ws, request, head)
     frozen.strata = [s.model_copy(update={"ratio": "0.1"}) for s in frozen.strata]
     frozen.strata = drawing.resize(frozen, frozen.strata)
     record = drawing.execute(frozen, SEED, "手工", False, None, ws.clock.now())

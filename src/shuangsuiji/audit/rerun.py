@@ -54,7 +54,7 @@ def check(
     """R14 re-run findings. With `year` or `changed` (--year, --since) only the records
     whose findings could be reported are re-run: those of the year, those whose own files
     changed (a re-run finding names the record's file, which --since must see changed)."""
-    from ..services.verify import verify_all
+    from ..workspace.verification import verify_all
 
     unreadable = sorted(
         p for p in data.invalid if "/draws/" in p or "/assignments/" in p or "/revisits/" in p

@@ -59,7 +59,7 @@ Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 def _request(
     year, draw_id, ratio, count, stratify, where, periods, alternates, day, redraw_of, reason
 ):
-    from ..services.draw import Request
+    from ..workspace.drawing import Request
 
     return Request(
         year=year,

@@ -19,14 +19,13 @@ def verify(
     draw_id: Annotated[str | None, typer.Argument(help="抽取编号；不给则核验全部")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    from ..services.verify import verify_all
+    from ..services.verify import verify as run
     from .output import console, emit_json, styled
 
-    ws = ctx.obj.workspace()
-    results = verify_all(ws, draw_id)
-    ok = all(r.ok for r in results)
+    found = run(ctx.obj.workspace(), draw_id)
+    results, ok = found.verdicts, found.ok
     if json_output:
-        emit_json({"ok": ok, "results": [r.__dict__ for r in results]})
+        emit_json(found.as_json())
     else:
         for r in results:
             mark = ("一致", "green") if r.ok else ("不一致", "red")

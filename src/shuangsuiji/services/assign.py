@@ -6,13 +6,7 @@ import hashlib
 
 from ..core import algorithm
 from ..core.problems import InputError, Refused
-from ..core.records import (
-    Assignment,
-    AssignParameters,
-    Draw,
-    RosterRef,
-    Substitution,
-)
+from ..core.records import Assignment, AssignParameters, Draw, RosterRef, Substitution
 from ..core.selection import superseded
 from ..storage import yamlio
 from ..workspace import Workspace

@@ -7,30 +7,15 @@ recomputes a recorded draw from the rosters at its commit, for `ssj verify`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..core import algorithm
-from ..core.eligibility import (
-    parse_where,
-    stratify_fields,
-)
-from ..core.models import Config
-from ..core.plan import Plan, effective_rules, parse_periods
 from ..core.problems import InputError, Refused
-from ..core.records import (
-    Draw,
-    Parameters,
-    Prepared,
-    Replacement,
-    RosterRef,
-    Stratum,
-)
+from ..core.records import Draw, Prepared, Replacement, RosterRef
 from ..core.selection import superseded
-from ..render.wording import percent
 from ..storage import yamlio
 from ..workspace import PLAN_DIR, Workspace, load_model
-from ..workspace.drawing import Frozen, build, execute, resize
+from ..workspace.drawing import Frozen, Request, build, execute, freeze, resize
 from ..workspace.records import (
     GENERATED_HEADER,
     all_draws,
@@ -38,7 +23,6 @@ from ..workspace.records import (
     current_selection,
     draws_dir,
     find_draw,
-    load_plan,
     load_replacements,
     prepared_path,
     record_path,
@@ -51,133 +35,6 @@ from ..workspace.writes import check_committed, commit_record, write_record
 
 
 # ------------------------------------------------------------------ request
-
-
-@dataclass
-class Request:
-    year: int
-    draw_id: str | None = None
-    ratio: str | None = None
-    count: int | None = None
-    stratify: list[str] | None = None
-    where: list[str] = field(default_factory=list)
-    periods: str | None = None
-    alternates: int | None = None
-    day: date | None = None
-    redraw_of: str | None = None
-    reason: str | None = None
-
-
-def next_draw_id(ws: Workspace, year: int) -> str:
-    used = {p.name.split(".")[0] for p in draws_dir(ws, year).glob("*.yaml")}
-    n = 1
-    while f"{year}-{n}" in used:
-        n += 1
-    return f"{year}-{n}"
-
-
-def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
-    config = ws.config
-    plan = load_plan(ws, request.year)
-    rule = effective_rules(config, plan)
-    roster = ws.roster("entities")
-    draw_id = request.draw_id or next_draw_id(ws, request.year)
-    check_draw_id(draw_id)
-    if request.ratio is not None and request.count is not None:
-        raise InputError("--ratio 与 --count 只能指定一个")
-    stratify = stratify_fields(plan.stratify if request.stratify is None else request.stratify)
-    uniform = request.ratio is not None or request.count is not None
-    if not uniform:
-        # Plan ratios differ by category or risk grade: each stratum needs one ratio.
-        if plan.categories and "category" not in stratify:
-            stratify.append("category")
-        if plan.risk_ratios and "risk" not in stratify:
-            stratify.append("risk")
-    where = parse_where(request.where) if request.where else dict(plan.where)
-    where = {k: list(v) if isinstance(v, list) else [v] for k, v in where.items()}
-    try:
-        periods = parse_periods(request.periods) if request.periods is not None else plan.periods
-    except ValueError as exc:
-        raise InputError(f"--periods：{exc}") from None
-    parameters = Parameters(
-        ratio=request.ratio,
-        count=request.count,
-        stratify=stratify,
-        where=where,
-        periods=periods,
-        alternates=plan.alternates if request.alternates is None else request.alternates,
-        level=config.level,
-        cooldown_months=rule.cooldown_months,
-        yearly_cap=rule.yearly_cap,
-        coverage_years=rule.coverage_years,
-        force_uncovered=plan.force_uncovered,
-    )
-    draws = [d for d in all_draws(ws) if d.draw_id != request.redraw_of]
-    draws = [d for d in draws if d.draw_id not in superseded(draws)]
-    day = request.day or ws.clock.today()
-    frozen = build(ws, draw_id, request.year, day, roster.rows, parameters, draws)
-    frozen.commit = commit
-    frozen.rosters = {"entities": RosterRef(path=roster.path, sha256=roster.sha256)}
-    frozen.redraw_of, frozen.reason = request.redraw_of, request.reason
-    frozen.strata = sized_strata(frozen, config, plan, request)
-    return frozen
-
-
-def sized_strata(frozen: Frozen, config: Config, plan: Plan, request: Request) -> list[Stratum]:
-    """k per stratum from the command line or the plan, checked against R1's floors."""
-    categories: dict[str, set[str]] = {}
-    risks: dict[str, set[str]] = {}
-    for entity in frozen.pool.eligible:
-        stratum = frozen.membership[entity.id]
-        categories.setdefault(stratum, set()).add(entity.category)
-        risks.setdefault(stratum, set()).add(entity.risk or "")
-    sizes = {}
-    for stratum, cats in sorted(categories.items()):
-        n = sum(1 for s in frozen.membership.values() if s == stratum)
-        plans = [plan.categories[c] for c in cats if c in plan.categories]
-        ratio = count = minimum = None
-        if request.count is not None:
-            count = request.count
-        elif request.ratio is not None:
-            ratio = algorithm.parse_ratio(request.ratio)
-        else:
-            own = [p.ratio for p in plans if p.ratio] or [plan.ratio]
-            by_risk = [plan.risk_ratios[r] for r in risks[stratum] if r in plan.risk_ratios]
-            counts = [p.count for p in plans if p.count]
-            if counts and not by_risk:
-                count = max(counts)
-            else:
-                ratio = max(own + by_risk)
-            minimum = max((p.minimum for p in plans if p.minimum), default=None)
-        k = algorithm.sample_size(n, ratio=ratio, count=count, minimum=minimum)
-        check_floor(config, plan, stratum, cats, n, k)
-        sizes[stratum] = Stratum(
-            stratum=stratum,
-            population=n,
-            ratio=None if ratio is None else str(ratio),
-            count=count,
-            minimum=minimum,
-            selected=k,
-        )
-    return list(sizes.values())
-
-
-def check_floor(config: Config, plan: Plan, stratum: str, cats: set[str], n: int, k: int) -> None:
-    """R1: k may not fall below ceil(floor × N) unless the plan says why."""
-    for name in sorted(cats):
-        category = config.category(name)
-        if category is None:
-            continue
-        floor = category.ratio_floor
-        needed = algorithm.sample_size(n, ratio=floor)
-        reason = plan.floor_reason or (
-            plan.categories.get(name) and plan.categories[name].floor_reason
-        )
-        if k < needed and not reason:
-            raise Refused(
-                f"分层“{stratum}”抽取 {k}/{n}，低于“{name}”的最低比例 {percent(floor)}"
-                f"（至少 {needed} 个，R1）。如确需降低，请在年度方案中填写 floor_reason 说明理由"
-            )
 
 
 # ------------------------------------------------------------------ seed and execution
@@ -265,11 +122,6 @@ def draw_now(
         if commit:
             commit_record(ws, [ws.rel(path)], f"抽取 {record.draw_id}（{algorithm.ALGORITHM}）")
     return record
-
-
-def dry_run(ws: Workspace, request: Request) -> Frozen:
-    """Population and sizes per stratum, never a selection (no seed is involved)."""
-    return freeze(ws, request, ws.git.head() or "")
 
 
 def prepare(ws: Workspace, request: Request, commit: bool) -> Prepared:
@@ -416,3 +268,8 @@ def replace(
                 f"抽取 {record.draw_id}：{entity} 由候补 {spare.id} 替换（{entry.reason}）",
             )
     return entry
+
+
+def dry_run(ws: Workspace, request: Request) -> Frozen:
+    """Population and sizes per stratum, never a selection (no seed is involved)."""
+    return freeze(ws, request, ws.git.head() or "")

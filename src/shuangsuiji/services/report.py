@@ -214,9 +214,9 @@ def roster_officers(people: list[Inspector], year: int) -> tuple[list[Inspector]
 
 def expected_tasks(ws: Workspace, year: int):
     """The draw the plan would make today (no seed involved): the frozen pool and sizes."""
-    from .draw import Request, dry_run
+    from ..workspace.drawing import Request, freeze
 
-    return dry_run(ws, Request(year=year))
+    return freeze(ws, Request(year=year), ws.git.head() or "")
 
 
 def count_tasks(ws: Workspace, year: int) -> tuple[int, str]:

@@ -19,13 +19,7 @@ from pydantic import ValidationError
 from ..core import algorithm, values
 from ..core.models import row_problems
 from ..core.problems import InputError, Problem, Refused
-from ..core.results import (
-    REVISIT_QUESTIONS,
-    AnswerFile,
-    AnswerRow,
-    AnswerVersion,
-    RevisitDraw,
-)
+from ..core.results import REVISIT_QUESTIONS, AnswerFile, AnswerRow, AnswerVersion, RevisitDraw
 from ..storage import tabular, yamlio
 from ..workspace import PLAN_DIR, Workspace, load_model
 from ..workspace.revisits import (

@@ -1,85 +1,25 @@
-"""Re-running every recorded random choice (ssj verify, ssj audit)."""
+"""ssj verify: re-run every recorded draw, assignment and return-visit draw."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ..core.problems import InputError, Refused
-from ..workspace import Workspace, drawing, matching, records
-from ..workspace import revisits as revisit_draws
+from ..workspace import Workspace
+from ..workspace.verification import Verdict, verify_all
 
 
 @dataclass
-class Verdict:
-    kind: str  # 抽取 / 匹配 / 回访
-    id: str
-    file: str
-    ok: bool
-    differences: list[str] = field(default_factory=list)
+class Verification:
+    verdicts: list[Verdict]
+
+    @property
+    def ok(self) -> bool:
+        return all(v.ok for v in self.verdicts)
+
+    def as_json(self) -> dict:
+        return {"ok": self.ok, "results": [v.__dict__ for v in self.verdicts]}
 
 
-def verify_draws(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
-
-    out = []
-    for record in records.all_draws(ws):
-        if draw_id and record.draw_id != draw_id:
-            continue
-        path = ws.rel(records.record_path(ws, record.year, record.draw_id))
-        try:
-            found = drawing.differences(record, drawing.rebuild(ws, record))
-        except (Refused, InputError) as exc:
-            found = [str(exc)]
-        out.append(Verdict("抽取", record.draw_id, path, not found, found))
-    return out
-
-
-def verify_assignments(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
-
-    out = []
-    for record in records.all_assignments(ws):
-        if draw_id and record.draw_id != draw_id:
-            continue
-        path = ws.rel(records.assignment_path(ws, record.year, record.draw_id))
-        try:
-            again = matching.rebuild(ws, record)
-            found = [] if again == record.tasks else [_task_diff(record.tasks, again)]
-        except (Refused, InputError) as exc:
-            found = [str(exc)]
-        out.append(Verdict("匹配", record.draw_id, path, not found, found))
-    return out
-
-
-def _task_diff(recorded, rerun) -> str:
-    theirs = {t.entity: t for t in rerun}
-    for task in recorded:
-        other = theirs.get(task.entity)
-        if other != task:
-            mine = "、".join(m.id for m in task.inspectors + task.experts)
-            again = (
-                "、".join(m.id for m in other.inspectors + other.experts) if other else "无此任务"
-            )
-            return f"任务 {task.entity}：记录为 {mine}，重算为 {again}"
-    return "任务列表不一致"
-
-
-def verify_revisits(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
-    """Re-run each return-visit draw from the records committed at its commit."""
-
-    out = []
-    for record in revisit_draws.all_revisits(ws):
-        if draw_id and record.draw_id != draw_id:
-            continue
-        path = ws.rel(revisit_draws.draw_path(ws, record.year))
-        try:
-            found = revisit_draws.differences(ws, record)
-        except (Refused, InputError) as exc:
-            found = [str(exc)]
-        out.append(Verdict("回访", record.draw_id, path, not found, found))
-    return out
-
-
-def verify_all(ws: Workspace, only: str | None = None) -> list[Verdict]:
-    results = verify_draws(ws, only) + verify_assignments(ws, only) + verify_revisits(ws, only)
-    if only and not results:
-        raise InputError(f"没有编号为“{only}”的记录")
-    return results
+def verify(ws: Workspace, only: str | None = None) -> Verification:
+    """`only`: one draw id (its draw, assignment or return-visit draw); None for all."""
+    return Verification(verify_all(ws, only))

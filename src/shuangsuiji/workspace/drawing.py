@@ -7,16 +7,27 @@ Shared by ssj draw (which freezes and executes a new draw), ssj verify and the a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..core import algorithm
-from ..core.eligibility import PastTask, Pool, build_pool, stratum_of, uncovered_ids
-from ..core.models import Entity
-from ..core.problems import Refused
+from ..core.eligibility import (
+    PastTask,
+    Pool,
+    build_pool,
+    parse_where,
+    stratify_fields,
+    stratum_of,
+    uncovered_ids,
+)
+from ..core.models import Config, Entity
+from ..core.plan import Plan, effective_rules, parse_periods
+from ..core.problems import InputError, Refused
 from ..core.records import Draw, Exclusion, Parameters, Pick, Population, RosterRef, Stratum, Task
+from ..core.selection import superseded
+from ..render.wording import percent
 from .load import Workspace
-from .records import all_draws, load_replacements
+from .records import all_draws, check_draw_id, draws_dir, load_plan, load_replacements
 
 LIST_IDS_UP_TO = 200  # excluded ids are listed in the record for rosters this small
 
@@ -249,3 +260,130 @@ def _diff_ids(recorded, rerun) -> str:
     if not parts:
         parts.append("顺序、签号或时段不同")
     return "（" + "；".join(parts) + "）"
+
+
+@dataclass
+class Request:
+    year: int
+    draw_id: str | None = None
+    ratio: str | None = None
+    count: int | None = None
+    stratify: list[str] | None = None
+    where: list[str] = field(default_factory=list)
+    periods: str | None = None
+    alternates: int | None = None
+    day: date | None = None
+    redraw_of: str | None = None
+    reason: str | None = None
+
+
+def next_draw_id(ws: Workspace, year: int) -> str:
+    used = {p.name.split(".")[0] for p in draws_dir(ws, year).glob("*.yaml")}
+    n = 1
+    while f"{year}-{n}" in used:
+        n += 1
+    return f"{year}-{n}"
+
+
+def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
+    config = ws.config
+    plan = load_plan(ws, request.year)
+    rule = effective_rules(config, plan)
+    roster = ws.roster("entities")
+    draw_id = request.draw_id or next_draw_id(ws, request.year)
+    check_draw_id(draw_id)
+    if request.ratio is not None and request.count is not None:
+        raise InputError("--ratio 与 --count 只能指定一个")
+    stratify = stratify_fields(plan.stratify if request.stratify is None else request.stratify)
+    uniform = request.ratio is not None or request.count is not None
+    if not uniform:
+        # Plan ratios differ by category or risk grade: each stratum needs one ratio.
+        if plan.categories and "category" not in stratify:
+            stratify.append("category")
+        if plan.risk_ratios and "risk" not in stratify:
+            stratify.append("risk")
+    where = parse_where(request.where) if request.where else dict(plan.where)
+    where = {k: list(v) if isinstance(v, list) else [v] for k, v in where.items()}
+    try:
+        periods = parse_periods(request.periods) if request.periods is not None else plan.periods
+    except ValueError as exc:
+        raise InputError(f"--periods：{exc}") from None
+    parameters = Parameters(
+        ratio=request.ratio,
+        count=request.count,
+        stratify=stratify,
+        where=where,
+        periods=periods,
+        alternates=plan.alternates if request.alternates is None else request.alternates,
+        level=config.level,
+        cooldown_months=rule.cooldown_months,
+        yearly_cap=rule.yearly_cap,
+        coverage_years=rule.coverage_years,
+        force_uncovered=plan.force_uncovered,
+    )
+    draws = [d for d in all_draws(ws) if d.draw_id != request.redraw_of]
+    draws = [d for d in draws if d.draw_id not in superseded(draws)]
+    day = request.day or ws.clock.today()
+    frozen = build(ws, draw_id, request.year, day, roster.rows, parameters, draws)
+    frozen.commit = commit
+    frozen.rosters = {"entities": RosterRef(path=roster.path, sha256=roster.sha256)}
+    frozen.redraw_of, frozen.reason = request.redraw_of, request.reason
+    frozen.strata = sized_strata(frozen, config, plan, request)
+    return frozen
+
+
+def sized_strata(frozen: Frozen, config: Config, plan: Plan, request: Request) -> list[Stratum]:
+    """k per stratum from the command line or the plan, checked against R1's floors."""
+    categories: dict[str, set[str]] = {}
+    risks: dict[str, set[str]] = {}
+    for entity in frozen.pool.eligible:
+        stratum = frozen.membership[entity.id]
+        categories.setdefault(stratum, set()).add(entity.category)
+        risks.setdefault(stratum, set()).add(entity.risk or "")
+    sizes = {}
+    for stratum, cats in sorted(categories.items()):
+        n = sum(1 for s in frozen.membership.values() if s == stratum)
+        plans = [plan.categories[c] for c in cats if c in plan.categories]
+        ratio = count = minimum = None
+        if request.count is not None:
+            count = request.count
+        elif request.ratio is not None:
+            ratio = algorithm.parse_ratio(request.ratio)
+        else:
+            own = [p.ratio for p in plans if p.ratio] or [plan.ratio]
+            by_risk = [plan.risk_ratios[r] for r in risks[stratum] if r in plan.risk_ratios]
+            counts = [p.count for p in plans if p.count]
+            if counts and not by_risk:
+                count = max(counts)
+            else:
+                ratio = max(own + by_risk)
+            minimum = max((p.minimum for p in plans if p.minimum), default=None)
+        k = algorithm.sample_size(n, ratio=ratio, count=count, minimum=minimum)
+        check_floor(config, plan, stratum, cats, n, k)
+        sizes[stratum] = Stratum(
+            stratum=stratum,
+            population=n,
+            ratio=None if ratio is None else str(ratio),
+            count=count,
+            minimum=minimum,
+            selected=k,
+        )
+    return list(sizes.values())
+
+
+def check_floor(config: Config, plan: Plan, stratum: str, cats: set[str], n: int, k: int) -> None:
+    """R1: k may not fall below ceil(floor × N) unless the plan says why."""
+    for name in sorted(cats):
+        category = config.category(name)
+        if category is None:
+            continue
+        floor = category.ratio_floor
+        needed = algorithm.sample_size(n, ratio=floor)
+        reason = plan.floor_reason or (
+            plan.categories.get(name) and plan.categories[name].floor_reason
+        )
+        if k < needed and not reason:
+            raise Refused(
+                f"分层“{stratum}”抽取 {k}/{n}，低于“{name}”的最低比例 {percent(floor)}"
+                f"（至少 {needed} 个，R1）。如确需降低，请在年度方案中填写 floor_reason 说明理由"
+            )
