@@ -95,7 +95,8 @@ def test_parse_format(text, kind, arg, canon):
     [
         ("dice:0", "掷骰次数应在 1 到 256 之间，收到 0"),
         ("dice:257", "收到 257"),
-        ("digits:abc", "“abc”不是正整数"),
+        ("digits:abc", "“abc”不是有效的正整数"),
+        ("dice:" + "9" * 5000, "不是有效的正整数"),
         ("digits:-3", "不是正整数"),
         ("digits:", "不是正整数"),
         ("dice", "需要写明个数，如 dice:5"),
@@ -323,6 +324,8 @@ def test_drand_variants_are_one_seed(text):
         ('{"round": 1, "randomness": 5}', "应为 64 位十六进制数"),
         ('{"round": true, "randomness": "' + SOME_HEX64 + '"}', "轮次（round）应为正整数"),
         ('{"round": 1', "不是有效的 JSON"),
+        ('{"round": ' + "9" * 5000 + "}", "drand 信标数据中的数字过长"),
+        ("9" * 5000 + ":" + SOME_HEX64, "drand 轮次应为正整数"),
         (
             f'{{"round": {QUICKNET_ROUND}, "randomness": "{SOME_HEX64}",'
             f' "signature": "{QUICKNET_SIGNATURE}"}}',

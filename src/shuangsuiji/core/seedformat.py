@@ -57,11 +57,10 @@ QUICKNET_PERIOD = 3  # seconds between rounds
 _QUICKNET_DST = b"BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_"
 _ROUND_MAX = 2**64 - 1  # drand signs the round as an unsigned 64-bit integer
 
-_DIGIT_SEP = re.compile(r"[\s,、;/\-]+")
-_SSQ_SEP = re.compile(r"[\s,、;/\-]+")
+_SEP = re.compile(r"[\s,、;/\-]+")  # after NFKC, so "，" "；" "／" and U+3000 are here too
 _SSQ_BLUE = re.compile(r"[+|]")
 _BEACON_SEP = re.compile(r"[\s,;:]+")
-_ASCII_INT = re.compile(r"[0-9]+")
+_ASCII_INT = re.compile(r"[0-9]{1,20}")  # 2**64 has 20 digits; int() of more is slow
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,9 @@ def parse_format(text: str | SeedFormat) -> SeedFormat:
     if not colon:
         return SeedFormat(kind)
     if not _ASCII_INT.fullmatch(arg):
-        raise AlgorithmInputError(f"种子格式“{shown(text)}”中冒号后的“{shown(arg)}”不是正整数")
+        raise AlgorithmInputError(
+            f"种子格式“{shown(text)}”中冒号后的“{shown(arg)}”不是有效的正整数"
+        )
     return SeedFormat(kind, int(arg))
 
 
@@ -164,7 +165,7 @@ def _fold(text: str) -> str:
 
 
 def _digits(text: str, what: str, n: int) -> str:
-    body = _DIGIT_SEP.sub("", _fold(text))
+    body = _SEP.sub("", _fold(text))
     if not body:
         raise AlgorithmInputError(f"{what}不能为空")
     if not body.isascii() or not body.isdigit():
@@ -190,7 +191,7 @@ def _digit_string(fmt: SeedFormat, text: str) -> str:
 
 def _dice(fmt: SeedFormat, text: str) -> str:
     n = fmt.arg or 0
-    body = _DIGIT_SEP.sub("", _fold(text))
+    body = _SEP.sub("", _fold(text))
     if not body:
         raise AlgorithmInputError("掷骰结果不能为空")
     if not body.isascii() or not body.isdigit():
@@ -207,7 +208,7 @@ def _dice(fmt: SeedFormat, text: str) -> str:
 
 def _ssq_numbers(part: str, text: str) -> list[int]:
     numbers = []
-    for token in _SSQ_SEP.split(part.strip()):
+    for token in _SEP.split(part.strip()):
         if not token:
             continue
         if not token.isascii() or not token.isdigit():
@@ -281,10 +282,12 @@ def _hex(value: object, n: int, what: str) -> str:
 def _json_object(text: str, what: str) -> dict:
     try:
         data = json.loads(text)
-    except ValueError as e:
+    except json.JSONDecodeError as e:
         raise AlgorithmInputError(
             f"{what}不是有效的 JSON：{e.msg}（第 {e.pos + 1} 个字符）"
         ) from None
+    except ValueError:  # an integer of thousands of digits
+        raise AlgorithmInputError(f"{what}中的数字过长") from None
     if not isinstance(data, dict):
         raise AlgorithmInputError(f"{what}应为 JSON 对象（{{…}}）")
     return data
