@@ -165,13 +165,19 @@ def test_stale_git_lock_refused_before_anything_is_written(example):
     assert snapshot(example) == before
 
 
-def test_stray_temporary_file_does_not_block(example):
-    """A kill inside write_atomic leaves `.<name>.<random>.tmp`; nothing reads it."""
+def test_a_temporary_file_left_by_a_kill_blocks_until_resolved(example):
+    """A kill inside write_atomic leaves `.<name>.<random>.tmp`, perhaps a whole record with
+    its seed applied: the next run refuses (no second draw of 2026-1 with another seed) and
+    says what to do; once it is removed, the draw goes on."""
     stray = example / "plans" / "2026" / "draws" / ".2026-1.yaml.x1y2z3.tmp"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"kind: draw\nseed: [unterminated")
+    before = snapshot(example)
+    result = draw(example, "--ratio", "0.2")
+    assert result.code == 1 and "临时文件" in result.err and "2026-1.yaml" in result.err
+    assert snapshot(example) == before
+    stray.unlink()
     assert draw(example, "--ratio", "0.2").code == 0
-    assert stray.exists()
     assert_consistent(example)
 
 

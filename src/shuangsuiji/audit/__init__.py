@@ -76,6 +76,11 @@ def run(
     git = ws.git
     if not git.is_repo():
         raise InputError(f"{ws.root} 不在 git 仓库中：审计需要读取 git 历史（git init 并提交名录）")
+    if git.is_shallow():
+        raise InputError(
+            "这是浅克隆（只有部分 git 历史）：审计要读完整的历史。"
+            "请先 git fetch --unshallow（CI 中设置 fetch-depth: 0 或 GIT_DEPTH: 0）"
+        )
     as_of = as_of or ws.clock.today()
     base = None
     if since:

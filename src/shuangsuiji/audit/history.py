@@ -125,6 +125,8 @@ def _record_changes(data: AuditData, history: History) -> list[Finding]:
                 )
 
             if change.status in ("A", "C"):
+                if len(commit.parents) > 1 and change.new_path in added:
+                    continue  # a merge bringing in a record of its other side
                 if change.new_path in deleted:
                     flag(change.new_path, f"{label}在删除后于{where}重新添加")
                 added[change.new_path] = commit

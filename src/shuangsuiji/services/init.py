@@ -24,7 +24,10 @@ EXAMPLE_DEPARTMENTS = {
     "非煤矿山": "基础股",
     "冶金工贸": "基础股",
 }
-GITIGNORE = "# ssj 的锁文件与缓存，不入库\n.ssj/\n"
+GITIGNORE = (
+    "# ssj 的锁文件与缓存，不入库\n.ssj/\n"
+    "# 写入中途被中断留下的临时文件（ssj 会提示如何处理），不入库\n.*.tmp\n"
+)
 
 
 def default_config(authority: str | None, level: str, example: bool) -> Config:

@@ -160,6 +160,8 @@ class Git:
     def file_history(self, *paths: str) -> list[Commit]:
         """Every commit touching `paths`, oldest first, with its file changes (renames found).
 
+        A merge appears once per parent, with its changes against that parent.
+
         One `git log` for all paths: each change has the blob ids before and after, so a
         caller can tell what changed without reading the files.
         """
@@ -168,6 +170,10 @@ class Git:
             "--relative",
             "--reverse",
             "--topo-order",
+            # every commit, merges included and each compared with every parent: a merge
+            # that deletes or edits a record must show it, whichever side it takes
+            "--full-history",
+            "--diff-merges=separate",
             "-M",
             "--raw",
             "--no-abbrev",
@@ -200,6 +206,9 @@ class Git:
             day = self.clock.day_of(seconds) if self.clock else _utc_day(seconds)
             commits.append(Commit(sha, seconds, day, tuple(parents), tuple(changes)))
         return commits
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository", check=False).strip() == "true"
 
     def prefix(self) -> str:
         """This folder's path inside the repository, with a trailing slash ("" at the top)."""

@@ -36,13 +36,50 @@ def check_committed(ws: Workspace, year: int) -> str:
     return head
 
 
+# git's own operations under way, each with what the user does to finish or leave it.
+_IN_PROGRESS = (
+    ("MERGE_HEAD", "合并（merge）", "git merge --continue 或 git merge --abort"),
+    ("rebase-merge", "变基（rebase）", "git rebase --continue 或 git rebase --abort"),
+    (
+        "rebase-apply",
+        "变基或补丁应用（rebase / am）",
+        "git rebase --continue 或 git rebase --abort",
+    ),
+    ("CHERRY_PICK_HEAD", "拣选（cherry-pick）", "git cherry-pick --continue 或 --abort"),
+    ("REVERT_HEAD", "还原（revert）", "git revert --continue 或 --abort"),
+    ("BISECT_LOG", "二分查找（bisect）", "git bisect reset"),
+)
+
+
 def check_git_unlocked(ws: Workspace) -> None:
-    """Refuse before writing anything when git could not commit the record afterwards.
+    """Refuse before writing anything when git could not commit the record afterwards,
+    or would commit it where nobody looks.
 
     A git process killed mid-way (a crash, a power cut) leaves its lock files behind, and
-    every later commit fails; a record written before that would be left uncommitted.
+    every later commit fails; a record written before that would be left uncommitted. A
+    record committed on a detached HEAD or inside a merge or rebase is off the branch:
+    back on it the draw id is free again and the draw could be made twice.
     """
     branch = ws.git.run("symbolic-ref", "-q", "HEAD", check=False).strip()
+    if not branch:
+        raise Refused(
+            "git 处于“分离 HEAD”状态（没有检出分支）：此时提交的记录不在任何分支上。"
+            "请先 git switch 回工作分支（如 git switch main），再重试"
+        )
+    for name, what, fix in _IN_PROGRESS:
+        path = ws.git.run("rev-parse", "--git-path", name).strip()
+        if (ws.root / path).exists():
+            raise Refused(f"git 正在进行{what}：请先完成或放弃它（{fix}），再重试")
+    interrupted = sorted((ws.root / PLAN_DIR).glob("*/*/.*.tmp"))
+    if interrupted:
+        shown = ws.rel(interrupted[0])
+        final = shown.rsplit("/", 1)[0] + "/" + interrupted[0].name[1:].rsplit(".", 2)[0]
+        raise Refused(
+            f"上次写入在中途被中断，留下了临时文件 {shown}"
+            + (f"等 {len(interrupted)} 个" if len(interrupted) > 1 else "")
+            + f"。它可能是一份已产生结果的完整记录：请核对其内容——完整则改名为 {final} 并提交，"
+            "不完整则删除它；处理前 ssj 不再写入，以免同一编号抽取两次（R14）"
+        )
     names = ["index.lock", "HEAD.lock"] + ([f"{branch}.lock"] if branch else [])
     args = [part for name in names for part in ("--git-path", name)]
     paths = ws.git.run("rev-parse", *args).splitlines()
