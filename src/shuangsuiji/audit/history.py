@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..core import seedformat
+from ..core.algorithm import AlgorithmInputError
 from ..core.models import Entity, Inspector, Item
 from ..core.plan import Plan, effective_rules
 from ..core.problems import InputError
@@ -378,6 +380,9 @@ def _prepared_checks(data: AuditData, history: History, found, prepared, first, 
             differs.append(label)
     if differs:
         flag(f"抽取 {record.draw_id} 与其预备记录不一致：{'、'.join(differs)}")
+    seed_problem = _seed_against_commitment(p, record)
+    if seed_problem:
+        flag(f"抽取 {record.draw_id} 的种子不符合预备时的承诺：{seed_problem}")
     added = history.first.get(prepared.path)
     prepared_first = added.sha if added else None
     if prepared_first is None:
@@ -402,6 +407,28 @@ def _prepared_checks(data: AuditData, history: History, found, prepared, first, 
 
 
 # ------------------------------------------------------------------ R13 plan changes
+
+
+def _seed_against_commitment(prepared, record) -> str | None:
+    """Why a draw's seed or source breaks what its prepared draw committed; None if it keeps it."""
+    if prepared.seed_source and record.seed_source != prepared.seed_source:
+        return f"种子来源为“{record.seed_source}”，预备时承诺的是“{prepared.seed_source}”"
+    if not prepared.seed_format:
+        return None
+    if record.seed_format != prepared.seed_format:
+        return f"种子格式为 {record.seed_format or '未记录'}，预备时承诺的是 {prepared.seed_format}"
+    try:
+        canonical = seedformat.canonical(
+            prepared.seed_format,
+            record.seed,
+            commitments=prepared.commitments or None,
+            names=prepared.witnesses or None,
+        )
+    except AlgorithmInputError as exc:
+        return str(exc)
+    if canonical != record.seed:
+        return f"种子“{record.seed}”不是格式 {prepared.seed_format} 的规范写法（应为“{canonical}”）"
+    return None
 
 
 @dataclass

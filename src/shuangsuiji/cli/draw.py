@@ -138,14 +138,34 @@ def prepare(
     day: Day = None,
     redraw_of: RedrawOf = None,
     reason: Reason = None,
+    seed_source: Annotated[
+        str | None,
+        typer.Option("--seed-source", help="种子来源，预备时即承诺（如 福彩3D 2026003期开奖号码）"),
+    ] = None,
+    seed_format: Annotated[
+        str | None,
+        typer.Option(
+            "--seed-format",
+            help="种子格式：3d、ssq、pl5、dice:N、digits:N、drand、nist、witnesses:N 或 free",
+        ),
+    ] = None,
+    commitment: Annotated[
+        list[str] | None,
+        typer.Option("--commitment", help="见证人秘密的 SHA-256（witnesses:N，每人一次，按顺序）"),
+    ] = None,
+    witness: Annotated[
+        list[str] | None, typer.Option("--witness", help="见证人姓名（可选，与承诺同序）")
+    ] = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
 ) -> None:
     """预备抽取：在任何种子产生之前冻结随机池、各层数量和全部参数，写入记录并提交。
 
     之后当众产生种子（如摇骰子、采用福彩开奖号码），再用 ssj draw run 执行；名录或参数若有改动，执行会被拒绝。
+    用 --seed-source 与 --seed-format 事先承诺种子从哪里来、写成什么样：执行时只接受该来源、该格式的种子，
+    事后不能另选一期开奖号码。
 
-    示例：ssj draw prepare --year 2026 --ratio 0.2
+    示例：ssj draw prepare --year 2026 --ratio 0.2 --seed-format 3d --seed-source "福彩3D 2026035期"
     """
     from ..services import draw as draws
     from .output import console, emit_json
@@ -164,7 +184,13 @@ def prepare(
         redraw_of,
         reason,
     )
-    record = draws.prepare(ws, request, commit=not no_commit)
+    seed_plan = draws.SeedPlan(
+        seed_source=seed_source,
+        seed_format=seed_format,
+        commitments=commitment or [],
+        witnesses=witness or [],
+    )
+    record = draws.prepare(ws, request, commit=not no_commit, seed_plan=seed_plan)
     if json_output:
         emit_json(record.model_dump(mode="json"))
         return

@@ -7,12 +7,13 @@ once committed: a replacement is an entry in a separate, append-only file.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from .algorithm import ALGORITHM
 from .models import Id, OptText, Strict
+from .seedformat import normalize_format
 
 
 class RosterRef(Strict):
@@ -93,6 +94,16 @@ class Prepared(Strict):
     forced: list[str] = Field(default_factory=list)
     redraw_of: OptText = None
     reason: OptText = None
+    # The seed's source and format, committed before the seed exists: `ssj draw run`
+    # takes only a seed of this format from this source (no lottery chosen afterwards).
+    seed_source: OptText = Field(None, title="种子来源")
+    seed_format: Annotated[str, AfterValidator(normalize_format)] | None = Field(
+        None, title="种子格式"
+    )
+    commitments: list[str] = Field(
+        default_factory=list, title="见证人承诺", description="各见证人秘密的 SHA-256"
+    )
+    witnesses: list[str] = Field(default_factory=list, title="见证人")
 
 
 class Draw(Strict):
@@ -107,6 +118,7 @@ class Draw(Strict):
     seed: str
     seed_source: str
     seed_generated: bool
+    seed_format: str | None = Field(None, title="种子格式")
     prepared: str | None = Field(None, title="预备记录")
     redraw_of: OptText = None
     reason: OptText = None

@@ -8,8 +8,12 @@ recomputes a recorded draw from the rosters at its commit, for `ssj verify`.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from ..core import algorithm
+from pydantic import AfterValidator, Field, model_validator
+
+from ..core import algorithm, seedformat
+from ..core.models import OptText, Strict
 from ..core.problems import InputError, Refused
 from ..core.records import Draw, Prepared, Replacement, RosterRef
 from ..core.selection import superseded
@@ -40,7 +44,7 @@ from ..workspace.writes import check_committed, commit_record, write_record
 # ------------------------------------------------------------------ seed and execution
 
 
-def prepared_record(frozen: Frozen, now: datetime) -> Prepared:
+def prepared_record(frozen: Frozen, now: datetime, seed_plan: SeedPlan) -> Prepared:
     return Prepared(
         draw_id=frozen.draw_id,
         year=frozen.year,
@@ -57,6 +61,7 @@ def prepared_record(frozen: Frozen, now: datetime) -> Prepared:
         forced=sorted(e.id for e in frozen.pool.forced),
         redraw_of=frozen.redraw_of,
         reason=frozen.reason,
+        **seed_plan.model_dump(),
     )
 
 
@@ -124,14 +129,38 @@ def draw_now(
     return record
 
 
-def prepare(ws: Workspace, request: Request, commit: bool) -> Prepared:
+class SeedPlan(Strict):
+    """How the seed will be made, committed with the prepared draw before it exists."""
+
+    seed_source: OptText = None
+    seed_format: Annotated[str, AfterValidator(seedformat.normalize_format)] | None = None
+    commitments: list[str] = Field(default_factory=list)
+    witnesses: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _witnesses_committed(self) -> SeedPlan:
+        if self.seed_format and self.seed_format.startswith("witnesses:"):
+            self.commitments = seedformat.check_commitments(self.seed_format, self.commitments)
+            if self.witnesses and len(self.witnesses) != len(self.commitments):
+                raise ValueError(
+                    f"见证人 {len(self.witnesses)} 名，承诺 {len(self.commitments)} 个"
+                )
+        elif self.commitments or self.witnesses:
+            raise ValueError("见证人承诺只用于 --seed-format witnesses:N")
+        return self
+
+
+def prepare(
+    ws: Workspace, request: Request, commit: bool, seed_plan: SeedPlan | None = None
+) -> Prepared:
+    seed_plan = seed_plan or SeedPlan()
     with ws.locked():
         head = check_committed(ws, request.year)
         check_redraw(ws, request)
         frozen = freeze(ws, request, head)
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)
-        record = prepared_record(frozen, ws.clock.now())
+        record = prepared_record(frozen, ws.clock.now(), seed_plan)
         path = prepared_path(ws, request.year, record.draw_id)
         write_record(ws, path, record)
         if commit:
@@ -171,8 +200,11 @@ def run_prepared(
                 + "；".join(changes)
                 + "。请重新 ssj draw prepare（使用新的抽取编号）"
             )
-        seed, source, generated = choose_seed(seed, seed_source)
-        record = execute(frozen, seed, source, generated, ws.rel(path), ws.clock.now())
+        seed, source = committed_seed(prepared, seed, seed_source)
+        seed, source, generated = choose_seed(seed, source)
+        record = execute(
+            frozen, seed, source, generated, ws.rel(path), ws.clock.now(), prepared.seed_format
+        )
         out = record_path(ws, year, draw_id)
         write_record(ws, out, record)
         if commit:
@@ -273,3 +305,22 @@ def replace(
 def dry_run(ws: Workspace, request: Request) -> Frozen:
     """Population and sizes per stratum, never a selection (no seed is involved)."""
     return freeze(ws, request, ws.git.head() or "")
+
+
+def committed_seed(prepared: Prepared, seed: str, source: str | None) -> tuple[str, str | None]:
+    """The seed in the canonical text of the committed format, from the committed source."""
+    if prepared.seed_source:
+        if source is not None and source.strip() != prepared.seed_source:
+            raise InputError(
+                f"--seed-source“{source}”与预备时登记的种子来源“{prepared.seed_source}”不同："
+                "种子来源在预备时已经承诺，执行时不能更换"
+            )
+        source = prepared.seed_source
+    if prepared.seed_format:
+        seed = seedformat.canonical(
+            prepared.seed_format,
+            seed,
+            commitments=prepared.commitments or None,
+            names=prepared.witnesses or None,
+        )
+    return seed, source

@@ -131,6 +131,7 @@ def execute(
     generated: bool,
     prepared: str | None,
     now: datetime,
+    seed_format: str | None = None,
 ) -> Draw:
     algorithm.check_seed(seed)
     periods = frozen.parameters.periods
@@ -150,6 +151,7 @@ def execute(
         seed=seed,
         seed_source=seed_source,
         seed_generated=generated,
+        seed_format=seed_format,
         prepared=prepared,
         redraw_of=frozen.redraw_of,
         reason=frozen.reason,
@@ -225,6 +227,7 @@ def rebuild(ws: Workspace, record: Draw) -> Draw:
         record.seed_generated,
         record.prepared,
         record.drawn_at,
+        record.seed_format,
     )
 
 
