@@ -77,25 +77,15 @@ def shown(args: list[str]) -> str:
     return " ".join(shlex.quote(a) if not a or _PLAIN.search(a) else a for a in args)
 
 
-def run_ssj(args: list[str]) -> int:
-    """Run `ssj args…` in this process, exactly as the console script does; its exit code."""
-    import sys
+def run_ssj(root, args: list[str]) -> int:
+    """Run `ssj args…` in this process on the `root` command, as the console script does."""
+    from .errors import run
 
-    from .app import main
-
-    saved = sys.argv
-    sys.argv = ["ssj", *args]
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code
-        return code if isinstance(code, int) else (0 if code is None else 1)
-    finally:
-        sys.argv = saved
-    return 0
+    return run(root, args)
 
 
 def demo(
+    ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(help="新建的演示目录（须不存在或为空）")] = Path(
         "ssj-demo"
     ),
@@ -119,15 +109,16 @@ def demo(
         _step(f"git init {shown([str(root)])}")
         root.mkdir(parents=True, exist_ok=True)
         git.init()
-    publications = _run(setup_steps(root, year, day), root, year, git)
-    _run(results_steps(root, year, day, publications), root, year, git)
+    command = ctx.find_root().command
+    publications = _run(command, setup_steps(root, year, day), root, year, git)
+    _run(command, results_steps(root, year, day, publications), root, year, git)
     console.rule()
     console.print(
         f"演示完成：工作区在 {root}，git log 可见每一步的提交；公开文件、方案和工作情况报告在该目录下。"
     )
 
 
-def _run(steps: list[list[str]], root: Path, year: int, git) -> list[date]:
+def _run(root_command, steps: list[list[str]], root: Path, year: int, git) -> list[date]:
     """Run the steps in turn, each shown first; stop the demo at the first that fails."""
     from .output import console
 
@@ -142,7 +133,7 @@ def _run(steps: list[list[str]], root: Path, year: int, git) -> list[date]:
             publications = _fill(root, year)
         else:
             _step("ssj " + shown(step))
-            code = run_ssj(step)
+            code = run_ssj(root_command, step)
             if code != 0:
                 console.print(f"该步骤失败（退出码 {code}），演示停止。", style="red")
                 raise typer.Exit(code)

@@ -22,11 +22,8 @@ def schema(
         Path | None, typer.Option("-o", "--output", help="输出目录；默认为工作区的 schemas/")
     ] = None,
 ) -> None:
-    from ..services.schema import schema_files
-    from ..storage.files import write_atomic
+    from ..services.schema import write_schemas
     from .output import console
 
-    folder = output or ctx.obj.workspace().root / "schemas"
-    for name, text in schema_files().items():
-        write_atomic(folder / name, text)
-        console.print(f"已写入 {folder / name}")
+    for path in write_schemas(output or ctx.obj.workspace().root / "schemas"):
+        console.print(f"已写入 {path}")

@@ -84,7 +84,7 @@ def create_workspace(
     level: str,
     roster_format: str = "yaml",
 ) -> dict[str, Any]:
-    from .schema import schema_files
+    from ..core.schemas import schema_files
 
     root = directory.resolve()
     if (root / CONFIG).exists():

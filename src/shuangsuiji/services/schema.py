@@ -1,27 +1,17 @@
-"""JSON Schemas for editors, generated from the models (never written by hand)."""
+"""ssj schema: write the editors' JSON Schemas, generated from the models, into a folder."""
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
-from ..core.models import Config, EntityRoster, InspectorRoster, ItemList
-from ..core.plan import Plan
-
-
-def _models() -> dict[str, type]:
-    return {
-        "entities": EntityRoster,
-        "inspectors": InspectorRoster,
-        "items": ItemList,
-        "config": Config,
-        "plan": Plan,
-    }
+from ..core.schemas import schema_files
+from ..storage.files import write_atomic
 
 
-def schema_files() -> dict[str, str]:
-    out = {}
-    for name, model in _models().items():
-        schema = model.model_json_schema(mode="validation")
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        out[f"{name}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
-    return out
+def write_schemas(folder: Path) -> list[Path]:
+    """Every schema written atomically into `folder`; the paths written, in order."""
+    written = []
+    for name, text in schema_files().items():
+        write_atomic(folder / name, text)
+        written.append(folder / name)
+    return written
