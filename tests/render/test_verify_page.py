@@ -14,8 +14,8 @@ import pytest
 
 from shuangsuiji.core import algorithm
 from shuangsuiji.core import records as rec
-from shuangsuiji.draws import fixed_tasks
 from shuangsuiji.render import verify_page as vp
+from shuangsuiji.workspace.drawing import fixed_tasks
 
 SEED = "福彩3D 2026003期 517"
 DRAW_ID = "2026-春-1"

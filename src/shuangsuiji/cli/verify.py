@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,9 +19,17 @@ def verify(
     ctx: typer.Context,
     draw_id: Annotated[str | None, typer.Argument(help="抽取编号；不给则核验全部")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    html: Annotated[
+        bool, typer.Option("--html", help="写出可在浏览器中自行重算的核验页（须指定抽取编号与 -o）")
+    ] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="核验页文件")] = None,
 ) -> None:
     from ..services.verify import verify as run
     from .output import console, emit_json, styled
+
+    if html:
+        _write_pages(ctx, draw_id, output, json_output)
+        return
 
     found = run(ctx.obj.workspace(), draw_id)
     results, ok = found.verdicts, found.ok
@@ -36,3 +45,23 @@ def verify(
             console.print("没有可核验的记录。")
     if not ok:
         raise typer.Exit(1)
+
+
+def _write_pages(ctx: typer.Context, draw_id: str | None, output: Path | None, json_output: bool):
+    from ..core.problems import InputError
+    from ..services.verify import pages
+    from ..storage.files import write_atomic
+    from .output import console, emit_json
+
+    if not draw_id or output is None:
+        raise InputError("--html 需要抽取编号和 -o 文件，如 ssj verify 2026-1 --html -o 核验.html")
+    written = []
+    for kind, text in pages(ctx.obj.workspace(), draw_id).items():
+        path = output if kind == "draw" else output.with_name(f"{output.stem}-匹配{output.suffix}")
+        write_atomic(path, text.encode("utf-8"))
+        written.append(str(path))
+    if json_output:
+        emit_json({"ok": True, "pages": written})
+        return
+    for path in written:
+        console.print(f"已写入核验页 {path}（用浏览器打开即自行重算，无需联网）")

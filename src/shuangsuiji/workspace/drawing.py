@@ -201,6 +201,20 @@ def resize(frozen: Frozen, recorded: Sequence[Stratum]) -> list[Stratum]:
 
 def rebuild(ws: Workspace, record: Draw) -> Draw:
     """Re-run a recorded draw from its record and the rosters at its recorded commit."""
+    frozen = refrozen(ws, record)
+    return execute(
+        frozen,
+        record.seed,
+        record.seed_source,
+        record.seed_generated,
+        record.prepared,
+        record.drawn_at,
+        record.seed_format,
+    )
+
+
+def refrozen(ws: Workspace, record: Draw) -> Frozen:
+    """A recorded draw's pool and strata, recomputed from the rosters at its commit."""
     roster = ws.roster_at("entities", record.commit)
     if roster.sha256 != record.rosters["entities"].sha256:
         raise Refused(f"{record.draw_id}：提交 {record.commit[:10]} 中的名录摘要与记录不符（R14）")
@@ -220,15 +234,7 @@ def rebuild(ws: Workspace, record: Draw) -> Draw:
     frozen.commit, frozen.rosters = record.commit, record.rosters
     frozen.redraw_of, frozen.reason = record.redraw_of, record.reason
     frozen.strata = resize(frozen, record.strata)
-    return execute(
-        frozen,
-        record.seed,
-        record.seed_source,
-        record.seed_generated,
-        record.prepared,
-        record.drawn_at,
-        record.seed_format,
-    )
+    return frozen
 
 
 def differences(record: Draw, again: Draw) -> list[str]:
