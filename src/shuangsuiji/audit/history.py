@@ -16,12 +16,13 @@ from ..core.algorithm import AlgorithmInputError
 from ..core.models import Entity, Inspector, Item
 from ..core.plan import Plan, effective_rules
 from ..core.problems import InputError
+from ..core.workload import officer_count
 from ..storage import yamlio
 from ..storage.git import Commit
 from ..workspace import CONFIG, PLAN_DIR, ROSTER_DIR, parse_roster, roster_files
 from .data import AuditData, parse_model
 from .findings import Finding, error, warning
-from .rules import officers_of, plan_differences
+from .rules import plan_differences
 
 REAPPROVAL_DAYS = 30  # 004 §八: re-approval within 30 days of the decision
 
@@ -532,11 +533,11 @@ def _judge(data: AuditData, year: int, path: str, states: list[PlanState], level
             baseline.plan,
             baseline.entities,
             baseline.items or [],
-            officers_of(baseline.plan, baseline.people or []),
+            officer_count(baseline.plan, baseline.people or [], year),
             state.plan,
             state.entities,
             state.items or [],
-            officers_of(state.plan, state.people or []),
+            officer_count(state.plan, state.people or [], year),
             level,
             limit,
         )

@@ -6,7 +6,6 @@ and plan at their recorded commits) or is passed in.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -14,10 +13,11 @@ from decimal import Decimal
 
 from ..core import algorithm, staffing, values
 from ..core.calendar import UnknownSchedule, WorkCalendar, YearSchedule
-from ..core.capacity import CapacityInput, compute_capacity
+from ..core.capacity import compute_capacity
 from ..core.eligibility import HIGHEST_RISK, field_name, matches, months_before
 from ..core.models import Defaults, Entity, Inspector
 from ..core.plan import Plan
+from ..core.workload import capacity_input, officer_count
 from ..render.wording import percent
 from ..workspace import roster_files
 from .data import RecordFile
@@ -503,12 +503,6 @@ def planned_units(plan: Plan, level: str, entities: Iterable[Entity]) -> int:
     return total
 
 
-def officers_of(plan: Plan, people: Iterable[Inspector]) -> int:
-    if plan.capacity.officers:
-        return plan.capacity.officers
-    return sum(1 for p in people if p.role == OFFICER and p.status == "在岗")
-
-
 # ------------------------------------------------------------------ R12
 
 
@@ -539,24 +533,10 @@ def check_r12(
             )
         ]
     count = estimated if tasks is None else tasks
-    cap = model.capacity
-    rate = cap.reinspection_rate or Decimal(0)
-    officers = officers_of(model, people)
+    officers = officer_count(model, people, year)
     if officers < 1 or count == 0:
         return []
-    inp = CapacityInput(
-        working_days=working_days,
-        officers=officers,
-        other_enforcement_days=cap.other_enforcement_days,
-        non_enforcement_days=cap.non_enforcement_days,
-        tasks=count,
-        team_size=model.team_size,
-        days_per_task=cap.days_per_task,
-        reinspections=math.ceil(rate * count),
-        days_per_reinspection=cap.days_per_reinspection,
-        revisits=math.ceil(rules.revisit_ratio * count),
-        days_per_revisit=cap.days_per_revisit,
-    )
+    inp = capacity_input(model, rules, working_days, officers, count, model.team_size)
     result = compute_capacity(inp)
     if result.fits:
         return []

@@ -16,13 +16,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ..core import algorithm
 from ..core.calendar import UnknownSchedule, WorkCalendar
 from ..core.capacity import CapacityInput, CapacityResult, compute_capacity
 from ..core.models import Config, Entity, Inspector, Item
 from ..core.plan import Plan
 from ..core.problems import InputError
 from ..core.records import Assignment, Draw, Replacement, Substitution
+from ..core.workload import capacity_input, duty_officers, follow_ups, officer_count
 from ..workspace import Workspace, drawing, load_model, records
 from ..workspace import year as year_files
 
@@ -197,21 +197,6 @@ class CapacityFigures:
         return None if self.result is None else self.result.fits
 
 
-def roster_officers(people: list[Inspector], year: int) -> tuple[list[Inspector], list[Inspector]]:
-    """On-duty officers whose certificate is valid on 1 January; and those of them
-    whose certificate ends before 31 December."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    ok = [
-        p
-        for p in people
-        if p.role == "执法人员"
-        and p.status == "在岗"
-        and p.valid_until is not None
-        and p.valid_until >= first
-    ]
-    return ok, [p for p in ok if p.valid_until < last]
-
-
 def expected_tasks(ws: Workspace, year: int):
     """The draw the plan would make today (no seed involved): the frozen pool and sizes."""
     from ..workspace.drawing import Request, freeze
@@ -243,20 +228,17 @@ def capacity_figures(
     from ..workspace.records import load_plan
 
     plan = plan or load_plan(ws, year)
-    cap = plan.capacity
-    if cap.officers is not None:
-        officers, source, expiring = cap.officers, "年度方案（plan.yaml capacity.officers）", []
+    people = ws.roster("inspectors").rows
+    officers = officer_count(plan, people, year)
+    if plan.capacity.officers is not None:
+        source, expiring = "年度方案（plan.yaml capacity.officers）", []
     else:
-        ok, ending = roster_officers(ws.roster("inspectors").rows, year)
-        officers = len(ok)
         source = f"名录库在岗执法人员（证件 {year} 年 1 月 1 日有效）"
-        expiring = [p.name for p in ending]
+        expiring = [p.name for p in duty_officers(people, year)[1]]
     n_tasks, tasks_source = tasks if tasks is not None else count_tasks(ws, year)
     team = team_size or plan.team_size
-    rate = cap.reinspection_rate
-    reinspections = algorithm.sample_size(n_tasks, ratio=rate) if rate else 0
-    revisit_ratio = effective_rules(ws.config, plan).revisit_ratio
-    revisits = algorithm.sample_size(n_tasks, ratio=revisit_ratio) if revisit_ratio else 0
+    rules = effective_rules(ws.config, plan)
+    reinspections, revisits = follow_ups(plan, rules, n_tasks)
     calendar = work_calendar(ws)
     working_days = source_text = problem = None
     try:
@@ -266,19 +248,7 @@ def capacity_figures(
         problem = str(exc)
     inputs = result = None
     if working_days is not None and officers >= 1:
-        inputs = CapacityInput(
-            working_days=working_days,
-            officers=officers,
-            other_enforcement_days=dict(cap.other_enforcement_days),
-            non_enforcement_days=dict(cap.non_enforcement_days),
-            tasks=n_tasks,
-            team_size=team,
-            days_per_task=cap.days_per_task,
-            reinspections=reinspections,
-            days_per_reinspection=cap.days_per_reinspection,
-            revisits=revisits,
-            days_per_revisit=cap.days_per_revisit,
-        )
+        inputs = capacity_input(plan, rules, working_days, officers, n_tasks, team)
         result = compute_capacity(inputs)
     elif working_days is not None:
         problem = "名录库中没有在岗且证件有效的执法人员，也未在方案中填写 capacity.officers"
@@ -293,9 +263,9 @@ def capacity_figures(
         tasks=n_tasks,
         tasks_source=tasks_source,
         team_size=team,
-        reinspection_rate=rate,
+        reinspection_rate=plan.capacity.reinspection_rate,
         reinspections=reinspections,
-        revisit_ratio=revisit_ratio,
+        revisit_ratio=rules.revisit_ratio,
         revisits=revisits,
         inputs=inputs,
         result=result,
