@@ -20,7 +20,14 @@ from ..core.calendar import YearSchedule
 from ..core.models import Config, Defaults, Entity, Inspector
 from ..core.plan import Plan
 from ..core.problems import InputError, Problem
-from ..core.records import Assignment, Draw, Prepared, Replacements, Substitutions
+from ..core.records import (
+    Assignment,
+    Cancellation,
+    Draw,
+    Prepared,
+    Replacements,
+    Substitutions,
+)
 from ..storage import yamlio
 from ..workspace import CONFIG, PLAN_DIR, LoadedRoster, Workspace
 from .findings import Finding, Lines, error
@@ -60,6 +67,7 @@ class AuditData:
     plans: dict[int, RecordFile] = field(default_factory=dict)
     draws: list[RecordFile] = field(default_factory=list)  # Draw, oldest first
     prepared: dict[str, RecordFile] = field(default_factory=dict)  # by draw id
+    cancelled: dict[str, RecordFile] = field(default_factory=dict)  # by draw id
     replacements: dict[str, RecordFile] = field(default_factory=dict)  # by draw id
     assignments: list[RecordFile] = field(default_factory=list)  # Assignment, oldest first
     substitutions: dict[str, RecordFile] = field(default_factory=dict)  # by draw id
@@ -275,6 +283,10 @@ def _load_draw_file(data: AuditData, path: Path) -> None:
         found = _load(data, Prepared, path)
         if found and _name_matches(data, found, path, found.model.draw_id):
             data.prepared[found.model.draw_id] = found
+    elif name.endswith(".cancelled.yaml"):
+        found = _load(data, Cancellation, path)
+        if found and _name_matches(data, found, path, found.model.draw_id):
+            data.cancelled[found.model.draw_id] = found
     elif name.endswith(".replacements.yaml"):
         found = _load(data, Replacements, path)
         if found and _name_matches(data, found, path, found.model.draw_id):

@@ -30,6 +30,7 @@ _YEAR = r"^plans/(\d{4})/"
 _KINDS = [
     (re.compile(_YEAR + r"draws/[^/]+\.replacements\.yaml$"), "replacements"),
     (re.compile(_YEAR + r"draws/[^/]+\.prepared\.yaml$"), "prepared"),
+    (re.compile(_YEAR + r"draws/[^/]+\.cancelled\.yaml$"), "cancelled"),
     (re.compile(_YEAR + r"draws/[^/]+\.yaml$"), "draw"),
     (re.compile(_YEAR + r"assignments/[^/]+\.substitutions\.yaml$"), "substitutions"),
     (re.compile(_YEAR + r"assignments/[^/]+\.yaml$"), "assignment"),
@@ -41,6 +42,7 @@ _KINDS = [
 LABELS = {
     "draw": "抽取记录",
     "prepared": "预备抽取记录",
+    "cancelled": "取消预备抽取的记录",
     "replacements": "候补替换记录",
     "assignment": "匹配记录",
     "substitutions": "人员替换记录",
@@ -316,6 +318,32 @@ def _integrity(data: AuditData, history: History) -> list[Finding]:
         record = found.model
         first = history.first.get(found.path)
         out += _commit_checks(data, found.path, record.commit, first, exists, record.year, "匹配")
+    out += _abandoned(data)
+    return out
+
+
+def _abandoned(data: AuditData) -> list[Finding]:
+    """Prepared draws never run: one left behind by a later draw of its year is an error
+    (the roster may have been changed until another draw suited), unless it was cancelled
+    with a reason; one still waiting for its seed is a warning."""
+    out = []
+    done = {d.model.draw_id for d in data.draws}
+    for draw_id, found in sorted(data.prepared.items()):
+        if draw_id in done or draw_id in data.cancelled:
+            continue
+        p = found.model
+        later = sorted(
+            d.model.draw_id
+            for d in data.draws
+            if d.model.year == p.year and d.model.drawn_at > p.prepared_at
+        )
+        fix = f"如已放弃，用 ssj draw cancel --draw-id {draw_id} --reason … 写明理由并提交"
+        if later:
+            message = f"预备抽取 {draw_id} 既未执行也未取消，其后又进行了抽取 {'、'.join(later)}"
+            out.append(error("R14", found.path, message, fix, year=p.year))
+        else:
+            message = f"预备抽取 {draw_id} 尚待执行（ssj draw run --draw-id {draw_id}）"
+            out.append(warning("R14", found.path, message, fix, year=p.year))
     return out
 
 

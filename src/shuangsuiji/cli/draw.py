@@ -225,6 +225,33 @@ def run(
     show_draw(ws, record, json_output)
 
 
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    reason: Annotated[str, typer.Option("--reason", help="为何放弃这次预备抽取")],
+    year: Year = 0,
+    draw_id: DrawId = None,
+    no_commit: NoCommit = False,
+    json_output: Json = False,
+) -> None:
+    """取消一次尚未执行的预备抽取，写明理由并提交；此后它不能再执行。
+
+    预备之后放弃、另行抽取而不取消的，审计报告为错误（R14）。
+
+    示例：ssj draw cancel --year 2026 --draw-id 2026-1 --reason 名录更新后须重新预备
+    """
+    from ..services import draw as draws
+    from .output import console, emit_json
+
+    entry = draws.cancel(
+        ctx.obj.workspace(), ctx.obj.year(year), draw_id, reason, commit=not no_commit
+    )
+    if json_output:
+        emit_json(entry.model_dump(mode="json"))
+        return
+    console.print(f"已取消预备抽取 {entry.draw_id}：{entry.reason}")
+
+
 @app.command("replace")
 def replace(
     ctx: typer.Context,

@@ -106,6 +106,16 @@ class Prepared(Strict):
     witnesses: list[str] = Field(default_factory=list, title="见证人")
 
 
+class Cancellation(Strict):
+    """A prepared draw given up before its seed was applied (ssj draw cancel), with why."""
+
+    kind: Literal["cancelled"] = "cancelled"
+    draw_id: Id
+    year: int
+    reason: str = Field(title="理由")
+    recorded_at: datetime
+
+
 class Draw(Strict):
     """The record of a draw: enough for anyone to re-run it."""
 

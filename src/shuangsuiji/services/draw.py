@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field, model_validator
 from ..core import algorithm, seedformat
 from ..core.models import OptText, Strict
 from ..core.problems import InputError, Refused
-from ..core.records import Draw, Prepared, Replacement, RosterRef
+from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
 from ..core.selection import superseded
 from ..storage import yamlio
 from ..workspace import PLAN_DIR, Workspace, load_model
@@ -23,6 +23,7 @@ from ..workspace.drawing import Frozen, Request, build, execute, freeze, resize
 from ..workspace.records import (
     GENERATED_HEADER,
     all_draws,
+    cancelled_path,
     check_draw_id,
     current_selection,
     draws_dir,
@@ -168,25 +169,34 @@ def prepare(
     return record
 
 
+def waiting_prepared(ws: Workspace, year: int, draw_id: str | None) -> str:
+    """The prepared draw meant: the one given, or the year's only one neither run nor cancelled."""
+    if draw_id is None:
+        waiting = [
+            name
+            for p in sorted(draws_dir(ws, year).glob("*.prepared.yaml"))
+            if not record_path(ws, year, name := p.name.removesuffix(".prepared.yaml")).exists()
+            and not cancelled_path(ws, year, name).exists()
+        ]
+        if len(waiting) != 1:
+            raise InputError(
+                f"{year} 年度有 {len(waiting)} 个待执行的预备抽取；请用 --draw-id 指定"
+            )
+        draw_id = waiting[0]
+    check_draw_id(draw_id)
+    if not prepared_path(ws, year, draw_id).is_file():
+        raise InputError(f"没有预备抽取“{draw_id}”：请先 ssj draw prepare")
+    if cancelled_path(ws, year, draw_id).exists():
+        raise Refused(f"预备抽取“{draw_id}”已取消，不能再执行；请用新的编号重新预备")
+    return draw_id
+
+
 def run_prepared(
     ws: Workspace, year: int, draw_id: str | None, seed: str, seed_source: str | None, commit: bool
 ) -> Draw:
     with ws.locked():
-        if draw_id is None:
-            waiting = [
-                p
-                for p in sorted(draws_dir(ws, year).glob("*.prepared.yaml"))
-                if not record_path(ws, year, p.name.removesuffix(".prepared.yaml")).exists()
-            ]
-            if len(waiting) != 1:
-                raise InputError(
-                    f"{year} 年度有 {len(waiting)} 个待执行的预备抽取；请用 --draw-id 指定"
-                )
-            draw_id = waiting[0].name.removesuffix(".prepared.yaml")
-        check_draw_id(draw_id)
+        draw_id = waiting_prepared(ws, year, draw_id)
         path = prepared_path(ws, year, draw_id)
-        if not path.is_file():
-            raise InputError(f"没有预备抽取“{draw_id}”：请先 ssj draw prepare")
         prepared = load_model(Prepared, path, ws.rel(path))
         refuse_existing(ws, year, draw_id, allow_prepared=True)
         if ws.git.dirty(ws.rel(path)):
@@ -324,3 +334,28 @@ def committed_seed(prepared: Prepared, seed: str, source: str | None) -> tuple[s
             names=prepared.witnesses or None,
         )
     return seed, source
+
+
+def cancel(
+    ws: Workspace, year: int, draw_id: str | None, reason: str, commit: bool
+) -> Cancellation:
+    """Give up a prepared draw before its seed is applied: recorded, with why, and committed.
+
+    Without it a prepared draw left behind by a later draw is an audit error: the roster
+    might have been changed until another draw suited.
+    """
+    if not reason.strip():
+        raise InputError("取消预备抽取必须用 --reason 写明理由")
+    with ws.locked():
+        draw_id = waiting_prepared(ws, year, draw_id)
+        if record_path(ws, year, draw_id).exists():
+            raise Refused(f"抽取“{draw_id}”已经执行，不能取消；如需重抽，用 --redraw-of {draw_id}")
+        check_committed(ws, year)
+        entry = Cancellation(
+            draw_id=draw_id, year=year, reason=reason.strip(), recorded_at=ws.clock.now()
+        )
+        path = cancelled_path(ws, year, draw_id)
+        write_record(ws, path, entry)
+        if commit:
+            commit_record(ws, [ws.rel(path)], f"取消预备抽取 {draw_id}（{entry.reason}）")
+    return entry

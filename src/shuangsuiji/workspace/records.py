@@ -52,6 +52,10 @@ def prepared_path(ws: Workspace, year: int, draw_id: str) -> Path:
     return draws_dir(ws, year) / f"{draw_id}.prepared.yaml"
 
 
+def cancelled_path(ws: Workspace, year: int, draw_id: str) -> Path:
+    return draws_dir(ws, year) / f"{draw_id}.cancelled.yaml"
+
+
 def replacements_path(ws: Workspace, year: int, draw_id: str) -> Path:
     return draws_dir(ws, year) / f"{draw_id}.replacements.yaml"
 
@@ -69,11 +73,15 @@ def load_plan(ws: Workspace, year: int) -> Plan:
     return plan
 
 
+# Files beside a draw's record in draws/: its prepared draw, its cancellation, replacements.
+COMPANIONS = (".prepared.yaml", ".cancelled.yaml", ".replacements.yaml")
+
+
 def all_draws(ws: Workspace) -> list[Draw]:
     """Every draw record of the workspace, oldest first."""
     found = []
     for path in sorted((ws.root / PLAN_DIR).glob("*/draws/*.yaml")):
-        if path.name.endswith((".prepared.yaml", ".replacements.yaml")):
+        if path.name.endswith(COMPANIONS):
             continue
         found.append(load_record(ws, path))
     return sorted(found, key=lambda d: (d.drawn_at, d.draw_id))

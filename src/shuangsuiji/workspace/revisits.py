@@ -22,6 +22,7 @@ from ..core.results import (
 )
 from ..storage import yamlio
 from .load import PLAN_DIR, Workspace, load_model
+from .records import COMPANIONS
 
 DRAW_HEADER = "# 由 ssj 生成：回访抽取记录，提交后不得修改（ssj verify 会重算）。\n"
 
@@ -55,7 +56,7 @@ def population_at(ws: Workspace, year: int, commit: str) -> list[str]:
     superseded = set()
     draws = _files_at(ws, commit, f"{PLAN_DIR}/{year}/draws/")
     for path, raw in draws.items():
-        if not path.endswith((".prepared.yaml", ".replacements.yaml")):
+        if not path.endswith(COMPANIONS):
             draw = _parse(raw, f"{path}@{commit[:10]}", Draw)
             if draw.redraw_of:
                 superseded.add(draw.redraw_of)
