@@ -7,14 +7,13 @@ command body, so that `ssj --help` stays quick.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .. import __version__
-from ..core.problems import InputError, Refused
 from .help import ChineseGroup, localize
+from .options import State, WorkspaceDir
 
 HELP = """\
 ssj：“双随机、一公开”监管抽查工具。名录库、抽查事项和年度方案以 YAML 文件保存在 git 中，
@@ -63,38 +62,21 @@ app = typer.Typer(
 )
 
 
-class State:
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-
-    def workspace(self):
-        from ..workspace import Workspace
-
-        return Workspace.find(self.directory, explicit=self.directory is not None)
-
-
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"ssj {__version__}")
+        typer.echo(f"ssj 版本 {__version__}")
         raise typer.Exit()
 
 
 @app.callback()
 def _main(
     ctx: typer.Context,
-    directory: Annotated[
-        Path | None,
-        typer.Option(
-            "-C",
-            help="工作区目录（同 git -C）；默认从当前目录向上查找 ssj.yaml",
-            show_default=False,
-        ),
-    ] = None,
+    directory: WorkspaceDir = None,
     version: Annotated[
-        bool, typer.Option("--version", help="显示版本", callback=_version, is_eager=True)
+        bool, typer.Option("--version", help="显示版本并退出", callback=_version, is_eager=True)
     ] = False,
 ) -> None:
-    ctx.obj = State(directory)
+    ctx.ensure_object(State)
 
 
 def _register() -> None:
@@ -143,113 +125,7 @@ localize(app)
 
 
 def main() -> None:
-    """Entry point: maps ssj's exceptions to exit codes (2 bad input, 1 refused)."""
-    from ..core.algorithm import AlgorithmInputError
+    """The console script `ssj`."""
+    from .errors import run
 
-    json_mode = "--json" in sys.argv[1:]
-    try:
-        # Without standalone mode click returns typer.Exit's code instead of exiting.
-        code = app(standalone_mode=False)
-    except InputError as exc:
-        _fail(exc.problems, 2, json_mode)
-    except AlgorithmInputError as exc:  # a seed, id or ratio the algorithm refuses
-        _fail(str(exc), 2, json_mode, prefix="错误")
-    except Refused as exc:
-        _fail(str(exc), 1, json_mode)
-    except KeyboardInterrupt:
-        sys.stderr.write("已中断。\n")
-        sys.exit(130)
-    except BrokenPipeError:  # `ssj … | head`: the reader has gone, nothing to say
-        sys.exit(141)
-    except OSError as exc:  # disk full, permissions, a file vanished: no traceback
-        where = f"{exc.filename}：" if exc.filename else ""
-        _fail(f"文件读写失败：{where}{exc.strerror or exc}", 1, json_mode, prefix="错误")
-    except Exception as exc:
-        if type(exc).__name__ == "ValidationError" and hasattr(exc, "errors"):
-            _fail(_validation_problems(exc), 2, json_mode)  # a model refused a value
-        sys.exit(_click_exit(exc))
-    sys.exit(code if isinstance(code, int) else 0)
-
-
-def _validation_problems(exc) -> list:
-    """A pydantic error that no earlier check caught, as problems (never a traceback)."""
-    from ..core.models import describe
-    from ..core.problems import Problem
-
-    return [
-        Problem(
-            file="",
-            field=".".join(str(part) for part in error["loc"]) or None,
-            message=f"输入无效：{describe(error)}",
-        )
-        for error in exc.errors()
-    ]
-
-
-# click's usage errors, in Chinese (the English text is kept for anything not listed).
-_CLICK_MESSAGES = (
-    (r"^No such option: (\S+)", r"没有选项 \1"),
-    (r"^No such command '(.*)'\.", r"没有命令“\1”"),
-    (r"^Missing option '(.*)'\.", r"缺少选项 \1"),
-    (r"^Missing argument '(.*)'\.", r"缺少参数 \1"),
-    (r"^Option '(.*)' requires an argument\.", r"选项 \1 需要一个值"),
-    (r"^Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
-    (r"^Invalid value for '(.*?)': ", r"选项 \1 的值无效："),
-    (r"Value error, ", ""),
-    (
-        r"(?:Value error, )?'(.*?)' does not match the formats? .*",
-        r"“\1”不是有效日期（应写作 2026-03-01）",
-    ),
-    (r"'(.*?)' is not a valid integer( range)?\.", r"“\1”不是整数"),
-    (r"'(.*?)' is not one of (.*)\.", r"“\1”无效，可选 \2"),
-    (r"'(.*?)' is not a valid boolean\.", r"“\1”应为 是/否"),
-    (r"Input should be a valid integer.*", r"应为整数"),
-    (r"Input should be a valid number.*", r"应为数字"),
-    (r"Input should be greater than or equal to (\S+)", r"应不小于 \1"),
-    (r"Input should be less than or equal to (\S+)", r"应不大于 \1"),
-    (r"(.*?) is not in the range (.*)\.", r"\1 不在范围 \2 内"),
-)
-
-
-def _click_exit(exc: Exception) -> int:
-    """Usage errors and aborts of click (vendored by newer typer, or not): message and code."""
-    import re
-
-    if type(exc).__name__ == "Abort":
-        sys.stderr.write("已中止。\n")
-        return 130
-    if type(exc).__name__ == "NoArgsIsHelpError":  # `ssj` or `ssj roster` alone: the help
-        exc.show()
-        return exc.exit_code
-    if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-        message = exc.format_message()
-        for pattern, chinese in _CLICK_MESSAGES:
-            message = re.sub(pattern, chinese, message)
-        ctx = getattr(exc, "ctx", None)
-        if ctx is not None:
-            from .help import translate
-
-            sys.stderr.write(translate(ctx.get_usage()) + "\n")
-            sys.stderr.write(f"运行 “{ctx.command_path} -h” 查看帮助。\n")
-        sys.stderr.write(f"错误：{message}\n")
-        return exc.exit_code
-    if hasattr(exc, "exit_code"):
-        return exc.exit_code
-    raise exc
-
-
-def _fail(what, code: int, json_mode: bool, prefix: str = "拒绝") -> None:
-    from .output import emit_json, errors, problem_dict, problems_table, styled
-
-    if json_mode:
-        if isinstance(what, str):
-            emit_json({"ok": False, "error": what})
-        else:
-            emit_json({"ok": False, "problems": [problem_dict(p) for p in what]})
-    elif isinstance(what, str):
-        errors.print(styled((f"{prefix}：", "red"), what))
-    elif len(what) == 1:
-        errors.print(styled(("错误：", "red"), str(what[0])))
-    else:  # the table prints every cell literally
-        errors.print(problems_table(what, f"发现 {len(what)} 处问题，未写入任何文件"))
-    sys.exit(code)
+    sys.exit(run(sys.argv[1:]))

@@ -79,26 +79,15 @@ def shown(args: list[str]) -> str:
 
 def run_ssj(args: list[str]) -> int:
     """Run `ssj args…` in this process, exactly as the console script does; its exit code."""
-    import sys
+    from .errors import run
 
-    from .app import main
-
-    saved = sys.argv
-    sys.argv = ["ssj", *args]
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code
-        return code if isinstance(code, int) else (0 if code is None else 1)
-    finally:
-        sys.argv = saved
-    return 0
+    return run(args)
 
 
 def demo(
-    directory: Annotated[Path, typer.Argument(help="新建的演示目录（须不存在或为空）")] = Path(
-        "ssj-demo"
-    ),
+    directory: Annotated[
+        Path, typer.Argument(metavar="目录", help="新建的演示目录（须不存在或为空）")
+    ] = Path("ssj-demo"),
 ) -> None:
     from ..core.problems import Refused
     from ..storage.git import Git

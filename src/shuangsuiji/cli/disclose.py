@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from .options import Json, NoCommit, WorkspaceDir, Year, date_option
 
 HELP = """\
 一公开（R11）：检查结果自检查结束之日起 20 个工作日内公开（按国务院办公厅节假日安排计算，调休上班日算工作日；
@@ -30,28 +32,17 @@ class Format(str, Enum):
     html = "html"
 
 
-Year = Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")]
-Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
-
-
-def _day(value: str | None, option: str):
-    from ..core import values
-    from ..core.problems import InputError, Problem
-
-    if value is None:
-        return datetime.now().date()
-    try:
-        return values.parse_date(value)
-    except ValueError as exc:
-        raise InputError(Problem(file="命令行", field=option, message=str(exc))) from None
+def _day(value: date | None) -> date:
+    return value or datetime.now().date()
 
 
 @app.command("status")
 def status(
     ctx: typer.Context,
-    year: Year = 0,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期，默认今天")] = None,
+    year: Year = None,
+    as_of: Annotated[date | None, date_option("--as-of", help="截至日期，默认今天")] = None,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """每个已记录任务的检查完成日期、公开期限、公开日期，以及是否逾期。
 
@@ -65,7 +56,7 @@ def status(
     from .output import console, emit_json, styled, table
 
     year = year or datetime.now().year
-    day = _day(as_of, "--as-of")
+    day = _day(as_of)
     entries = compute(ctx.obj.workspace(), year, day)
     if json_output:
         emit_json(
@@ -103,20 +94,19 @@ def status(
 @app.command("publish")
 def publish(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="文件", help="输出文件")],
     format: Annotated[
         Format, typer.Option("--format", help="xlsx、csv、json 或 html（单个网页）")
     ] = Format.xlsx,
-    year: Year = 0,
-    day: Annotated[str | None, typer.Option("--date", help="公开日期，默认今天")] = None,
+    year: Year = None,
+    day: Annotated[date | None, date_option("--date", help="公开日期，默认今天")] = None,
     everything: Annotated[
         bool,
         typer.Option("--all", help="公开本年度截至该日的全部结果（默认只公开尚未公开或已更正的）"),
     ] = False,
-    no_commit: Annotated[
-        bool, typer.Option("--no-commit", help="记录公开但不自动 git commit")
-    ] = False,
+    no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """写出公开文件，并在 plans/<年度>/disclosures/<日期>.yaml 记录公开了哪些结果（自动提交）。
 
@@ -131,7 +121,7 @@ def publish(
     done = run(
         ctx.obj.workspace(),
         year,
-        _day(day, "--date"),
+        _day(day),
         format.value,
         output,
         everything,

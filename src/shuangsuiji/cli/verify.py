@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from .options import Json, WorkspaceDir
+
 HELP = """\
 按记录中的种子、参数和当时提交的名录重新计算抽取，与记录逐项比对：一致则显示“一致”，否则列出差异（退出码 1）。
 
@@ -16,8 +18,11 @@ HELP = """\
 
 def verify(
     ctx: typer.Context,
-    draw_id: Annotated[str | None, typer.Argument(help="抽取编号；不给则核验全部")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    draw_id: Annotated[
+        str | None, typer.Argument(metavar="抽取编号", help="不给则核验全部")
+    ] = None,
+    json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     from ..verification import verify_all
     from .output import console, emit_json, styled

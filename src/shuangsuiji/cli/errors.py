@@ -1,0 +1,201 @@
+"""Running `ssj`: ssj's exceptions become exit codes, click's usage errors Chinese text.
+
+Exit codes: 0 done; 1 refused (or a file could not be read or written); 2 bad input
+or bad usage; 130 interrupted; 141 the reader of the output has gone.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from ..core.problems import InputError, Problem, Refused
+
+# What click and typer (through pydantic) say about a value, in Chinese. Applied in order
+# to the message of a bad value; text not listed here is kept as it is.
+VALUE_MESSAGES = (
+    (r"^Value error, ", ""),
+    (r"^Input should be a valid integer.*", "应为整数"),
+    (r"^Input should be a valid number.*", "应为数字"),
+    (r"^Input should be a valid boolean.*", "应为 是/否"),
+    (r"^Input should be greater than or equal to (\S+)", r"应不小于 \1"),
+    (r"^Input should be greater than (\S+)", r"应大于 \1"),
+    (r"^Input should be less than or equal to (\S+)", r"应不大于 \1"),
+    (r"^Input should be less than (\S+)", r"应小于 \1"),
+    (r"^'(.*?)' is not one of (.*)\.$", r"“\1”不在可选值 \2 之中"),
+    (r"^(?:Value )?'(.*?)' is not a valid (?:integer|int)( range)?\.$", r"“\1”不是整数"),
+    (r"^'(.*?)' does not match the formats? .*", r"“\1”不是有效日期（应写作 2026-03-01）"),
+    (r"^(.*?) is not in the range (.*)\.$", r"\1 不在范围 \2 内"),
+)
+
+# Messages click builds into a UsageError's text (not as attributes).
+USAGE_MESSAGES = (
+    (r"^No such command '(.*)'\. Did you mean (.*)\?$", r"没有命令“\1”；是否想用 \2？"),
+    (r"^No such command '(.*)'\.$", r"没有命令“\1”"),
+    (r"^Missing command\.$", "缺少命令"),
+    (r"^Got unexpected extra arguments? \((.*)\)$", r"多余的参数：\1"),
+    (r"^Option '(.*)' requires an argument\.$", r"选项 \1 需要一个值"),
+    (r"^Option '(.*)' requires (\d+) arguments\.$", r"选项 \1 需要 \2 个值"),
+    (r"^Option '(.*)' does not take a value\.$", r"选项 \1 不接受值"),
+    (r"^Argument '(.*)' takes (\d+) values\.$", r"参数 \1 需要 \2 个值"),
+)
+
+
+def translate(message: str, table=VALUE_MESSAGES) -> str:
+    for pattern, chinese in table:
+        message = re.sub(pattern, chinese, message)
+    return message
+
+
+def _quoted_list(text: str) -> str:
+    """'draw', 'verify' → draw、verify (names are shown as they are typed)."""
+    return "、".join(part.strip().strip("'") for part in text.split(","))
+
+
+def _kind(exc: BaseException) -> str | None:
+    """click's exception class by name: typer vendors click, older typer does not."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    for name in (
+        "NoArgsIsHelpError",
+        "NoSuchOption",
+        "MissingParameter",
+        "BadParameter",
+        "UsageError",
+        "Abort",
+        "ClickException",
+    ):
+        if name in names:
+            return name
+    return None
+
+
+def _param_name(param) -> str:
+    if param.param_type_name == "argument":
+        from .help import type_name
+
+        return f"<{type_name(param)}>"
+    return max(param.opts, key=len)
+
+
+def usage_message(exc) -> str:
+    """The Chinese text of one click usage error."""
+    kind = _kind(exc)
+    param = getattr(exc, "param", None)
+    if kind == "NoSuchOption":
+        text = f"没有选项 {exc.option_name}"
+        if exc.possibilities:
+            text += "；是否想用 " + "、".join(sorted(exc.possibilities)) + "？"
+        return text
+    if kind == "MissingParameter" and param is not None:
+        what = "参数" if param.param_type_name == "argument" else "选项"
+        text = f"缺少{what} {_param_name(param)}"
+        desc = getattr(param, "type_descriptor", None)
+        if desc is not None and desc.is_choice and desc.choices:
+            from .help import type_name
+
+            text += f"（可选 {type_name(param).replace('|', '、')}）"
+        return text
+    if kind == "BadParameter" and param is not None:
+        what = "参数" if param.param_type_name == "argument" else "选项"
+        return f"{what} {_param_name(param)} 的值无效：{translate(exc.message)}"
+    text = translate(exc.format_message(), USAGE_MESSAGES)
+    match = re.match(r"^(没有命令“.*”；是否想用 )(.*)(？)$", text)
+    if match:
+        text = match.group(1) + _quoted_list(match.group(2)) + match.group(3)
+    return translate(text)
+
+
+def _usage_error(exc, json_mode: bool) -> int:
+    """Usage, the Chinese message and where to find help; on stderr (JSON on stdout)."""
+    message = usage_message(exc)
+    if json_mode:
+        from .output import emit_json
+
+        emit_json({"ok": False, "error": message})
+        return exc.exit_code
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        sys.stderr.write(ctx.get_usage() + "\n")
+        sys.stderr.write(f"运行“{ctx.command_path} -h”查看帮助。\n")
+    sys.stderr.write(f"错误：{message}\n")
+    return exc.exit_code
+
+
+def _click_exit(exc: Exception, json_mode: bool) -> int:
+    kind = _kind(exc)
+    if kind == "Abort":
+        sys.stderr.write("已中止。\n")
+        return 130
+    if kind == "NoArgsIsHelpError":  # `ssj` or `ssj roster` alone: the help
+        exc.show()
+        return exc.exit_code
+    if kind is not None:
+        return _usage_error(exc, json_mode)
+    raise exc
+
+
+def run(argv: list[str]) -> int:
+    """Run `ssj argv…` in this process; the exit code (nothing is ever a traceback)."""
+    from .app import app
+
+    json_mode = "--json" in argv
+    try:
+        # Without standalone mode click returns typer.Exit's code instead of exiting.
+        code = app(args=list(argv), prog_name="ssj", standalone_mode=False)
+    except InputError as exc:
+        return _fail(exc.problems, 2, json_mode)
+    except Refused as exc:
+        return _fail(str(exc), 1, json_mode)
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断。\n")
+        return 130
+    except BrokenPipeError:  # `ssj … | head`: the reader has gone, nothing to say
+        return 141
+    except OSError as exc:  # disk full, permissions, a file vanished: no traceback
+        where = f"{exc.filename}：" if exc.filename else ""
+        return _fail(f"文件读写失败：{where}{exc.strerror or exc}", 1, json_mode, "错误")
+    except Exception as exc:
+        return _other(exc, json_mode)
+    return code if isinstance(code, int) else 0
+
+
+def _other(exc: Exception, json_mode: bool) -> int:
+    """The algorithm's refusals, a model's refusal no check caught, click's usage errors."""
+    from ..core.algorithm import AlgorithmInputError  # imported only when something failed
+
+    if isinstance(exc, AlgorithmInputError):  # a seed, id or ratio the algorithm refuses
+        return _fail(str(exc), 2, json_mode, "错误")
+    if type(exc).__name__ == "ValidationError" and hasattr(exc, "errors"):
+        return _fail(_validation_problems(exc), 2, json_mode)
+    return _click_exit(exc, json_mode)
+
+
+def _validation_problems(exc) -> list[Problem]:
+    """A pydantic error that no earlier check caught, as problems (never a traceback)."""
+    from ..core.models import describe
+
+    return [
+        Problem(
+            file="",
+            field=".".join(str(part) for part in error["loc"]) or None,
+            message=f"输入无效：{describe(error)}",
+        )
+        for error in exc.errors()
+    ]
+
+
+def _fail(what: str | list[Problem], code: int, json_mode: bool, prefix: str = "拒绝") -> int:
+    from .output import emit_json, errors, problem_dict, problems_table, styled
+
+    if json_mode:
+        if isinstance(what, str):
+            emit_json({"ok": False, "error": what})
+        else:
+            emit_json({"ok": False, "problems": [problem_dict(p) for p in what]})
+    elif isinstance(what, str):
+        errors.print(styled((f"{prefix}：", "red"), what))
+    elif len(what) == 1:
+        errors.print(styled(("错误：", "red"), str(what[0])))
+    else:  # the table prints every cell literally
+        errors.print(problems_table(what, f"发现 {len(what)} 处问题，未写入任何文件"))
+    return code
