@@ -46,8 +46,9 @@ def status(
 ) -> None:
     """每个已记录任务的检查完成日期、公开期限、公开日期，以及是否逾期。
 
-    JSON：entries 为 {entity, completed, deadline, disclosed, overdue, …} 的列表；deadline 为空时 flag 说明原因
-    （期限所在年度的节假日安排未收录）。overdue 为真：逾期未公开，或公开时已逾期。
+    JSON：`entries` 为 {`entity`, `completed`, `deadline`, `disclosed`, `overdue`, …} 的列表；
+    `deadline` 为空时 `flag` 说明原因（期限所在年度的节假日安排未收录）。`overdue` 为真：逾期未公开，
+    或公开时已逾期。
 
     示例：ssj disclose status --year 2026 --as-of 2026-04-01 --json
     """

@@ -11,6 +11,12 @@ import sys
 
 from ..core.problems import InputError, Problem, Refused
 
+
+def _quoted_list(text: str) -> str:
+    """'draw', 'verify' → draw、verify (names are shown as they are typed)."""
+    return "、".join(part.strip().strip("'") for part in text.split(","))
+
+
 # What click and typer (through pydantic) say about a value, in Chinese. Applied in order
 # to the message of a bad value; text not listed here is kept as it is.
 VALUE_MESSAGES = (
@@ -22,7 +28,7 @@ VALUE_MESSAGES = (
     (r"^Input should be greater than (\S+)", r"应大于 \1"),
     (r"^Input should be less than or equal to (\S+)", r"应不大于 \1"),
     (r"^Input should be less than (\S+)", r"应小于 \1"),
-    (r"^'(.*?)' is not one of (.*)\.$", r"“\1”不在可选值 \2 之中"),
+    (r"^'(.*?)' is not one of (.*)\.$", lambda m: f"“{m[1]}”；可选 {_quoted_list(m[2])}"),
     (r"^(?:Value )?'(.*?)' is not a valid (?:integer|int)( range)?\.$", r"“\1”不是整数"),
     (r"^'(.*?)' does not match the formats? .*", r"“\1”不是有效日期（应写作 2026-03-01）"),
     (r"^(.*?) is not in the range (.*)\.$", r"\1 不在范围 \2 内"),
@@ -33,7 +39,7 @@ USAGE_MESSAGES = (
     (r"^No such command '(.*)'\. Did you mean (.*)\?$", r"没有命令“\1”；是否想用 \2？"),
     (r"^No such command '(.*)'\.$", r"没有命令“\1”"),
     (r"^Missing command\.$", "缺少命令"),
-    (r"^Got unexpected extra arguments? \((.*)\)$", r"多余的参数：\1"),
+    (r"^Got unexpected extra arguments?(?:\(s\))? \((.*)\)$", r"多余的参数：\1"),
     (r"^Option '(.*)' requires an argument\.$", r"选项 \1 需要一个值"),
     (r"^Option '(.*)' requires (\d+) arguments\.$", r"选项 \1 需要 \2 个值"),
     (r"^Option '(.*)' does not take a value\.$", r"选项 \1 不接受值"),
@@ -45,11 +51,6 @@ def translate(message: str, table=VALUE_MESSAGES) -> str:
     for pattern, chinese in table:
         message = re.sub(pattern, chinese, message)
     return message
-
-
-def _quoted_list(text: str) -> str:
-    """'draw', 'verify' → draw、verify (names are shown as they are typed)."""
-    return "、".join(part.strip().strip("'") for part in text.split(","))
 
 
 def _kind(exc: BaseException) -> str | None:
@@ -105,7 +106,21 @@ def usage_message(exc) -> str:
     return translate(text)
 
 
-def _usage_error(exc, json_mode: bool) -> int:
+def command_path(argv: list[str]) -> str:
+    """`ssj draw run` for `-C 工作区 draw run --year`: the commands named in argv."""
+    import typer
+
+    from .app import app
+
+    command, path = typer.main.get_command(app), ["ssj"]
+    for word in argv:
+        sub = getattr(command, "commands", {}).get(word)
+        if sub is not None:
+            command, path = sub, [*path, word]
+    return " ".join(path)
+
+
+def _usage_error(exc, argv: list[str], json_mode: bool) -> int:
     """Usage, the Chinese message and where to find help; on stderr (JSON on stdout)."""
     message = usage_message(exc)
     if json_mode:
@@ -114,14 +129,15 @@ def _usage_error(exc, json_mode: bool) -> int:
         emit_json({"ok": False, "error": message})
         return exc.exit_code
     ctx = getattr(exc, "ctx", None)
-    if ctx is not None:
+    if ctx is not None:  # the option parser's own errors come without one
         sys.stderr.write(ctx.get_usage() + "\n")
-        sys.stderr.write(f"运行“{ctx.command_path} -h”查看帮助。\n")
+    where = ctx.command_path if ctx is not None else command_path(argv)
+    sys.stderr.write(f"运行“{where} -h”查看帮助。\n")
     sys.stderr.write(f"错误：{message}\n")
     return exc.exit_code
 
 
-def _click_exit(exc: Exception, json_mode: bool) -> int:
+def _click_exit(exc: Exception, argv: list[str], json_mode: bool) -> int:
     kind = _kind(exc)
     if kind == "Abort":
         sys.stderr.write("已中止。\n")
@@ -130,7 +146,7 @@ def _click_exit(exc: Exception, json_mode: bool) -> int:
         exc.show()
         return exc.exit_code
     if kind is not None:
-        return _usage_error(exc, json_mode)
+        return _usage_error(exc, argv, json_mode)
     raise exc
 
 
@@ -155,11 +171,11 @@ def run(argv: list[str]) -> int:
         where = f"{exc.filename}：" if exc.filename else ""
         return _fail(f"文件读写失败：{where}{exc.strerror or exc}", 1, json_mode, "错误")
     except Exception as exc:
-        return _other(exc, json_mode)
+        return _other(exc, list(argv), json_mode)
     return code if isinstance(code, int) else 0
 
 
-def _other(exc: Exception, json_mode: bool) -> int:
+def _other(exc: Exception, argv: list[str], json_mode: bool) -> int:
     """The algorithm's refusals, a model's refusal no check caught, click's usage errors."""
     from ..core.algorithm import AlgorithmInputError  # imported only when something failed
 
@@ -167,7 +183,7 @@ def _other(exc: Exception, json_mode: bool) -> int:
         return _fail(str(exc), 2, json_mode, "错误")
     if type(exc).__name__ == "ValidationError" and hasattr(exc, "errors"):
         return _fail(_validation_problems(exc), 2, json_mode)
-    return _click_exit(exc, json_mode)
+    return _click_exit(exc, argv, json_mode)
 
 
 def _validation_problems(exc) -> list[Problem]:

@@ -114,7 +114,7 @@ def help_record(param, ctx) -> tuple[str, str] | None:
 
 def width(text: str) -> int:
     """Terminal columns: a Chinese character takes two (click counts it as one)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(2 if _wide(c) else 1 for c in text)
 
 
 # A run of Latin text (an option name, a number, a path) and a short [默认：…] note
@@ -136,6 +136,24 @@ def wrap(text: str, columns: int) -> list[str]:
     if line.strip():
         lines.append(line.rstrip())
     return lines or [""]
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def sentences(lines: list[str]) -> list[str]:
+    """A paragraph's lines joined, except after the end of a sentence (the author's
+    line breaks inside a sentence only fit the source file). No space is put between
+    two Chinese characters."""
+    joined: list[str] = []
+    for line in (raw.strip() for raw in lines):
+        if joined and line and not joined[-1].endswith(tuple("。；！？")):
+            space = "" if _wide(joined[-1][-1]) and _wide(line[0]) else " "
+            joined[-1] += space + line
+        elif line:
+            joined.append(line)
+    return joined
 
 
 def write_rows(formatter, title: str, rows: list[tuple[str, str]]) -> None:
@@ -179,6 +197,23 @@ class _Chinese:
     def format_usage(self, ctx, formatter) -> None:
         pieces = " ".join(self.collect_usage_pieces(ctx))
         formatter.write_usage(ctx.command_path, pieces, prefix=USAGE)
+
+    def format_help_text(self, ctx, formatter) -> None:
+        """Paragraphs wrapped by terminal width; example paragraphs (\\b) as written."""
+        text = inspect.cleandoc(self.help or "")
+        if not text:
+            return
+        formatter.write_paragraph()
+        indent = " " * (formatter.current_indent + 2)
+        for n, paragraph in enumerate(text.split("\n\n")):
+            if n:
+                formatter.write("\n")
+            if paragraph.startswith("\b\n"):
+                formatter.write("".join(f"{indent}{line}\n" for line in paragraph.splitlines()[1:]))
+                continue
+            for line in sentences(paragraph.splitlines()):
+                for part in wrap(line, formatter.width - len(indent)):
+                    formatter.write(f"{indent}{part}\n")
 
     def format_options(self, ctx, formatter) -> None:
         records = {"argument": [], "option": []}

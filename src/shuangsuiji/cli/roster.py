@@ -160,7 +160,7 @@ def convert(
     """改变名录的保存格式：rosters/<类型>.yaml 与 rosters/<类型>.csv 互转，内容不变。
 
     数万家以上的检查对象名录宜存为 CSV：读取快得多，也可直接用 Excel 打开；YAML 可写注释
-    （转为 CSV 时注释不保留）。转换后请提交：git add -A rosters && git commit。
+    （转为 CSV 时注释不保留）。转换后请提交：git add -A rosters/ && git commit。
 
     示例：ssj roster convert --to csv --kind entities
     """
