@@ -156,7 +156,10 @@ def test_a_usage_error_with_json_is_a_json_document(capsys):
     code, out, err = ssj(capsys, "status", "--as-of", "明天", "--json")
     assert code == 2 and err == ""
     document = json.loads(out)
-    assert document["ok"] is False and "--as-of" in document["error"]
+    assert document["ok"] is False
+    (problem,) = document["problems"]
+    assert problem["file"] == "命令行" and problem["field"] == "--as-of"
+    assert problem["message"].startswith("选项 --as-of 的值无效：日期“明天”无法识别")
 
 
 def test_version_and_bare_ssj(capsys):

@@ -123,10 +123,13 @@ def command_path(argv: list[str]) -> str:
 def _usage_error(exc, argv: list[str], json_mode: bool) -> int:
     """Usage, the Chinese message and where to find help; on stderr (JSON on stdout)."""
     message = usage_message(exc)
-    if json_mode:
-        from .output import emit_json
+    if json_mode:  # the shape of any other input error, the option as its field
+        from .output import emit_json, problem_dict
 
-        emit_json({"ok": False, "error": message})
+        param = getattr(exc, "param", None)
+        field = _param_name(param) if param is not None else getattr(exc, "option_name", None)
+        problem = Problem(file="命令行", field=field, message=message)
+        emit_json({"ok": False, "problems": [problem_dict(problem)]})
         return exc.exit_code
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:  # the option parser's own errors come without one
