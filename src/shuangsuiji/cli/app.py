@@ -7,13 +7,13 @@ command body, so that `ssj --help` stays quick.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .. import __version__
 from .help import ChineseGroup, localize
+from .options import State, WorkspaceDir
 
 HELP = """\
 ssj：“双随机、一公开”监管抽查工具。名录库、抽查事项和年度方案以 YAML 文件保存在 git 中，
@@ -62,42 +62,21 @@ app = typer.Typer(
 )
 
 
-class State:
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-
-    def workspace(self):
-        from ..workspace import Workspace
-
-        return Workspace.find(self.directory, explicit=self.directory is not None)
-
-    def year(self, year: int | None) -> int:
-        """The year asked for, or the bureau's current year by the workspace's clock."""
-        return year or self.workspace().clock.year()
-
-
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"ssj {__version__}")
+        typer.echo(f"ssj 版本 {__version__}")
         raise typer.Exit()
 
 
 @app.callback()
 def _main(
     ctx: typer.Context,
-    directory: Annotated[
-        Path | None,
-        typer.Option(
-            "-C",
-            help="工作区目录（同 git -C）；默认从当前目录向上查找 ssj.yaml",
-            show_default=False,
-        ),
-    ] = None,
+    directory: WorkspaceDir = None,
     version: Annotated[
-        bool, typer.Option("--version", help="显示版本", callback=_version, is_eager=True)
+        bool, typer.Option("--version", help="显示版本并退出", callback=_version, is_eager=True)
     ] = False,
 ) -> None:
-    ctx.obj = State(directory)
+    ctx.ensure_object(State)
 
 
 def _register() -> None:
@@ -146,7 +125,7 @@ localize(app)
 
 
 def main() -> None:
-    """Entry point of the console script."""
+    """The console script `ssj`."""
     from .errors import run
 
     sys.exit(run(app, sys.argv[1:]))

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from .options import Json, NoCommit, Seed, SeedSource, WorkspaceDir, Year
+
 HELP = """\
 按 ssj-sha256-v1 为一次抽取的全部任务（重点单位和抽中单位）随机匹配执法检查人员，记录于
 plans/<年度>/assignments/<抽取编号>.yaml 并自动提交。每组至少 2 名执法人员（R6），证件须在时段结束前有效、
@@ -25,16 +27,13 @@ class Scope(str, Enum):
     department = "department"
 
 
-Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
-NoCommit = Annotated[bool, typer.Option("--no-commit", help="写入记录但不自动 git commit")]
-
-
 @app.callback()
 def assign(
     ctx: typer.Context,
-    year: Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")] = 0,
+    year: Year = None,
     draw_id: Annotated[
-        str | None, typer.Option("--draw", help="抽取编号；默认本年度最近一次尚未匹配的抽取")
+        str | None,
+        typer.Option("--draw", metavar="抽取编号", help="默认本年度最近一次尚未匹配的抽取"),
     ] = None,
     min_inspectors: Annotated[
         int | None,
@@ -56,13 +55,11 @@ def assign(
         int | None,
         typer.Option("--rotation-years", min=0, help="轮换年数：此期间内去过同一单位的人员不再派"),
     ] = None,
-    seed: Annotated[
-        str | None,
-        typer.Option("--seed", help="新的种子（不得与抽取对象的种子相同）；不给则系统生成"),
-    ] = None,
-    seed_source: Annotated[str | None, typer.Option("--seed-source", help="种子来源说明")] = None,
+    seed: Seed = None,
+    seed_source: SeedSource = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
@@ -97,12 +94,15 @@ def assign(
 @app.command("replace")
 def replace(
     ctx: typer.Context,
-    task: Annotated[str, typer.Argument(help="任务（检查对象的统一社会信用代码或编号）")],
-    inspector: Annotated[str, typer.Argument(help="不能前往的人员（执法证号）")],
+    task: Annotated[
+        str, typer.Argument(metavar="任务", help="任务（检查对象的统一社会信用代码或编号）")
+    ],
+    inspector: Annotated[str, typer.Argument(metavar="人员", help="不能前往的人员（执法证号）")],
     reason: Annotated[str, typer.Option("--reason", help="理由，如 病假、借调")],
-    year: Annotated[int | None, typer.Option("--year", help="计划年度")] = None,
+    year: Year = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """由该任务排序中的下一名人员替换，记录理由（原匹配记录不变）。
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from .options import Json, OnlyYear, WorkspaceDir, date_option
 
 HELP = """\
 审计工作区：校验全部名录、方案和记录的格式；按记录重算每一次抽取和匹配；读取 git 历史，查记录是否被改动、
@@ -33,13 +35,12 @@ class Format(str, Enum):
 
 def audit(
     ctx: typer.Context,
-    year: Annotated[
-        int | None, typer.Option("--year", help="只报告该年度的问题（名录与配置的问题总会报告）")
-    ] = None,
+    year: OnlyYear = None,
     since: Annotated[
         str | None,
         typer.Option(
             "--since",
+            metavar="修订",
             help="只报告自该修订（分支、标签、提交；取与 HEAD 的共同祖先）以来的改动引起的问题",
         ),
     ] = None,
@@ -54,6 +55,7 @@ def audit(
         typer.Option(
             "-o",
             "--output",
+            metavar="文件",
             help="把 --format 的结果写入文件，屏幕上仍显示表格",
             show_default=False,
         ),
@@ -61,24 +63,16 @@ def audit(
     strict: Annotated[
         bool, typer.Option("--strict", help="警告也使审计不通过（退出码 1）")
     ] = False,
-    as_of: Annotated[
-        datetime | None,
-        typer.Option(
-            "--as-of",
-            formats=["%Y-%m-%d"],
-            metavar="YYYY-MM-DD",
-            help="按该日期判断期限（默认今天）",
-            show_default=False,
-        ),
-    ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    as_of: Annotated[date | None, date_option("--as-of", help="按该日期判断期限，默认今天")] = None,
+    json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     from ..audit import run
     from ..audit.formats import github, gitlab
     from ..storage.files import write_atomic
 
     ws = ctx.obj.workspace()
-    report = run(ws, year=year, since=since, as_of=as_of.date() if as_of else None)
+    report = run(ws, year=year, since=since, as_of=as_of)
     formatted = None
     if output_format is Format.github:
         formatted = github(report.findings, report.prefix)

@@ -86,9 +86,9 @@ def run_ssj(root, args: list[str]) -> int:
 
 def demo(
     ctx: typer.Context,
-    directory: Annotated[Path, typer.Argument(help="新建的演示目录（须不存在或为空）")] = Path(
-        "ssj-demo"
-    ),
+    directory: Annotated[
+        Path, typer.Argument(metavar="目录", help="新建的演示目录（须不存在或为空）")
+    ] = Path("ssj-demo"),
 ) -> None:
     from ..core.problems import Refused
     from ..storage.git import Git

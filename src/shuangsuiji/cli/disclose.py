@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from .options import Json, NoCommit, WorkspaceDir, Year, date_option
 
 HELP = """\
 一公开（R11）：检查结果自检查结束之日起 20 个工作日内公开（按国务院办公厅节假日安排计算，调休上班日算工作日；
@@ -29,33 +32,19 @@ class Format(str, Enum):
     html = "html"
 
 
-Year = Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")]
-Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
-
-
-def _day(value: str | None, option: str):
-    from ..core import values
-    from ..core.problems import InputError, Problem
-
-    if value is None:
-        return None  # the service's today, by the workspace's clock
-    try:
-        return values.parse_date(value)
-    except ValueError as exc:
-        raise InputError(Problem(file="命令行", field=option, message=str(exc))) from None
-
-
 @app.command("status")
 def status(
     ctx: typer.Context,
-    year: Year = 0,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期，默认今天")] = None,
+    year: Year = None,
+    as_of: Annotated[date | None, date_option("--as-of", help="截至日期，默认今天")] = None,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """每个已记录任务的检查完成日期、公开期限、公开日期，以及是否逾期。
 
-    JSON：entries 为 {entity, completed, deadline, disclosed, overdue, …} 的列表；deadline 为空时 flag 说明原因
-    （期限所在年度的节假日安排未收录）。overdue 为真：逾期未公开，或公开时已逾期。
+    JSON：`entries` 为 {`entity`, `completed`, `deadline`, `disclosed`, `overdue`, …} 的列表；
+    `deadline` 为空时 `flag` 说明原因（期限所在年度的节假日安排未收录）。`overdue` 为真：逾期未公开，
+    或公开时已逾期。
 
     示例：ssj disclose status --year 2026 --as-of 2026-04-01 --json
     """
@@ -64,8 +53,9 @@ def status(
     from .output import console, emit_json, styled, table
 
     year = ctx.obj.year(year)
-    day = _day(as_of, "--as-of")
-    entries = compute(ctx.obj.workspace(), year, day)
+    ws = ctx.obj.workspace()
+    day = as_of or ws.clock.today()
+    entries = compute(ws, year, day)
     if json_output:
         emit_json(
             {"year": year, "as_of": day.isoformat(), "entries": [e.as_json() for e in entries]}
@@ -102,20 +92,19 @@ def status(
 @app.command("publish")
 def publish(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="文件", help="输出文件")],
     format: Annotated[
         Format, typer.Option("--format", help="xlsx、csv、json 或 html（单个网页）")
     ] = Format.xlsx,
-    year: Year = 0,
-    day: Annotated[str | None, typer.Option("--date", help="公开日期，默认今天")] = None,
+    year: Year = None,
+    day: Annotated[date | None, date_option("--date", help="公开日期，默认今天")] = None,
     everything: Annotated[
         bool,
         typer.Option("--all", help="公开本年度截至该日的全部结果（默认只公开尚未公开或已更正的）"),
     ] = False,
-    no_commit: Annotated[
-        bool, typer.Option("--no-commit", help="记录公开但不自动 git commit")
-    ] = False,
+    no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """写出公开文件，并在 plans/<年度>/disclosures/<日期>.yaml 记录公开了哪些结果（自动提交）。
 
@@ -130,7 +119,7 @@ def publish(
     done = run(
         ctx.obj.workspace(),
         year,
-        _day(day, "--date"),
+        day,
         format.value,
         output,
         everything,

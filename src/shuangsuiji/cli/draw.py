@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from typing import Annotated
 
 import typer
+
+from .options import DryRun, Json, NoCommit, Seed, SeedSource, WorkspaceDir, Year, date_option
 
 HELP = """\
 按 ssj-sha256-v1 随机抽取检查对象并记录（plans/<年度>/draws/<抽取编号>.yaml，自动提交），任何人都可复现。
@@ -21,7 +23,6 @@ HELP = """\
 
 app = typer.Typer(help=HELP, invoke_without_command=True)
 
-Year = Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")]
 Ratio = Annotated[str | None, typer.Option("--ratio", help="抽查比例，如 0.2 或 20%；覆盖方案")]
 Count = Annotated[int | None, typer.Option("--count", min=1, help="每层抽取数量；覆盖方案")]
 Stratify = Annotated[
@@ -33,27 +34,12 @@ Where = Annotated[
 ]
 Periods = Annotated[str | None, typer.Option("--periods", help='检查时段，如 "2-3,5-6,9-10,12"')]
 Alternates = Annotated[int | None, typer.Option("--alternates", min=0, help="每层候补数")]
-Seed = Annotated[
-    str | None,
-    typer.Option(
-        "--seed", help="种子，按输入原样使用（不得含 | 或换行）；不给则由系统生成 20 位数字"
-    ),
-]
-SeedSource = Annotated[
-    str | None,
-    typer.Option("--seed-source", help="种子来源说明，如“福彩3D 2026003期开奖号码，纪检组见证”"),
-]
 DrawId = Annotated[str | None, typer.Option("--draw-id", help="抽取编号，默认 <年度>-<序号>")]
-Day = Annotated[
-    datetime | None,
-    typer.Option("--date", formats=["%Y-%m-%d"], help="抽取日期（冷却期据此计算），默认今天"),
-]
+Day = Annotated[date | None, date_option("--date", help="抽取日期（冷却期据此计算），默认今天")]
 RedrawOf = Annotated[
     str | None, typer.Option("--redraw-of", help="重抽：被取代的抽取编号（原记录保留）")
 ]
 Reason = Annotated[str | None, typer.Option("--reason", help="重抽理由（与 --redraw-of 同用）")]
-NoCommit = Annotated[bool, typer.Option("--no-commit", help="写入记录但不自动 git commit")]
-Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 
 
 def _request(
@@ -70,7 +56,7 @@ def _request(
         where=where or [],
         periods=periods,
         alternates=alternates,
-        day=day.date() if day else None,
+        day=day,
         redraw_of=redraw_of,
         reason=reason,
     )
@@ -79,7 +65,7 @@ def _request(
 @app.callback()
 def draw(
     ctx: typer.Context,
-    year: Year = 0,
+    year: Year = None,
     ratio: Ratio = None,
     count: Count = None,
     stratify: Stratify = None,
@@ -92,11 +78,10 @@ def draw(
     day: Day = None,
     redraw_of: RedrawOf = None,
     reason: Reason = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="只显示随机池和各层数量，不抽取")
-    ] = False,
+    dry_run: DryRun = False,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
@@ -127,7 +112,7 @@ def draw(
 @app.command("prepare")
 def prepare(
     ctx: typer.Context,
-    year: Year = 0,
+    year: Year = None,
     ratio: Ratio = None,
     count: Count = None,
     stratify: Stratify = None,
@@ -138,26 +123,32 @@ def prepare(
     day: Day = None,
     redraw_of: RedrawOf = None,
     reason: Reason = None,
-    seed_source: Annotated[
-        str | None,
-        typer.Option("--seed-source", help="种子来源，预备时即承诺（如 福彩3D 2026003期开奖号码）"),
-    ] = None,
+    seed_source: SeedSource = None,
     seed_format: Annotated[
         str | None,
         typer.Option(
             "--seed-format",
-            help="种子格式：3d、ssq、pl5、dice:N、digits:N、drand、nist、witnesses:N 或 free",
+            metavar="格式",
+            help="预备时承诺的种子格式：`3d`（福彩3D）、`ssq`（双色球）、`pl5`（排列五）、"
+            "`dice:N`（掷骰若干次）、`digits:N`（若干位数字）、`drand`、`nist`（随机信标）、"
+            "`witnesses:N`（若干名见证人）或 `free`",
         ),
     ] = None,
     commitment: Annotated[
         list[str] | None,
-        typer.Option("--commitment", help="见证人秘密的 SHA-256（witnesses:N，每人一次，按顺序）"),
+        typer.Option(
+            "--commitment",
+            metavar="摘要",
+            help="见证人秘密的 SHA-256（格式 `witnesses:N` 时每人一次，按见证人顺序）",
+        ),
     ] = None,
     witness: Annotated[
-        list[str] | None, typer.Option("--witness", help="见证人姓名（可选，与承诺同序）")
+        list[str] | None,
+        typer.Option("--witness", metavar="姓名", help="见证人姓名（可选，与承诺同序）"),
     ] = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """预备抽取：在任何种子产生之前冻结随机池、各层数量和全部参数，写入记录并提交。
 
@@ -205,12 +196,13 @@ def prepare(
 @app.command("run")
 def run(
     ctx: typer.Context,
-    seed: Annotated[str, typer.Option("--seed", help="当众产生的种子，按输入原样使用")],
-    year: Year = 0,
+    seed: Seed,
+    year: Year = None,
     draw_id: DrawId = None,
     seed_source: SeedSource = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """执行已预备（并已提交）的抽取；预备之后名录或参数有任何改动则拒绝。
 
@@ -228,11 +220,12 @@ def run(
 @app.command("cancel")
 def cancel(
     ctx: typer.Context,
-    reason: Annotated[str, typer.Option("--reason", help="为何放弃这次预备抽取")],
-    year: Year = 0,
+    reason: Annotated[str, typer.Option("--reason", metavar="理由", help="为何放弃这次预备抽取")],
+    year: Year = None,
     draw_id: DrawId = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """取消一次尚未执行的预备抽取，写明理由并提交；此后它不能再执行。
 
@@ -255,13 +248,16 @@ def cancel(
 @app.command("replace")
 def replace(
     ctx: typer.Context,
-    entity: Annotated[str, typer.Argument(help="要替换的抽中单位（统一社会信用代码或编号）")],
+    entity: Annotated[
+        str, typer.Argument(metavar="单位", help="要替换的抽中单位（统一社会信用代码或编号）")
+    ],
     reason: Annotated[str, typer.Option("--reason", help="理由，如 已注销、无法联系")],
-    year: Annotated[int | None, typer.Option("--year", help="计划年度")] = None,
+    year: Year = None,
     draw_id: DrawId = None,
     day: Day = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """由同一分层第一个未用的候补替换抽中单位，记录理由（原抽取记录不变）。
 
@@ -271,9 +267,7 @@ def replace(
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()
-    entry = draws.replace(
-        ws, entity, reason, draw_id, year, day.date() if day else None, not no_commit
-    )
+    entry = draws.replace(ws, entity, reason, draw_id, year, day, not no_commit)
     if json_output:
         emit_json(entry.model_dump(mode="json"))
     else:

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from .options import Json
+
 
 class RosterFormat(str, Enum):
     yaml = "yaml"
@@ -26,16 +28,21 @@ HELP = """\
 
 
 def init(
-    directory: Annotated[Path, typer.Argument(help="工作区目录（不存在则创建）")] = Path("."),
+    directory: Annotated[
+        Path, typer.Argument(metavar="目录", help="工作区目录（不存在则创建）")
+    ] = Path("."),
     example: Annotated[bool, typer.Option("--example", help="填入虚构的示例数据")] = False,
     authority: Annotated[
-        str | None, typer.Option("--authority", help="机关名称，如“某某区应急管理局”")
+        str | None,
+        typer.Option("--authority", metavar="机关", help="机关名称，如“某某区应急管理局”"),
     ] = None,
-    level: Annotated[str, typer.Option("--level", help="本机关的监管层级：省/市/县")] = "县",
+    level: Annotated[
+        str, typer.Option("--level", metavar="层级", help="本机关的监管层级：省/市/县")
+    ] = "县",
     roster_format: Annotated[
         RosterFormat, typer.Option("--roster-format", help="名录文件格式：yaml 或 csv（大名录）")
     ] = RosterFormat.yaml,
-    json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    json_output: Json = False,
 ) -> None:
     from ..services.init import create_workspace
     from .output import console, emit_json

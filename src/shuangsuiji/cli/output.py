@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict, is_dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,25 @@ def emit_json(document: Any) -> None:
     indent = 2 if sys.stdout.isatty() else None
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=indent, default=_default))
     sys.stdout.write("\n")
+
+
+# Bureau staff read times in China Standard Time (no daylight saving), wherever the
+# record was written: a record stamped on a UTC server shows the same hour as one
+# stamped in the bureau.
+CHINA_TIME = timezone(timedelta(hours=8))
+
+
+def local_time(stamp: datetime | str) -> str:
+    """A recorded time as staff read it: 2026-12-02T18:49:56+08:00 → 2026年12月2日 18:49:56（UTC+8）.
+
+    An ISO text is read first; a time without an offset is shown as it is, unlabelled.
+    """
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp)
+    if stamp.tzinfo is None:
+        return f"{stamp.year}年{stamp.month}月{stamp.day}日 {stamp:%H:%M:%S}"
+    here = stamp.astimezone(CHINA_TIME)
+    return f"{here.year}年{here.month}月{here.day}日 {here:%H:%M:%S}（UTC+8）"
 
 
 def problem_dict(problem: Problem, severity: str = "error") -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
+
+from .options import Json, WorkspaceDir, Year
 
 HELP = "年度方案：工作量测算等。"
 
@@ -26,8 +26,9 @@ app = typer.Typer(help=HELP, no_args_is_help=True)
 @app.command("capacity", help=CAPACITY_HELP)
 def capacity(
     ctx: typer.Context,
-    year: Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")] = 0,
-    json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    year: Year = None,
+    json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     from ..core.problems import InputError
     from ..render.content import capacity_rows, capacity_verdict

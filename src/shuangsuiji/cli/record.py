@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .help import ChineseGroup
+from .options import DryRun, Json, NoCommit, WorkspaceDir, Year, date_option
 
 HELP = """\
 记录检查结果（R9b）：检查日期、到场人员、检查事项、检查结果（全国统一的结果类型）、发现的隐患及整改期限、
@@ -34,14 +36,18 @@ class TaskOrCommand(ChineseGroup):
 
 app = typer.Typer(help=HELP, cls=TaskOrCommand, no_args_is_help=False)
 
-Year = Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")]
 DrawId = Annotated[
-    str | None, typer.Option("--draw", help="抽取编号（同一单位本年度有两次任务时指定）")
+    str | None,
+    typer.Option(
+        "--draw", metavar="抽取编号", help="同一单位本年度有两次任务时指定是哪一次抽取的任务"
+    ),
 ]
-Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
-NoCommit = Annotated[bool, typer.Option("--no-commit", help="写入记录但不自动 git commit")]
 Task = Annotated[
-    str | None, typer.Argument(help="检查任务：单位的统一社会信用代码（或编号、单位名称）")
+    str | None,
+    typer.Argument(metavar="任务", help="检查任务：单位的统一社会信用代码（或编号、单位名称）"),
+]
+Unit = Annotated[
+    str, typer.Argument(metavar="单位", help="单位的统一社会信用代码（或编号、单位名称）")
 ]
 
 
@@ -53,15 +59,16 @@ def add(
         Path | None,
         typer.Option(
             "--from",
+            metavar="文件",
             help="从 CSV（UTF-8 或 GB18030）、XLSX 或 YAML 批量记录：一行一个任务或一个隐患",
         ),
     ] = None,
-    year: Year = 0,
+    year: Year = None,
     draw_id: DrawId = None,
     start: Annotated[
-        str | None, typer.Option("--start", help="检查开始日期；默认同结束日期")
+        date | None, date_option("--start", help="检查开始日期；默认同结束日期")
     ] = None,
-    end: Annotated[str | None, typer.Option("--end", help="检查结束日期，如 2026-03-10")] = None,
+    end: Annotated[date | None, date_option("--end", help="检查结束日期，如 2026-03-10")] = None,
     inspectors: Annotated[
         str | None,
         typer.Option(
@@ -82,7 +89,7 @@ def add(
         list[str] | None,
         typer.Option(
             "--hazard",
-            help="隐患（可重复）：描述;等级;整改期限[;指令书文号[;检查事项]]，期限可写“当场整改”",
+            help="隐患：描述;等级;整改期限[;指令书文号[;检查事项]]，期限可写“当场整改”",
         ),
     ] = None,
     decision: Annotated[str | None, typer.Option("--decision", help="处罚决定书文号")] = None,
@@ -92,11 +99,10 @@ def add(
     reason: Annotated[
         str | None, typer.Option("--reason", help="更正理由（修改已记录的内容时必填）")
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="只校验并显示将写入的内容，不写文件")
-    ] = False,
+    dry_run: DryRun = False,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """记录一个任务的检查结果（或用 --from 批量记录）。缺少的必填项在终端中逐项询问。"""
     from ..core.problems import InputError, Problem
@@ -148,12 +154,11 @@ def _prompt_missing(ws, year: int, task: str, draw_id: str | None, given) -> Non
     """Ask for what a first record needs and the command line did not give."""
     from ..core.results import RESULT_CODES, WITH_FINDINGS, parse_people
     from ..services import record as inspections
-    from ..workspace import year as year_files
     from .output import console
 
     ctx = inspections.load_context(ws, year)
     ref = inspections.find_task(ctx.tasks, inspections.resolve_entity(ctx.tasks, task), draw_id)
-    path = year_files.record_path(ws, year, ref.entity)
+    path = inspections.record_path(ws, year, ref.entity)
     if path.is_file():
         return  # an amendment: only what the options give changes
     console.print(
@@ -233,10 +238,12 @@ def _show_outcome(outcome, json_output: bool, dry_run: bool) -> None:
 def template(
     ctx: typer.Context,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="输出文件：.xlsx（带下拉列表）或 .csv")
+        Path,
+        typer.Option("-o", "--output", metavar="文件", help="输出文件：.xlsx（带下拉列表）或 .csv"),
     ],
-    year: Year = 0,
+    year: Year = None,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """写出批量记录用的表格：PRODUCT.md 规定的表头，检查结果、隐患等级、复查结论、首违不罚带下拉列表；
     本年度尚无记录的任务已逐行填好统一社会信用代码、单位名称、抽取编号和匹配的检查人员。
@@ -262,17 +269,18 @@ def template(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    task: Annotated[str, typer.Argument(help="单位的统一社会信用代码（或编号、单位名称）")],
-    year: Year = 0,
+    task: Unit,
+    year: Year = None,
     draw_id: DrawId = None,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """显示一个任务的检查记录：当前内容，以及每一版的类型、理由、变更和提交。
 
     示例：ssj record show 91350102604010605L --year 2026
     """
     from ..services import record as inspections
-    from .output import console, emit_json, table
+    from .output import console, emit_json, local_time, table
 
     doc = inspections.show(ctx.obj.workspace(), ctx.obj.year(year), task, draw_id)
     if json_output:
@@ -308,7 +316,7 @@ def show(
             h["draw_id"],
             h["change"],
             h["reason"] or "",
-            h["recorded_at"],
+            local_time(h["recorded_at"]),
             "；".join(h["changes"]),
         ]
         for h in doc["history"]
@@ -323,8 +331,8 @@ def show(
 @app.command("reinspect")
 def reinspect(
     ctx: typer.Context,
-    task: Annotated[str, typer.Argument(help="单位的统一社会信用代码（或编号、单位名称）")],
-    day: Annotated[str, typer.Option("--date", help="复查日期，如 2026-03-24")],
+    task: Unit,
+    day: Annotated[date, date_option("--date", help="复查日期，如 2026-03-24")],
     outcome: Annotated[str, typer.Option("--outcome", help="复查结论：已整改 / 未整改")],
     hazard: Annotated[
         int | None, typer.Option("--hazard", min=1, help="第几项隐患；只有一项未整改时可省略")
@@ -334,30 +342,25 @@ def reinspect(
     ] = None,
     order: Annotated[str | None, typer.Option("--order", help="复查意见书文号")] = None,
     note: Annotated[str | None, typer.Option("--note", help="备注")] = None,
-    year: Year = 0,
+    year: Year = None,
     draw_id: DrawId = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """记录一项隐患的复查（R10），作为检查记录的“补充”版本追加。
 
     示例：ssj record reinspect 91350102604010605L --date 2026-03-24 --outcome 已整改 --hazard 1
     """
-    from ..core import values
-    from ..core.problems import InputError, Problem
     from ..services import record as inspections
 
-    try:
-        when = values.parse_date(day)
-    except ValueError as exc:
-        raise InputError(Problem(file="命令行", field="--date", message=str(exc))) from None
     result = inspections.reinspect(
         ctx.obj.workspace(),
         ctx.obj.year(year),
         task,
         draw_id,
         hazard,
-        when,
+        day,
         outcome,
         inspectors,
         order,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from .options import Json, WorkspaceDir, Year, date_option
 
 HELP = """\
 生成年度报告：方案（--kind plan，报司法局和上级备案的“双随机、一公开”监管抽查工作方案）或
@@ -36,7 +38,7 @@ class Kind(str, Enum):
 
 def report(
     ctx: typer.Context,
-    year: Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")] = 0,
+    year: Year = None,
     fmt: Annotated[Format, typer.Option("--format", help="docx、html 或 md")] = Format.docx,
     kind: Annotated[
         Kind, typer.Option("--kind", help="plan 年度方案；results 工作情况报告")
@@ -44,19 +46,19 @@ def report(
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="输出文件；“-”为标准输出（md、html）", show_default=False
-        ),
-    ] = None,
-    day: Annotated[
-        datetime | None,
-        typer.Option(
-            "--date",
-            formats=["%Y-%m-%d"],
-            help="成文日期（工作情况报告统计截至此日），默认今天",
+            "-o",
+            "--output",
+            metavar="文件",
+            help="输出文件；“-”为标准输出（md、html）",
             show_default=False,
         ),
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    day: Annotated[
+        date | None,
+        date_option("--date", help="成文日期（工作情况报告统计截至此日），默认今天"),
+    ] = None,
+    json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     from ..core.problems import InputError
     from ..render import content
@@ -66,7 +68,7 @@ def report(
 
     ws = ctx.obj.workspace()
     year = ctx.obj.year(year)
-    when = day.date() if day else None
+    when = day
     if kind is Kind.plan:
         facts = reports.plan_facts(ws, year, when)
         document = content.plan_document(facts)

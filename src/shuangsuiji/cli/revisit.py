@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from .options import Json, NoCommit, Seed, SeedSource, WorkspaceDir, Year, date_option
 
 HELP = """\
 回访（赣应急 002 §(十五)）：从本年度已检查的单位中按 ssj-sha256-v1 随机抽取不低于 10%（向上取整）的单位，
@@ -20,39 +23,28 @@ HELP = """\
 
 app = typer.Typer(help=HELP, invoke_without_command=True)
 
-Year = Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")]
-Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
-NoCommit = Annotated[bool, typer.Option("--no-commit", help="写入记录但不自动 git commit")]
-
 
 @app.callback()
 def revisit(
     ctx: typer.Context,
-    year: Year = 0,
+    year: Year = None,
     ratio: Annotated[
         str | None,
         typer.Option("--ratio", help="回访比例，如 0.1 或 10%；默认取规则（不低于 10%）"),
     ] = None,
-    seed: Annotated[
-        str | None,
-        typer.Option("--seed", help="新的种子（不得与本年度抽取、匹配的种子相同）；不给则系统生成"),
-    ] = None,
-    seed_source: Annotated[str | None, typer.Option("--seed-source", help="种子来源说明")] = None,
-    day: Annotated[str | None, typer.Option("--date", help="抽取日期，默认今天")] = None,
+    seed: Seed = None,
+    seed_source: SeedSource = None,
+    day: Annotated[date | None, date_option("--date", help="抽取日期，默认今天")] = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from ..core import values
-    from ..core.problems import InputError, Problem
     from ..services import revisit as revisits
     from .output import console, emit_json, table
 
-    try:
-        when = values.parse_date(day) if day else None
-    except ValueError as exc:
-        raise InputError(Problem(file="命令行", field="--date", message=str(exc))) from None
+    when = day  # None: the service's today, by the workspace's clock
     ws = ctx.obj.workspace()
     record = revisits.run(
         ws, ctx.obj.year(year), ratio, seed, seed_source, when, commit=not no_commit
@@ -94,9 +86,12 @@ def revisit(
 @app.command("template")
 def template(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.xlsx 或 .csv")],
-    year: Year = 0,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="文件", help="输出文件：.xlsx 或 .csv")
+    ],
+    year: Year = None,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """写出回访表：每家尚未回访的抽中单位一行，附件3 的 8 个问题各占一列。
 
@@ -120,12 +115,15 @@ def template(
 @app.command("record")
 def record(
     ctx: typer.Context,
-    entity: Annotated[str | None, typer.Argument(help="回访单位的统一社会信用代码")] = None,
-    source: Annotated[
-        Path | None, typer.Option("--from", help="从回访表（CSV、XLSX 或 YAML）批量记录")
+    entity: Annotated[
+        str | None, typer.Argument(metavar="单位", help="回访单位的统一社会信用代码")
     ] = None,
-    year: Year = 0,
-    day: Annotated[str | None, typer.Option("--date", help="回访日期")] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option("--from", metavar="文件", help="从回访表（CSV、XLSX 或 YAML）批量记录"),
+    ] = None,
+    year: Year = None,
+    day: Annotated[date | None, date_option("--date", help="回访日期")] = None,
     method: Annotated[
         str | None, typer.Option("--method", help="回访方式：实地、电话、书面、网络")
     ] = None,
@@ -135,7 +133,9 @@ def record(
     ] = None,
     answer: Annotated[
         list[str] | None,
-        typer.Option("--answer", help="依次回答 8 个问题（重复 8 次）；终端中不给则逐题询问"),
+        typer.Option(
+            "--answer", metavar="回答", help="依次回答 8 个问题（给 8 次）；终端中不给则逐题询问"
+        ),
     ] = None,
     clues: Annotated[str | None, typer.Option("--clues", help="发现的问题线索")] = None,
     reason: Annotated[
@@ -143,6 +143,7 @@ def record(
     ] = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """记录回访单位对附件3 各问题的回答（只追加新版本；更正须写明理由）。
 

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from .options import DryRun, Json, WorkspaceDir
+
 app = typer.Typer(
     help="一单两库：从 Excel/CSV 导入、校验、导出检查对象名录库、执法检查人员名录库和抽查事项清单。",
     no_args_is_help=True,
@@ -26,21 +28,22 @@ class Format(str, Enum):
 
 
 KIND_NAMES = {"entities": "检查对象", "inspectors": "执法检查人员", "items": "抽查事项"}
-JSON = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="CSV（UTF-8、带 BOM 的 UTF-8 或 GB18030）或 XLSX 文件")
+        Path,
+        typer.Argument(metavar="文件", help="CSV（UTF-8、带 BOM 的 UTF-8 或 GB18030）或 XLSX 文件"),
     ],
     kind: Annotated[Kind | None, typer.Option("--kind", help="名录类型；默认由表头判断")] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="以此表替换整个名录（表中没有的条目将删除）")
     ] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示结果，不写文件")] = False,
-    json_output: JSON = False,
+    dry_run: DryRun = False,
+    json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """按编号把表中各行合并进名录：报告新增、更新、未变（--replace 时还有删除）。
 
@@ -81,7 +84,7 @@ def import_(
 
 
 @app.command("check")
-def check(ctx: typer.Context, json_output: JSON = False) -> None:
+def check(ctx: typer.Context, json_output: Json = False, workspace: WorkspaceDir = None) -> None:
     """校验 ssj.yaml 和三个名录：一次列出全部问题（文件、行、字段），有错误时退出码 2。
 
     示例：ssj roster check
@@ -115,8 +118,10 @@ def export(
     kind: Annotated[Kind, typer.Option("--kind", help="名录类型")] = Kind.entities,
     format: Annotated[Format, typer.Option("--format", help="xlsx 或 csv")] = Format.xlsx,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="输出文件；默认 <类型>.<格式>")
+        Path | None,
+        typer.Option("-o", "--output", metavar="文件", help="输出文件；默认 <类型>.<格式>"),
     ] = None,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """把名录导出为 Excel 或 CSV（中文表头，可再导入）；以 = + - @ 开头的单元格会转义。
 
@@ -149,12 +154,13 @@ def convert(
     ctx: typer.Context,
     to: Annotated[StoredFormat, typer.Option("--to", help="yaml 或 csv")],
     kind: Annotated[Kind | None, typer.Option("--kind", help="名录类型；默认三个都转")] = None,
-    json_output: JSON = False,
+    json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
     """改变名录的保存格式：rosters/<类型>.yaml 与 rosters/<类型>.csv 互转，内容不变。
 
     数万家以上的检查对象名录宜存为 CSV：读取快得多，也可直接用 Excel 打开；YAML 可写注释
-    （转为 CSV 时注释不保留）。转换后请提交：git add -A rosters && git commit。
+    （转为 CSV 时注释不保留）。转换后请提交：git add -A rosters/ && git commit。
 
     示例：ssj roster convert --to csv --kind entities
     """

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
+
+from .options import Json, WorkspaceDir, Year, date_option
 
 HELP = """\
 本年度待办与逾期事项：时段已过仍无检查记录的任务（R9b）、须复查的隐患（R10：到期待复查、逾期未复查、
@@ -18,21 +21,16 @@ HELP = """\
 
 def status(
     ctx: typer.Context,
-    year: Annotated[int, typer.Option("--year", help="计划年度", show_default="今年")] = 0,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期，默认今天")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    year: Year = None,
+    as_of: Annotated[date | None, date_option("--as-of", help="截至日期，默认今天")] = None,
+    json_output: Json = False,
+    workspace: WorkspaceDir = None,
 ) -> None:
-    from ..core import values
     from ..core.followup import STATE_NAMES
-    from ..core.problems import InputError, Problem
     from ..services.status import status as compute
     from .output import console, emit_json, styled, table
 
-    try:
-        day = values.parse_date(as_of) if as_of else None
-    except ValueError as exc:
-        raise InputError(Problem(file="命令行", field="--as-of", message=str(exc))) from None
-    doc = compute(ctx.obj.workspace(), ctx.obj.year(year), day)
+    doc = compute(ctx.obj.workspace(), ctx.obj.year(year), as_of)
     if json_output:
         emit_json(doc)
         return

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from .options import Json, WorkspaceDir
+
 HELP = """\
 按记录中的种子、参数和当时提交的名录重新计算抽取，与记录逐项比对：一致则显示“一致”，否则列出差异（退出码 1）。
 
@@ -17,12 +19,17 @@ HELP = """\
 
 def verify(
     ctx: typer.Context,
-    draw_id: Annotated[str | None, typer.Argument(help="抽取编号；不给则核验全部")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    draw_id: Annotated[
+        str | None, typer.Argument(metavar="抽取编号", help="不给则核验全部")
+    ] = None,
+    json_output: Json = False,
     html: Annotated[
         bool, typer.Option("--html", help="写出可在浏览器中自行重算的核验页（须指定抽取编号与 -o）")
     ] = False,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="核验页文件")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", metavar="文件", help="核验页文件")
+    ] = None,
+    workspace: WorkspaceDir = None,
 ) -> None:
     from ..services.verify import verify as run
     from .output import console, emit_json, styled
@@ -30,7 +37,6 @@ def verify(
     if html:
         _write_pages(ctx, draw_id, output, json_output)
         return
-
     found = run(ctx.obj.workspace(), draw_id)
     results, ok = found.verdicts, found.ok
     if json_output:
