@@ -64,3 +64,12 @@ def test_a_shallow_clone_is_refused_with_how_to_fetch(example, ssj, tmp_path):
     )
     result = ssj("-C", clone, "audit", "--json")
     assert result.code == 2 and "unshallow" in result.out
+
+
+def test_a_commit_dated_before_its_parent_is_reported(example, ssj, clock):
+    draw(ssj, example, "--ratio", "0.2")
+    clock.set("2026-01-10T10:00:00+08:00")  # GIT_COMMITTER_DATE written back by hand
+    (example / "plans/2026/notes.md").write_text("补记\n", encoding="utf-8")
+    commit_all(example, "倒填日期")
+    _, doc = audit(ssj, example, "--as-of", "2026-11-16")
+    assert any("早于其父提交" in f["message"] for f in findings(doc, "R14", "warning")), doc

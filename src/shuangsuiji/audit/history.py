@@ -96,6 +96,30 @@ def check(data: AuditData, history: History) -> list[Finding]:
     out += _working_tree(data)
     out += _integrity(data, history)
     out += _plan_changes(data, history)
+    out += _dates_backwards(data)
+    return out
+
+
+def _dates_backwards(data: AuditData) -> list[Finding]:
+    """A commit dated before its parent: a clock set back, or dates written by hand
+    (GIT_COMMITTER_DATE) to make a change look earlier than it was."""
+    times = data.ws.git.commit_times()
+    clock = data.ws.clock
+    out = []
+    for sha, (time, parents) in times.items():
+        later = [p for p in parents if p in times and times[p][0] > time]
+        if later:
+            parent = later[0]
+            out.append(
+                warning(
+                    "R14",
+                    CONFIG,
+                    f"提交 {sha[:10]} 的日期（{clock.day_of(time)}）早于其父提交 {parent[:10]}"
+                    f"（{clock.day_of(times[parent][0])}）：可能是时钟被调回，或提交日期被手工改写",
+                    "核对该提交的来历；期限与先后以提交的先后为准",
+                    commit=sha,
+                )
+            )
     return out
 
 

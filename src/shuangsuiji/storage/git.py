@@ -207,6 +207,15 @@ class Git:
             commits.append(Commit(sha, seconds, day, tuple(parents), tuple(changes)))
         return commits
 
+    def commit_times(self) -> dict[str, tuple[int, tuple[str, ...]]]:
+        """Every commit reachable from HEAD: {sha: (committer time, parents)}."""
+        out = self.run("log", "--format=%H %ct %P", "HEAD", check=False)
+        found = {}
+        for line in out.splitlines():
+            sha, time, *parents = line.split()
+            found[sha] = (int(time), tuple(parents))
+        return found
+
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository", check=False).strip() == "true"
 
