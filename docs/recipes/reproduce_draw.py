@@ -112,7 +112,7 @@ def main(ws, draw_id):
     if digest != rec["population"]["digest"]:
         sys.exit(
             f"随机池摘要不符：重算 {len(pool)} 个，记录 {rec['population']['count']} 个"
-            "（记录只在排除项不多于 200 个时列出其编号；否则须按 RULES.md 自行筛选名录）"
+            "（记录只在排除项不多于 200 个时列出其编号；否则须按 docs/draw.md 所列的规则自行筛选名录）"
         )
     print(f"随机池 {len(pool)} 个，摘要 {digest} 与记录一致")
 

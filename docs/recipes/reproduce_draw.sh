@@ -144,7 +144,7 @@ awk -F "$tab" -v rm="$tmp/removed" 'BEGIN { while ((getline x < rm) > 0) out[x] 
 digest=$(cut -f1 "$tmp/pool" | sort | awk 'NR > 1 { printf "\n" } { printf "%s", $0 }' | sha)
 if [ "$digest" != "$(get population.digest)" ]; then
     echo "随机池摘要不符：重算 $(wc -l <"$tmp/pool" | tr -d ' ') 个，记录 $(get population.count) 个。" >&2
-    echo "（记录只在排除项不多于 200 个时列出其编号；否则须按 RULES.md 自行筛选名录）" >&2
+    echo "（记录只在排除项不多于 200 个时列出其编号；否则须按 docs/draw.md 所列的规则自行筛选名录）" >&2
     exit 1
 fi
 echo "随机池 $(get population.count) 个，摘要 $digest 与记录一致"

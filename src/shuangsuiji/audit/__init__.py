@@ -1,4 +1,4 @@
-"""ssj audit: every rule of RULES.md the workspace's files allow, every random choice re-run,
+"""ssj audit: every rule of docs/audit.md the workspace's files allow, every random choice re-run,
 git history read for what a file alone cannot show.
 
     data     read and validate every file (schema findings), rosters/plans at commits

@@ -9,7 +9,7 @@ from typing import Any
 ERROR = "error"
 WARNING = "warning"
 
-# Rule number -> short Chinese name, in the order of RULES.md (the order of the report).
+# Rule number -> short Chinese name, in the order of docs/audit.md (the order of the report).
 RULES: dict[str, str] = {
     "schema": "文件格式",
     "R1": "最低抽查比例",

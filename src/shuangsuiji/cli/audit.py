@@ -1,4 +1,4 @@
-"""ssj audit: every rule of RULES.md, every draw re-run, git history read; exit code for CI."""
+"""ssj audit: every rule of docs/audit.md, every draw re-run, git history read; exit code for CI."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .options import Json, OnlyYear, WorkspaceDir, date_option
 
 HELP = """\
 审计工作区：校验全部名录、方案和记录的格式；按记录重算每一次抽取和匹配；读取 git 历史，查记录是否被改动、
-重抽是否有理由、预备与执行之间名录是否被改、方案重大调整是否重新报批；逐条核查 RULES.md 的规则
+重抽是否有理由、预备与执行之间名录是否被改、方案重大调整是否重新报批；逐条核查 docs/audit.md 的规则
 （最低比例、重点单位、两年覆盖、冷却期与上限、检查组、回避、轮换、工作量……）。
 
 退出码：0 没有错误；1 有错误（加 --strict 时警告也算）；2 工作区无法读取或参数有误。

@@ -245,7 +245,7 @@ def template(
     json_output: Json = False,
     workspace: WorkspaceDir = None,
 ) -> None:
-    """写出批量记录用的表格：PRODUCT.md 规定的表头，检查结果、隐患等级、复查结论、首违不罚带下拉列表；
+    """写出批量记录用的表格：docs/record.md 规定的表头，检查结果、隐患等级、复查结论、首违不罚带下拉列表；
     本年度尚无记录的任务已逐行填好统一社会信用代码、单位名称、抽取编号和匹配的检查人员。
 
     示例：ssj record template -o 检查结果.xlsx --year 2026

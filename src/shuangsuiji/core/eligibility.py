@@ -1,4 +1,4 @@
-"""Who may be drawn (RULES.md R2, R3, R5, 定向/不定向): pure, from rosters and history."""
+"""Who may be drawn (docs/audit.md R2, R3, R5, 定向/不定向): pure, from rosters and history."""
 
 from __future__ import annotations
 

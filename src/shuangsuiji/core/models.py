@@ -244,7 +244,7 @@ class Category(Strict):
 
 
 class Defaults(Strict):
-    """RULES.md 的可配置数字；年度方案可逐项覆盖。"""
+    """docs/audit.md 的可配置数字；年度方案可逐项覆盖。"""
 
     cooldown_months: int = Field(12, ge=0, le=120, title="冷却期（月）")
     yearly_cap: int = Field(2, ge=1, le=50, title="每年最多检查次数")

@@ -1,4 +1,4 @@
-"""Who may inspect a task (RULES.md R6–R9) and what the task checks: pure."""
+"""Who may inspect a task (docs/audit.md R6–R9) and what the task checks: pure."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The publication of results (一公开, RULES.md R11): xlsx, csv, json and one html page.
+"""The publication of results (一公开, docs/audit.md R11): xlsx, csv, json and one html page.
 
 Renders rows already reduced to the public fields (`core.results.PUBLIC_FIELDS`); it
 adds nothing and reads nothing else. Spreadsheet cells that a spreadsheet would run as

@@ -2,7 +2,7 @@
 
 `ssj demo` writes the blank sheet with `ssj record template` (one row per task: the
 unit, its draw and the assigned team already filled in), then `fill` plays the
-inspectors and writes the sheet back in the `ssj record --from` format (PRODUCT.md,
+inspectors and writes the sheet back in the `ssj record --from` format (docs/record.md,
 docs/record.md). Each task is inspected on a working day early in the last month of its
 period; most find nothing (未发现问题), some find a hazard ordered fixed by a deadline and
 re-inspected before it, one is fixed on the spot, one ends with a penalty. Everything a

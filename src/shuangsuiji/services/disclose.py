@@ -1,7 +1,7 @@
 """一公开 (ssj disclose): deadlines on the official calendar, the publication, its record.
 
 A result is due for publication within N working days (default 20) of the end of the
-inspection (R11). `publish` writes the publication (public fields only, RULES.md) and
+inspection (R11). `publish` writes the publication (public fields only, docs/audit.md) and
 records, append-only, what was published when in `plans/<year>/disclosures/<date>.yaml`.
 """
 

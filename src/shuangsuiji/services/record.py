@@ -135,7 +135,7 @@ ALIASES = {
     "罚款金额（元）": "amount",
     "罚款金额(元)": "amount",
 }
-REQUIRED = ("entity", "end", "result")  # PRODUCT.md: the first, third and fifth headers
+REQUIRED = ("entity", "end", "result")  # docs/record.md: the first, third and fifth headers
 TEMPLATE_ORDER = (
     "entity",
     "name",
