@@ -183,18 +183,7 @@ def _record_changes(data: AuditData, history: History) -> list[Finding]:
                     flag(change.new_path, f"{label}在改名时（{where}）内容也被修改")
     blobs = git.blobs([b for _, _, old, new, _ in appended for b in (old, new)])
     for kind, path, old, new, commit in appended:
-        if kind in APPEND_BYTES:
-            before_bytes, after_bytes = blobs.get(old), blobs.get(new)
-            kept = (
-                before_bytes is not None
-                and after_bytes is not None
-                and after_bytes.startswith(before_bytes.rstrip(b"\n"))
-            )
-        else:
-            before = _entries(blobs.get(old), APPEND_ONLY[kind])
-            after = _entries(blobs.get(new), APPEND_ONLY[kind])
-            kept = before is not None and after is not None and after[: len(before)] == before
-        if not kept:
+        if not appended_only(kind, blobs.get(old), blobs.get(new)):
             out.append(
                 error(
                     "R14",
@@ -275,8 +264,13 @@ def _appended_only(data: AuditData, kind: str, path: str) -> bool:
         after = (data.ws.root / path).read_bytes()
     except OSError:
         return False
-    if before is None:
-        return True
+    return before is None or appended_only(kind, before, after)
+
+
+def appended_only(kind: str, before: bytes | None, after: bytes | None) -> bool:
+    """Whether `after` keeps all of `before` and only adds to it (a growing record file)."""
+    if before is None or after is None:
+        return False
     if kind in APPEND_BYTES:
         return after.startswith(before.rstrip(b"\n"))
     old, new = _entries(before, APPEND_ONLY[kind]), _entries(after, APPEND_ONLY[kind])
