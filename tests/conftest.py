@@ -18,8 +18,11 @@ os.environ["COLUMNS"] = "200"  # rich tables wide enough not to wrap words in as
 from shuangsuiji.cli.app import main
 
 # Every test runs on a clock it chooses, never on the machine's: ssj reads SSJ_NOW, and git
-# dates the tests' own commits by the same instant. A Monday in the middle of the work year.
+# dates the tests' own commits by the same instant. A Monday late in the work year; the
+# workspaces are made early in it (SET_UP), and a test performs an act on an earlier day
+# (a draw, a publication) on that day: `with on("2026-03-01"): ...`, as a bureau would.
 FIXED_NOW = datetime.fromisoformat("2026-11-16T10:00:00+08:00")
+SET_UP = "2026-01-02T09:00:00+08:00"
 
 
 class TestClock:
@@ -40,16 +43,35 @@ class TestClock:
     def advance(self, **delta: float) -> None:
         self.set(self.now + timedelta(**delta))
 
+    @contextlib.contextmanager
+    def on(self, when: datetime | str):
+        """Run what follows at `when`, then come back to where the clock was."""
+        before = self.now
+        self.set(when)
+        try:
+            yield self
+        finally:
+            self.set(before)
+
     @property
     def today(self) -> date:
         return self.now.date()
+
+
+_ACTIVE: list[TestClock] = []
 
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch) -> TestClock:
     fixed = TestClock(monkeypatch)
     fixed.set(FIXED_NOW)
+    _ACTIVE[:] = [fixed]
     return fixed
+
+
+def on(when: datetime | str):
+    """The running test's clock at `when`, for the shared steps of the test kits."""
+    return _ACTIVE[0].on(when)
 
 
 @pytest.fixture(autouse=True)
@@ -109,19 +131,23 @@ def ssj():
 
 
 @pytest.fixture
-def example(tmp_path) -> Path:
-    """`ssj init --example`, committed."""
+def example(tmp_path, clock, request) -> Path:
+    """`ssj init --example`, committed at the start of the year, or on the day a test
+    marks with `@pytest.mark.set_up("2024-01-02")` when it plays earlier years."""
     root = tmp_path / "ws"
-    assert run("init", root, "--example").code == 0
-    commit_all(root, "示例工作区")
+    marker = request.node.get_closest_marker("set_up")
+    with clock.on(marker.args[0] if marker else SET_UP):
+        assert run("init", root, "--example").code == 0
+        commit_all(root, "示例工作区")
     return root
 
 
 @pytest.fixture
-def empty_ws(tmp_path) -> Path:
+def empty_ws(tmp_path, clock) -> Path:
     root = tmp_path / "ws"
-    assert run("init", root, "--authority", "测试区应急管理局").code == 0
-    commit_all(root, "空工作区")
+    with clock.on(SET_UP):
+        assert run("init", root, "--authority", "测试区应急管理局").code == 0
+        commit_all(root, "空工作区")
     return root
 
 

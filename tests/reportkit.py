@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import commit_all, run
+from conftest import commit_all, on, run
 
 YEAR = 2026  # a year whose holiday schedule the holidays package records
 DAY = "2026-03-01"
@@ -26,11 +26,12 @@ def plan_for_year(root: Path) -> Path:
 def drawn(root: Path, assign: bool = True) -> Path:
     """Draw (and assign) the example for 2026 with fixed seeds."""
     plan_for_year(root)
-    result = run("-C", root, "draw", "--year", str(YEAR), "--date", DAY, "--seed", "20260301")
-    assert result.code == 0, result.err
-    if assign:
-        result = run("-C", root, "assign", "--year", str(YEAR), "--seed", "7153")
+    with on(DAY):
+        result = run("-C", root, "draw", "--year", str(YEAR), "--seed", "20260301")
         assert result.code == 0, result.err
+        if assign:
+            result = run("-C", root, "assign", "--year", str(YEAR), "--seed", "7153")
+            assert result.code == 0, result.err
     return root
 
 

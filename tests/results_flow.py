@@ -9,6 +9,7 @@ import csv
 import io
 from pathlib import Path
 
+from conftest import on
 from shuangsuiji.workspace import Workspace
 
 DRAW_SEED = "20260104-6152-3341"
@@ -34,12 +35,12 @@ HEADERS = [
 
 def staffed(ssj, root: Path) -> dict:
     """Draw 2026 (20%) and assign inspectors; the assignment's JSON, tasks by entity."""
-    drawn = ssj(
-        "-C", root, "draw", "--year", "2026", "--date", DRAW_DAY, "--ratio", "0.2",
-        "--seed", DRAW_SEED, "--json",
-    )  # fmt: skip
-    assert drawn.code == 0, drawn.out + drawn.err
-    assigned = ssj("-C", root, "assign", "--year", "2026", "--seed", ASSIGN_SEED, "--json")
+    with on(DRAW_DAY):
+        drawn = ssj(
+            "-C", root, "draw", "--year", "2026", "--ratio", "0.2", "--seed", DRAW_SEED, "--json"
+        )
+        assert drawn.code == 0, drawn.out + drawn.err
+        assigned = ssj("-C", root, "assign", "--year", "2026", "--seed", ASSIGN_SEED, "--json")
     assert assigned.code == 0, assigned.out + assigned.err
     doc = assigned.json()
     doc["by_entity"] = {t["entity"]: t for t in doc["tasks"]}

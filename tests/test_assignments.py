@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from conftest import commit_all, git, read_yaml, snapshot
+from conftest import commit_all, git, on, read_yaml, snapshot
 from shuangsuiji.core.staffing import period_end
 from shuangsuiji.workspace import Workspace
 
@@ -13,21 +13,11 @@ DRAW_SEED = "20260104-6152-3341"
 
 
 def drawn(ssj, root, year=2026, seed=DRAW_SEED, *extra):
-    result = ssj(
-        "-C",
-        root,
-        "draw",
-        "--year",
-        str(year),
-        "--date",
-        f"{year}-03-01",
-        "--ratio",
-        "0.2",
-        "--seed",
-        seed,
-        *extra,
-        "--json",
-    )
+    with on(f"{year}-03-01"):
+        result = ssj(
+            "-C", root, "draw", "--year", str(year), "--ratio", "0.2", "--seed", seed, *extra,
+            "--json",
+        )  # fmt: skip
     assert result.code == 0, result.out + result.err
     return result.json()
 
@@ -179,19 +169,8 @@ def test_rotation_across_two_plan_years(example, ssj):
 def test_loads_count_the_whole_year(example, ssj):
     drawn(ssj, example)
     one = assigned(ssj, example).json()
-    ssj(
-        "-C",
-        example,
-        "draw",
-        "--year",
-        "2026",
-        "--date",
-        "2026-06-01",
-        "--ratio",
-        "0.2",
-        "--seed",
-        "batch2",
-    )
+    with on("2026-06-01"):
+        ssj("-C", example, "draw", "--year", "2026", "--ratio", "0.2", "--seed", "batch2")
     two = ssj("-C", example, "assign", "--year", "2026", "--seed", "assign-batch2", "--json").json()
     loads = Counter(p for doc in (one, two) for t in doc["tasks"] for p in t["inspectors"])
     assert max(loads.values()) - min(loads.values()) <= 1

@@ -106,7 +106,8 @@ def test_a_bad_override_file_is_named(example, plan, ssj):
     assert result.code == 2 and "2027.yaml" in result.out
 
 
-def test_a_deadline_in_an_unknown_year_is_flagged(example, plan, ssj):
+def test_a_deadline_in_an_unknown_year_is_flagged(example, plan, ssj, clock):
+    clock.set("2027-12-21")  # both inspections recorded after they ended
     # The holidays package knows 2026 but not 2027: a December inspection is due in 2027.
     a, b = tasks(plan, 2)
     assert record(ssj, example, a, "--end", "2026-12-20", "--result", "未发现问题").code == 0
@@ -147,7 +148,7 @@ def test_publication_has_the_public_fields_and_nothing_private(example, plan, ss
     for unit in units[1:]:
         assert record(ssj, example, unit, "--end", "2026-03-11", "--result", "未发现问题").code == 0
     out = tmp_path / f"公开.{fmt}"
-    result = ssj("-C", example, "disclose", "publish", "--year", "2026", "--date", "2026-04-01",
+    result = ssj("-C", example, "disclose", "publish", "--year", "2026", "--date", "2026-04-01", "--reason", "补录",
                  "--format", fmt, "-o", out, "--json")  # fmt: skip
     assert result.code == 0, result.out + result.err
     text = published_text(out, fmt)
@@ -192,7 +193,7 @@ def test_publication_escapes_formula_cells(example, ssj, tmp_path):
     for fmt in ("csv", "xlsx"):
         out = tmp_path / f"公开.{fmt}"
         result = ssj("-C", example, "disclose", "publish", "--year", "2026", "--date",
-                     "2026-04-01", "--all", "--format", fmt, "-o", out)  # fmt: skip
+                     "2026-04-01", "--reason", "补录", "--all", "--format", fmt, "-o", out)  # fmt: skip
         assert result.code == 0, result.err
     csv_text = (tmp_path / "公开.csv").read_bytes().decode("utf-8-sig")
     assert "'" + evil.replace('"', '""') in csv_text
@@ -200,7 +201,7 @@ def test_publication_escapes_formula_cells(example, ssj, tmp_path):
     named = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert named and all(c.value.startswith("'=") and c.data_type == "s" for c in named)
     html_out = tmp_path / "公开.html"
-    ssj("-C", example, "disclose", "publish", "--year", "2026", "--date", "2026-04-01", "--all",
+    ssj("-C", example, "disclose", "publish", "--year", "2026", "--date", "2026-04-01", "--reason", "补录", "--all",
         "--format", "html", "-o", html_out)  # fmt: skip
     page = html_out.read_text(encoding="utf-8")
     assert "=HYPERLINK(&quot;http://example.invalid&quot;" in page and "<a " not in page
@@ -212,19 +213,20 @@ def test_private_data_typed_into_a_document_number_is_refused(example, plan, ssj
     assert record(ssj, example, units[0], "--end", "2026-03-10", "--result", "未发现问题",
                   "--decision", f"罚〔2026〕1号 联系{phone}", "--fine", "100").code == 0  # fmt: skip
     out = tmp_path / "x.csv"
-    result = ssj("-C", example, "disclose", "publish", "--year", "2026", "--date", "2026-04-01",
+    result = ssj("-C", example, "disclose", "publish", "--year", "2026", "--date", "2026-04-01", "--reason", "补录",
                  "--format", "csv", "-o", out)  # fmt: skip
     assert result.code == 1 and "联系电话" in result.err
     assert not out.exists()
     assert not (example / "plans/2026/disclosures").exists()
 
 
-def test_publish_records_what_and_when(example, plan, ssj, tmp_path):
+def test_publish_records_what_and_when(example, plan, ssj, tmp_path, clock):
     a, b = tasks(plan, 2)
+    clock.set("2026-03-12")
     assert record(ssj, example, a, "--end", "2026-03-10", "--result", "未发现问题").code == 0
-    assert record(ssj, example, b, "--end", "2026-04-20", "--result", "未发现问题").code == 0
+    clock.set("2026-04-01")  # published on its day; b is inspected later (4/20)
     out = tmp_path / "一.csv"
-    first = ssj("-C", example, "disclose", "publish", "--year", "2026", "--date", "2026-04-01",
+    first = ssj("-C", example, "disclose", "publish", "--year", "2026",
                 "--format", "csv", "-o", out, "--json")  # fmt: skip
     assert first.code == 0, first.out
     assert [e["entity"] for e in first.json()["entries"]] == [a]  # b not completed by 4/1
@@ -234,14 +236,14 @@ def test_publish_records_what_and_when(example, plan, ssj, tmp_path):
     assert disclosed.publications[0].entries[0].deadline == date(2026, 4, 8)
     assert "公开检查结果 1 项" in git(example, "log", "-1", "--format=%s")
     # Nothing new: refused; after an amendment the result is due again (stale).
-    again = ssj("-C", example, "disclose", "publish", "--year", "2026", "--date", "2026-04-01",
+    again = ssj("-C", example, "disclose", "publish", "--year", "2026",
                 "--format", "csv", "-o", out)  # fmt: skip
     assert again.code == 1 and "没有尚未公开" in again.err
     assert record(ssj, example, a, "--end", "2026-03-11", "--result", "未发现问题",
                   "--reason", "结束日期笔误").code == 0  # fmt: skip
     entry = status(ssj, example, "2026-04-02")[a]
     assert entry["disclosed"] == "2026-04-01" and entry["stale"] is True
-    second = ssj("-C", example, "disclose", "publish", "--year", "2026", "--date", "2026-04-01",
+    second = ssj("-C", example, "disclose", "publish", "--year", "2026",
                  "--format", "json", "-o", tmp_path / "二.json", "--json")  # fmt: skip
     assert second.code == 0, second.out
     before = record_path.read_text(encoding="utf-8")
@@ -249,5 +251,7 @@ def test_publish_records_what_and_when(example, plan, ssj, tmp_path):
     assert [len(p.entries) for p in disclosed.publications] == [1, 1]
     assert disclosed.publications[1].entries[0].version == 2
     assert before.startswith(git(example, "show", f"HEAD~1:{record_path.relative_to(example)}"))
+    clock.set("2026-04-21")
+    assert record(ssj, example, b, "--end", "2026-04-20", "--result", "未发现问题").code == 0
     late = status(ssj, example, "2026-06-01")[b]
     assert late["overdue"] is True and late["disclosed"] is None

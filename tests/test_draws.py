@@ -13,6 +13,12 @@ SEED = "20260104-6152-3341"
 DAY = "2026-03-01"
 
 
+@pytest.fixture(autouse=True)
+def _on_the_drawing_day(clock):
+    """These tests draw on DAY (`--date DAY` is today): no late entry."""
+    clock.set(DAY)
+
+
 def draw(ssj, root, *args):
     return ssj("-C", root, "draw", "--year", "2026", "--date", DAY, "--seed", SEED, *args, "--json")
 
@@ -177,16 +183,15 @@ def test_dry_run_never_selects_or_writes(example, ssj):
     assert snapshot(example) == before
 
 
-def test_cooldown_and_cap(example, ssj):
+def test_cooldown_and_cap(example, ssj, clock):
     first = draw(ssj, example, "--ratio", "0.2").json()
+    clock.set("2026-06-01")
     second = ssj(
         "-C",
         example,
         "draw",
         "--year",
         "2026",
-        "--date",
-        "2026-06-01",
         "--ratio",
         "0.2",
         "--seed",
@@ -200,16 +205,15 @@ def test_cooldown_and_cap(example, ssj):
     assert second["key"] == []  # key units were already tasks of this year
 
 
-def test_units_not_inspected_for_two_years_are_forced(example, ssj):
+def test_units_not_inspected_for_two_years_are_forced(example, ssj, clock):
     def year_draw(year, seed):
+        clock.set(f"{year}-03-01")
         return ssj(
             "-C",
             example,
             "draw",
             "--year",
             str(year),
-            "--date",
-            f"{year}-03-01",
             "--ratio",
             "0.2",
             "--seed",

@@ -95,7 +95,7 @@ def test_names_are_taken_for_certificate_numbers(example, plan, ssj):
 
 
 def test_a_task_without_assignment_is_refused(example, ssj):
-    drawn = ssj("-C", example, "draw", "--year", "2026", "--date", "2026-01-05", "--ratio", "0.2",
+    drawn = ssj("-C", example, "draw", "--year", "2026", "--date", "2026-01-05", "--reason", "补录", "--ratio", "0.2",
                 "--seed", "x-1", "--json")  # fmt: skip
     entity = drawn.json()["selected"][0]["id"]
     result = record(ssj, example, entity, "--end", "2026-03-10", "--result", "未发现问题")

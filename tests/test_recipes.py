@@ -78,6 +78,8 @@ def drawn(example, ssj):
         SEED,
         "--date",
         "2026-03-01",
+        "--reason",
+        "补录",
     )
     return example, record
 
@@ -107,7 +109,9 @@ def test_both_recipes_print_the_same(drawn):
 def test_recipe_reproduces_later_draw_with_history(drawn, ssj, kind):
     """A second draw of the year: cooldown exclusions, key units already tasks, a count."""
     root, _ = drawn
-    record = draw(ssj, root, "--count", "10", "--seed", "007", "--date", "2026-04-01")
+    record = draw(
+        ssj, root, "--count", "10", "--seed", "007", "--date", "2026-04-01", "--reason", "补录"
+    )
     assert record["draw_id"] == "2026-2" and record["seed"] == "007"
     assert not record["key"]  # the key units are already tasks of 2026-1
     result = run_recipe(kind, root, "2026-2")

@@ -8,12 +8,18 @@ import math
 import pytest
 from openpyxl import load_workbook
 
-from conftest import commit_all, git, snapshot
+from conftest import commit_all, git, on, snapshot
 from results_flow import ASSIGN_SEED, DRAW_SEED, record, record_all, staffed
 from shuangsuiji.core.results import REVISIT_QUESTIONS, AnswerFile
 from shuangsuiji.storage import yamlio
 
 SEED = "福彩3D 2026330期 806"
+
+
+@pytest.fixture(autouse=True)
+def _in_december(clock):
+    """The return visits of these tests are drawn on 1 December and made on the 3rd."""
+    clock.set("2026-12-03")
 
 
 @pytest.fixture
@@ -31,7 +37,8 @@ def inspected(example, ssj):
 
 
 def revisit(ssj, root, *args):
-    return ssj("-C", root, "revisit", "--year", "2026", "--date", "2026-12-01", *args, "--json")
+    with on("2026-12-01"):
+        return ssj("-C", root, "revisit", "--year", "2026", *args, "--json")
 
 
 def test_draws_at_least_ten_percent_by_the_algorithm(example, inspected, ssj):

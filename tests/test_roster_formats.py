@@ -19,7 +19,18 @@ def encoded(root: Path, kind: str) -> list[list]:
 
 def chain(ssj, root: Path) -> tuple[dict, dict]:
     drawn = ssj(
-        "-C", root, "draw", "--year", "2026", "--date", "2026-03-01", "--seed", SEED, "--json"
+        "-C",
+        root,
+        "draw",
+        "--year",
+        "2026",
+        "--date",
+        "2026-03-01",
+        "--reason",
+        "补录",
+        "--seed",
+        SEED,
+        "--json",
     )
     assert drawn.code == 0, drawn.err
     assigned = ssj("-C", root, "assign", "--year", "2026", "--seed", "assign-1", "--json")

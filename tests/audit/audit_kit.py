@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from conftest import commit_all, git
+from conftest import commit_all, git, on
 
 SEED = "20260104-6152-3341"
 ASSIGN_SEED = "assign-2026-0001"
@@ -15,7 +15,8 @@ DAY = "2026-03-01"
 
 
 def draw(ssj, root: Path, *args: str, year: str = "2026", day: str = DAY, seed: str = SEED):
-    result = ssj("-C", root, "draw", "--year", year, "--date", day, "--seed", seed, *args, "--json")
+    with on(day):  # drawn on its day, as a bureau would
+        result = ssj("-C", root, "draw", "--year", year, "--seed", seed, *args, "--json")
     assert result.code == 0, result.out + result.err
     return result.json()
 
@@ -69,36 +70,32 @@ def plan_path(root: Path, year: int = 2026) -> Path:
 
 
 def drawn_and_assigned(ssj, root: Path) -> tuple[dict, dict]:
-    return draw(ssj, root, "--ratio", "0.2"), assign(ssj, root)
+    """The draw of DAY and its teams, both made on DAY."""
+    drawn = draw(ssj, root, "--ratio", "0.2")
+    with on(DAY):
+        return drawn, assign(ssj, root)
 
 
 __all__ = ["commit_all", "git"]
 
 
 def complete_year(ssj, root: Path, year: int, tmp: Path, *assign_args: str) -> None:
-    """Assign the year's last draw, record every task as inspected 9 days after the draw
-    and publish the results 10 days later: a year with nothing left to do."""
-    assign(ssj, root, *assign_args, year=str(year), seed=f"assign-{year}")
+    """Assign the year's last draw the day after it, record every task as inspected 9 days
+    after the draw and publish the results 10 days later, each on its day: a year with
+    nothing left to do."""
+    with on(f"{year}-03-02"):
+        assign(ssj, root, *assign_args, year=str(year), seed=f"assign-{year}")
     assigned = read_yaml(root / f"plans/{year}/assignments/{year}-1.yaml")
     table = tmp / f"records-{year}.csv"
     rows = ["统一社会信用代码,检查结束日期,检查结果"]
     rows += [f"{t['entity']},{year}-03-10,未发现问题" for t in assigned["tasks"]]
     table.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    result = ssj("-C", root, "record", "--from", table, "--year", str(year))
+    with on(f"{year}-03-10T17:00:00+08:00"):
+        result = ssj("-C", root, "record", "--from", table, "--year", str(year))
     assert result.code == 0, result.out + result.err
     out = tmp / f"publication-{year}.json"
-    result = ssj(
-        "-C",
-        root,
-        "disclose",
-        "publish",
-        "--year",
-        str(year),
-        "--date",
-        f"{year}-03-20",
-        "--format",
-        "json",
-        "-o",
-        out,
-    )
+    with on(f"{year}-03-20"):
+        result = ssj(
+            "-C", root, "disclose", "publish", "--year", str(year), "--format", "json", "-o", out
+        )
     assert result.code == 0, result.out + result.err

@@ -1,5 +1,6 @@
 """The example workspace audits clean; exit codes; the JSON contract of PRODUCT.md."""
 
+import pytest
 from audit_kit import audit, draw, drawn_and_assigned, findings
 
 from conftest import commit_all
@@ -72,6 +73,7 @@ def test_strict_fails_on_warnings(example, ssj):
     assert audit(ssj, example, "--strict")[0] == 1
 
 
+@pytest.mark.set_up("2025-01-02")
 def test_year_reports_only_that_year(example, ssj):
     draw(ssj, example, "--ratio", "0.2", year="2025", day="2025-03-01", seed="s25")
     drawn_and_assigned(ssj, example)

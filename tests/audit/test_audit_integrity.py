@@ -1,8 +1,18 @@
 """R14: records re-run, never edited, redraws, prepared draws, commits (real git history)."""
 
-from audit_kit import SEED, assign, audit, draw, drawn_and_assigned, edit, findings, read_yaml
+from audit_kit import (
+    DAY,
+    SEED,
+    assign,
+    audit,
+    draw,
+    drawn_and_assigned,
+    edit,
+    findings,
+    read_yaml,
+)
 
-from conftest import commit_all, git
+from conftest import commit_all, git, on
 
 DRAW = "plans/2026/draws/2026-1.yaml"
 ASSIGNMENT = "plans/2026/assignments/2026-1.yaml"
@@ -69,7 +79,8 @@ def test_redraw_without_reason(example, ssj):
     draw(ssj, example, "--ratio", "0.2")
     draw(ssj, example, "--ratio", "0.2", "--redraw-of", "2026-1", "--reason", "x", "--no-commit")
     edit(example / "plans/2026/draws/2026-2.yaml", "reason: x\n", "")
-    commit_all(example, "重抽")
+    with on(DAY):
+        commit_all(example, "重抽")
     code, result = audit(ssj, example)
     assert code == 1
     (finding,) = findings(result, "R14")
@@ -78,10 +89,9 @@ def test_redraw_without_reason(example, ssj):
     )
 
 
-def test_prepared_then_run_is_clean(example, ssj):
-    prepared = ssj(
-        "-C", example, "draw", "prepare", "--year", "2026", "--ratio", "0.2", "--date", "2026-03-01"
-    )
+def test_prepared_then_run_is_clean(example, ssj, clock):
+    clock.set("2026-03-01")
+    prepared = ssj("-C", example, "draw", "prepare", "--year", "2026", "--ratio", "0.2")
     assert prepared.code == 0, prepared.err
     run = ssj("-C", example, "draw", "run", "--year", "2026", "--seed", SEED)
     assert run.code == 0, run.err
@@ -90,10 +100,11 @@ def test_prepared_then_run_is_clean(example, ssj):
     assert code == 0, result["findings"]
 
 
-def test_roster_changed_between_prepare_and_run(example, ssj):
+def test_roster_changed_between_prepare_and_run(example, ssj, clock):
     """A run that skipped ssj's own refusal: the record is made from the changed roster."""
     from shuangsuiji.workspace import Workspace, drawing, writes
 
+    clock.set("2026-03-01")
     assert (
         ssj(
             "-C",
@@ -104,8 +115,6 @@ def test_roster_changed_between_prepare_and_run(example, ssj):
             "2026",
             "--ratio",
             "0.2",
-            "--date",
-            "2026-03-01",
         ).code
         == 0
     )

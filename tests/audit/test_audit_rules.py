@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from audit_kit import (
     ASSIGN_SEED,
     SEED,
@@ -17,7 +18,7 @@ from audit_kit import (
     write_yaml,
 )
 
-from conftest import commit_all, git
+from conftest import commit_all, git, on
 
 DRAW = "plans/2026/draws/2026-1.yaml"
 ASSIGNMENT = "plans/2026/assignments/2026-1.yaml"
@@ -32,16 +33,17 @@ def test_r1_a_record_under_the_floor(example, ssj):
     """A record made outside ssj: it re-runs exactly, but its ratio is under the floor."""
     from shuangsuiji.workspace import Workspace, drawing, writes
 
-    ws = Workspace(example)
-    head = git(example, "rev-parse", "HEAD").strip()
-    request = drawing.Request(year=2026, ratio="0.2", day=datetime.date(2026, 3, 1))
-    frozen = drawing.freeze(ws, request, head)
-    frozen.strata = [s.model_copy(update={"ratio": "0.1"}) for s in frozen.strata]
-    frozen.strata = drawing.resize(frozen, frozen.strata)
-    record = drawing.execute(frozen, SEED, "手工", False, None, ws.clock.now())
-    (example / DRAW).parent.mkdir(parents=True)
-    (example / DRAW).write_text(writes.dump(record), encoding="utf-8")
-    commit_all(example, "比例低于下限的抽取")
+    with on("2026-03-01"):
+        ws = Workspace(example)
+        head = git(example, "rev-parse", "HEAD").strip()
+        request = drawing.Request(year=2026, ratio="0.2", day=datetime.date(2026, 3, 1))
+        frozen = drawing.freeze(ws, request, head)
+        frozen.strata = [s.model_copy(update={"ratio": "0.1"}) for s in frozen.strata]
+        frozen.strata = drawing.resize(frozen, frozen.strata)
+        record = drawing.execute(frozen, SEED, "手工", False, None, ws.clock.now())
+        (example / DRAW).parent.mkdir(parents=True)
+        (example / DRAW).write_text(writes.dump(record), encoding="utf-8")
+        commit_all(example, "比例低于下限的抽取")
     code, doc = audit(ssj, example)
     assert code == 1
     assert not findings(doc, "R14")  # it reproduces
@@ -64,6 +66,7 @@ def test_r2_key_units_without_a_task(example, ssj):
     assert not findings(audit(ssj, example, "--as-of", "2027-01-10")[1], "R2")
 
 
+@pytest.mark.set_up("2024-01-02")
 def test_r3_units_not_inspected_for_two_years(example, ssj, tmp_path):
     draw(ssj, example, "--ratio", "0.2", year="2024", day="2024-03-01", seed="s24")
     complete_year(ssj, example, 2024, tmp_path)
@@ -176,6 +179,7 @@ def test_r7_declared_conflict(example, ssj):
     assert finding["file"] == ASSIGNMENT and "须回避" in finding["message"]
 
 
+@pytest.mark.set_up("2025-01-02")
 def test_r8_rotation_shortened(example, ssj, tmp_path):
     draw(ssj, example, "--ratio", "0.2", year="2025", day="2025-03-01", seed="s25")
     complete_year(ssj, example, 2025, tmp_path)

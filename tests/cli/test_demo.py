@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import shuangsuiji.services.demo
@@ -67,7 +68,8 @@ def test_demo_runs_the_whole_chain(tmp_path, ssj, clock):
         assert (root / name).read_bytes()[:2] == b"PK", name
     assert not git(root, "status", "--porcelain", "--", "plans", "rosters", "ssj.yaml")
 
-    audit = ssj("-C", root, "audit", "--year", year, "--as-of", f"{year}-12-31", "--json")
+    clock.set(f"{year}-12-31T18:00:00+08:00")  # the demo played the year to its end
+    audit = ssj("-C", root, "audit", "--year", year, "--json")
     assert audit.code == 0 and audit.json()["findings"] == [], audit.out
 
 
@@ -83,7 +85,8 @@ def test_demo_stops_at_a_failing_step_with_its_exit_code(tmp_path, ssj, monkeypa
         path.write_text(  # a result that is no national result code
             "统一社会信用代码,检查结束日期,检查结果\nX-1,2026-03-10,很好\n", encoding="utf-8"
         )
-        return shuangsuiji.services.demo.Filled()
+        demo = shuangsuiji.services.demo
+        return demo.Filled(batches=[demo.Batch(path, date(year, 3, 10), date(year, 3, 11))])
 
     monkeypatch.setattr(shuangsuiji.services.demo, "fill", broken)
     root = tmp_path / "演示"

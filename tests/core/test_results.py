@@ -269,8 +269,14 @@ TASK = TaskRef(
 )
 
 
-def problems(v: RecordVersion) -> dict[str, str]:
-    return dict(recording.check(v, TASK, PEOPLE, ITEMS))
+def problems(v: RecordVersion, recorded_on: date = date(2026, 12, 31)) -> dict[str, str]:
+    return dict(recording.check(v, TASK, PEOPLE, ITEMS, recorded_on=recorded_on))
+
+
+def test_an_inspection_or_reinspection_after_the_day_of_recording_is_refused():
+    v = version(start="2026-04-10", end="2026-04-10")
+    assert "检查结束日期" in problems(v, recorded_on=date(2026, 4, 9))
+    assert "检查结束日期" not in problems(v, recorded_on=date(2026, 4, 10))
 
 
 def test_the_assigned_team_needs_nothing_more():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_NOW, commit_all, git, run, snapshot
+from conftest import SET_UP, commit_all, git, on, run, snapshot
 from shuangsuiji.workspace import records
 
 SEED = "20260104-6152-3341"
@@ -43,7 +43,9 @@ def registered(name: str) -> bool:
 
 
 def draw(root: Path, *args: str, seed: str = SEED):
-    return run("-C", root, "draw", "--year", "2026", "--date", DAY, "--seed", seed, *args)
+    """Draw 2026 on DAY (the running test's clock set to it, then back)."""
+    with on(DAY):
+        return _draw(root, *args, seed=seed)
 
 
 def committed_workspace(example: Path) -> Path:
@@ -53,6 +55,10 @@ def committed_workspace(example: Path) -> Path:
     return example
 
 
+def _draw(root: Path, *args: str, seed: str = SEED):
+    return run("-C", root, "draw", "--year", "2026", "--seed", seed, *args)
+
+
 # Workspaces are made once per session and copied for each test (a copy takes
 # milliseconds, `ssj init` and a draw most of a second): these override conftest's.
 IDENTITY = {
@@ -60,9 +66,14 @@ IDENTITY = {
     "GIT_AUTHOR_EMAIL": "test@example.invalid",
     "GIT_COMMITTER_NAME": "测试员",
     "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    # the session's templates are made on the tests' fixed clock too
-    **{key: FIXED_NOW.isoformat() for key in ("SSJ_NOW", "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE")},
 }
+CLOCK = ("SSJ_NOW", "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE")
+
+
+def _at(patch, when: str) -> None:
+    """The session's templates are made on the tests' clock too: set up early, drawn on DAY."""
+    for key in CLOCK:
+        patch.setenv(key, when)
 
 
 @pytest.fixture(scope="session")
@@ -71,10 +82,15 @@ def templates(tmp_path_factory) -> dict[str, Path]:
     with pytest.MonkeyPatch.context() as patch:
         for key, value in IDENTITY.items():
             patch.setenv(key, value)
+        _at(patch, SET_UP)
         example = base / "example"
         assert run("init", example, "--example").code == 0
         commit_all(example, "示例工作区")
-        drawn = committed_workspace(copy_workspace(example, base / "drawn"))
+        drawn = copy_workspace(example, base / "drawn")
+        _at(patch, f"{DAY}T10:00:00+08:00")
+        result = _draw(drawn, "--ratio", "0.2")  # draw 2026-1, ready for `ssj assign`
+        assert result.code == 0, result.err
+        _at(patch, SET_UP)
         empty = base / "empty"
         assert run("init", empty, "--authority", "测试区应急管理局").code == 0
         commit_all(empty, "空工作区")

@@ -35,6 +35,12 @@ from shuangsuiji.storage import files
 LOCKED = "另一个 ssj 进程正在修改此工作区"
 
 
+@pytest.fixture(autouse=True)
+def _on_the_drawing_day(clock):
+    """These tests draw on DAY (`--date DAY` is today): no late entry."""
+    clock.set(DAY)
+
+
 def _finish(processes) -> list[tuple[int, str, str]]:
     out = []
     for process in processes:
@@ -209,7 +215,7 @@ def test_draw_and_record_in_parallel(drawn, tmp_path):
     rows = ["统一社会信用代码,检查开始日期,检查结束日期,检查人员,检查结果"]
     for task in assignment["tasks"]:
         team = ";".join(m["id"] for m in task["inspectors"])
-        rows.append(f"{task['entity']},2026-03-10,2026-03-10,{team},未发现问题")
+        rows.append(f"{task['entity']},{DAY},{DAY},{team},未发现问题")
     table = tmp_path / "检查结果.csv"
     table.write_text("\n".join(rows) + "\n", encoding="utf-8")
     jobs = [_draw_args("并行抽取二"), ("record", "--from", str(table)), _draw_args("并行抽取三")]

@@ -52,6 +52,12 @@ DRAW_ARGS = ("draw", "--year", "2026", "--date", DAY, "--seed", "kill-2", "--rat
 ASSIGN_ARGS = ("assign", "--year", "2026", "--draw", "2026-1", "--seed", "kill-assign")
 
 
+@pytest.fixture(autouse=True)
+def _on_the_drawing_day(clock):
+    """These tests draw on DAY (`--date DAY` is today): no late entry."""
+    clock.set(DAY)
+
+
 def _import_args(csv: Path) -> tuple[str, ...]:
     return ("roster", "import", str(csv))
 
@@ -301,7 +307,7 @@ def _record_table(root: Path, tmp_path: Path) -> Path:
     rows = ["统一社会信用代码,检查开始日期,检查结束日期,检查人员,检查结果"]
     for task in assignment["tasks"]:
         team = ";".join(m["id"] for m in task["inspectors"])
-        rows.append(f"{task['entity']},2026-03-10,2026-03-10,{team},未发现问题")
+        rows.append(f"{task['entity']},{DAY},{DAY},{team},未发现问题")
     table = tmp_path / "检查结果.csv"
     table.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return table

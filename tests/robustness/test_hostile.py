@@ -28,13 +28,19 @@ from robustness_kit import (  # noqa: F401  (fixtures: session templates, copied
     templates,
 )
 
-from conftest import read_yaml
+from conftest import on, read_yaml
 
 ENTITIES = "rosters/entities.yaml"
 INSPECTORS = "rosters/inspectors.yaml"
 HEAD = "entities:\n"
 ROW = "- id: {id}\n  name: {name}\n  category: 危险化学品\n  industries: [危险化学品经营]\n"
 GOOD = ROW.format(id="LS-1", name="甲公司")
+
+
+@pytest.fixture(autouse=True)
+def _on_the_drawing_day(clock):
+    """These tests draw on DAY (`--date DAY` is today): no late entry."""
+    clock.set(DAY)
 
 
 def _no_traceback(result) -> None:
@@ -427,13 +433,15 @@ def test_disclosure_escapes_formulas(example, tmp_path):
         rows.append(f"{task['entity']},2026-03-10,2026-03-10,{team},未发现问题")
     table = tmp_path / "检查结果.csv"
     table.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    assert run("-C", root, "record", "--from", table).code == 0
+    with on("2026-03-12"):  # recorded after the inspections
+        assert run("-C", root, "record", "--from", table).code == 0
     for day, fmt in (("2026-03-20", "csv"), ("2026-03-21", "xlsx")):
         out = tmp_path / f"公开.{fmt}"
-        result = run(
-            "-C", root, "disclose", "publish", "--year", "2026", "--date", day, "--all",
-            "--format", fmt, "-o", out,
-        )  # fmt: skip
+        with on(day):
+            result = run(
+                "-C", root, "disclose", "publish", "--year", "2026", "--all",
+                "--format", fmt, "-o", out,
+            )  # fmt: skip
         assert result.code == 0, result.err
         cells = (_csv_cells if fmt == "csv" else _xlsx_cells)(out.read_bytes())
         _assert_escaped(cells, names)

@@ -24,10 +24,16 @@ from robustness_kit import (  # noqa: F401  (fixtures: session templates, copied
     templates,
 )
 
-from conftest import read_yaml
+from conftest import on, read_yaml
 
 DRAW = "plans/2026/draws/2026-1.yaml"
 ASSIGNMENT = "plans/2026/assignments/2026-1.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _on_the_drawing_day(clock):
+    """These tests draw on DAY (`--date DAY` is today): no late entry."""
+    clock.set(DAY)
 
 
 def _refused_unchanged(root, *args, code=1, words=()):
@@ -46,7 +52,18 @@ def test_a_draw_id_is_drawn_once(drawn):
     base = ("draw", "--date", DAY, "--seed", "再抽一次", "--draw-id", "2026-1")
     _refused_unchanged(root, *base, "--year", "2026", words=("已经进行过", DRAW))
     # …in any year: the id names one draw of the workspace
-    _refused_unchanged(root, *base, "--year", "2025", words=("已经进行过",))
+    late = (
+        "draw",
+        "--date",
+        "2025-12-01",
+        "--reason",
+        "补录",
+        "--seed",
+        "再抽一次",
+        "--draw-id",
+        "2026-1",
+    )
+    _refused_unchanged(root, *late, "--year", "2025", words=("已经进行过",))
     _refused_unchanged(
         root, "draw", "prepare", "--year", "2026", "--draw-id", "2026-1", words=("已经进行过",)
     )
@@ -158,7 +175,8 @@ def _record_all_tasks(root, tmp_path) -> None:
         rows.append(f"{task['entity']},2026-03-10,2026-03-10,{team},未发现问题")
     table = tmp_path / "检查结果.csv"
     table.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    result = run("-C", root, "record", "--from", table)
+    with on("2026-03-12"):  # recorded after the inspections
+        result = run("-C", root, "record", "--from", table)
     assert result.code == 0, result.err
 
 
@@ -170,10 +188,11 @@ def test_inspection_record_corrections_are_new_versions(drawn, tmp_path):
     entity = read_yaml(root / ASSIGNMENT)["tasks"][0]["entity"]
     path = root / "plans/2026/records" / f"{entity}.yaml"
     before = read_yaml(path)
-    result = run(
-        "-C", root, "record", "add", entity, "--end", "2026-03-11", "--result", "未发现问题",
-        "--reason", "检查日期记错", "--year", "2026",
-    )  # fmt: skip
+    with on("2026-03-12"):
+        result = run(
+            "-C", root, "record", "add", entity, "--end", "2026-03-11", "--result", "未发现问题",
+            "--reason", "检查日期记错", "--year", "2026",
+        )  # fmt: skip
     assert result.code == 0, result.err
     after = read_yaml(path)
     versions = next(k for k, v in after.items() if isinstance(v, list))
@@ -182,16 +201,15 @@ def test_inspection_record_corrections_are_new_versions(drawn, tmp_path):
 
 
 @pytest.mark.skipif(not registered("revisit"), reason="ssj revisit not yet registered")
-def test_return_visit_draw_is_drawn_once(drawn, tmp_path):
+def test_return_visit_draw_is_drawn_once(drawn, tmp_path, clock):
     root = drawn
     assert run("-C", root, "assign", "--year", "2026", "--seed", "匹配").code == 0
     _record_all_tasks(root, tmp_path)
-    first = run(
-        "-C", root, "revisit", "--year", "2026", "--seed", "回访", "--date", "2026-04-01", "--json"
-    )
+    clock.set("2026-04-01")
+    first = run("-C", root, "revisit", "--year", "2026", "--seed", "回访", "--json")
     assert first.code == 0, first.err
     path = f"plans/2026/revisits/{json.loads(first.out)['draw_id']}.yaml"
     _refused_unchanged(
-        root, "revisit", "--year", "2026", "--seed", "回访二", "--date", "2026-04-01",
+        root, "revisit", "--year", "2026", "--seed", "回访二",
         words=("已经抽取过", path),
     )  # fmt: skip

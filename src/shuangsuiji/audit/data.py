@@ -74,6 +74,7 @@ class AuditData:
     calendars: list[YearSchedule] = field(default_factory=list)
     invalid: set[str] = field(default_factory=set)  # files that failed validation
     findings: list[Finding] = field(default_factory=list)  # schema findings
+    entry_days: dict[str, list[date]] = field(default_factory=dict)  # history.entry_days
     _at: dict[tuple, Any] = field(default_factory=dict)
 
     # -- the records, as the rules see them

@@ -51,10 +51,17 @@ LABELS = {
     "answers": "回访记录",
     "revisit": "回访抽取记录",
 }
-# Append-only files: whole lists rewritten by ssj (compared as lists), or bytes appended.
-APPEND_ONLY = {"replacements": "replacements", "substitutions": "substitutions"}
+# Growing files and the list each one grows. ssj rewrites replacements and substitutions as
+# whole lists; the others it appends to, so their earlier bytes must stay as they were.
+GROWING = {
+    "replacements": "replacements",
+    "substitutions": "substitutions",
+    "record": "versions",
+    "disclosure": "publications",
+    "answers": "versions",
+}
 APPEND_BYTES = {"record", "disclosure", "answers"}
-GROWING = set(APPEND_ONLY) | APPEND_BYTES
+NUMBERED = {"record", "answers"}  # whose entries carry `version`: 1, 2, 3, …
 ROSTER_PATHS = {kind: roster_files(kind) for kind in ("entities", "items", "inspectors")}
 ALL_ROSTER_PATHS = [path for paths in ROSTER_PATHS.values() for path in paths]
 
@@ -84,11 +91,51 @@ def _year(path: str) -> int | None:
 class History:
     commits: list[Commit]
     first: dict[str, Commit]  # current path of each record -> the commit that first added it
+    days: dict[str, date]  # each commit's latest possible day: see effective_days
+
+    def day(self, commit: Commit) -> date:
+        return self.days.get(commit.sha, commit.day)
 
 
 def read(data: AuditData) -> History:
     commits = data.ws.git.file_history(PLAN_DIR, ROSTER_DIR, CONFIG)
-    return History(commits, {})
+    data.entry_days = entry_days(data, commits)
+    return History(commits, {}, effective_days(data))
+
+
+def effective_days(data: AuditData) -> dict[str, date]:
+    """The latest day each commit can really have been made: its own date, but no later than
+    a commit made on top of it, nor than today. A commit dated forward gains no time."""
+    clock = data.ws.clock
+    today = clock.today()
+    out: dict[str, date] = {}
+    bound: dict[str, date] = {}
+    for sha, (time, parents) in data.ws.git.commit_times().items():  # children first
+        day = min(clock.day_of(time), today, bound.get(sha, date.max))
+        out[sha] = day
+        for parent in parents:
+            bound[parent] = min(bound.get(parent, date.max), day)
+    return out
+
+
+def entry_days(data: AuditData, commits: list[Commit]) -> dict[str, list[date]]:
+    """The day of the commit that added each entry of each growing record file (a version,
+    a publication): the day it was really recorded, whatever dates it claims."""
+    versions: list[tuple[str, str, date]] = []  # path, blob, commit day; oldest first
+    for commit in commits:
+        for change in commit.changes:
+            kind = record_kind(change.new_path)
+            if kind in APPEND_BYTES and change.status != "D" and change.new_blob:
+                versions.append((change.new_path, change.new_blob, commit.day))
+    blobs = data.ws.git.blobs(sorted({blob for _, blob, _ in versions}))
+    out: dict[str, list[date]] = {}
+    for path, blob, day in versions:
+        document = _document(blobs.get(blob) or b"")
+        entries = document.get(GROWING[record_kind(path)]) if document else None
+        days = out.setdefault(path, [])
+        if isinstance(entries, list) and len(entries) > len(days):
+            days += [day] * (len(entries) - len(days))
+    return out
 
 
 def check(data: AuditData, history: History) -> list[Finding]:
@@ -97,6 +144,117 @@ def check(data: AuditData, history: History) -> list[Finding]:
     out += _integrity(data, history)
     out += _plan_changes(data, history)
     out += _dates_backwards(data)
+    out += _late_entries(data, history)
+    return out
+
+
+def _late_entries(data: AuditData, history: History) -> list[Finding]:
+    """Acts dated before the day they were recorded (late entries, reported with their
+    reason) or after it (impossible: an error), and dates outside their year."""
+    from ..workspace import revisits
+    from ..workspace.year import disclosure_path, load_disclosures
+
+    clock = data.ws.clock
+    out: list[Finding] = []
+
+    def judge(path, year, what, claimed, stamp, reason, years, entry: int | None = None):
+        recorded = clock.local(stamp).date()
+        if entry is None:
+            first = history.first.get(path)
+            committed = history.day(first) if first else None
+        else:
+            days = data.entry_days.get(path, [])
+            committed = days[entry] if entry < len(days) else None
+        if committed is not None:
+            recorded = max(recorded, committed)
+        fix = "日期按实际：补录时用 --date 加 --reason 写明理由"
+        if claimed.year not in years:
+            out.append(
+                error(
+                    "R14",
+                    path,
+                    f"{what}的日期 {claimed} 不在 {year} 年度所允许的范围内",
+                    fix,
+                    year=year,
+                )
+            )
+        if claimed > recorded:
+            out.append(
+                error(
+                    "R14",
+                    path,
+                    f"{what}的日期 {claimed} 晚于记录之日 {recorded}：日期是将来的",
+                    fix,
+                    year=year,
+                )
+            )
+        elif claimed < recorded:
+            why = f"理由：{reason}" if reason else "未写明补录理由"
+            out.append(
+                warning(
+                    "R14",
+                    path,
+                    f"{what}的日期为 {claimed}，{recorded} 才记录（补录，{why}）；期限与冷却期按 {recorded} 判断",
+                    "核对补录的理由；今后在当天记录",
+                    year=year,
+                )
+            )
+
+    for found in data.draws:
+        record = found.model
+        prepared = data.prepared.get(record.draw_id)
+        if prepared is not None and record.prepared:
+            p = prepared.model
+            judge(
+                prepared.path,
+                p.year,
+                f"预备抽取 {p.draw_id}",
+                p.date,
+                p.prepared_at,
+                p.reason,
+                {p.year},
+            )
+        else:
+            judge(
+                found.path,
+                record.year,
+                f"抽取 {record.draw_id}",
+                record.date,
+                record.drawn_at,
+                record.reason,
+                {record.year},
+            )
+    for year in sorted(set(data.plans) | {d.model.year for d in data.draws}):
+        try:
+            revisit = revisits.load_draw(data.ws, year)
+            disclosures = load_disclosures(data.ws, year)
+        except InputError:
+            continue  # the schema check says why
+        if revisit is not None:
+            path = data.ws.rel(revisits.draw_path(data.ws, year))
+            judge(
+                path,
+                year,
+                f"回访抽取 {revisit.draw_id}",
+                revisit.date,
+                revisit.drawn_at,
+                revisit.reason,
+                {year, year + 1},
+            )
+        for disclosure in disclosures:
+            path = data.ws.rel(disclosure_path(data.ws, year, disclosure.date))
+            for n, publication in enumerate(disclosure.publications):
+                what = f"{disclosure.date} 的第 {n + 1} 次公开"
+                judge(
+                    path,
+                    year,
+                    what,
+                    disclosure.date,
+                    publication.published_at,
+                    publication.reason,
+                    {year, year + 1},
+                    n,
+                )
     return out
 
 
@@ -105,8 +263,20 @@ def _dates_backwards(data: AuditData) -> list[Finding]:
     (GIT_COMMITTER_DATE) to make a change look earlier than it was."""
     times = data.ws.git.commit_times()
     clock = data.ws.clock
+    today = clock.today()
     out = []
     for sha, (time, parents) in times.items():
+        if clock.day_of(time) > today:
+            out.append(
+                warning(
+                    "R14",
+                    CONFIG,
+                    f"提交 {sha[:10]} 的日期（{clock.day_of(time)}）晚于今天（{today}）："
+                    "时钟被调快，或提交日期被手工改写",
+                    "核对该提交的来历；审计按不晚于今天、不晚于其后提交的日期判断期限",
+                    commit=sha,
+                )
+            )
         later = [p for p in parents if p in times and times[p][0] > time]
         if later:
             parent = later[0]
@@ -199,18 +369,6 @@ def _record_changes(data: AuditData, history: History) -> list[Finding]:
     return out
 
 
-def _entries(raw: bytes | None, key: str) -> list | None:
-    if raw is None:
-        return None
-    try:
-        document = yamlio.parse(raw.decode("utf-8-sig"), "")
-    except (InputError, UnicodeDecodeError):
-        return None
-    if not isinstance(document, dict) or not isinstance(document.get(key) or [], list):
-        return None
-    return list(document.get(key) or [])
-
-
 def _working_tree(data: AuditData) -> list[Finding]:
     out = []
     git = data.ws.git
@@ -268,13 +426,36 @@ def _appended_only(data: AuditData, kind: str, path: str) -> bool:
 
 
 def appended_only(kind: str, before: bytes | None, after: bytes | None) -> bool:
-    """Whether `after` keeps all of `before` and only adds to it (a growing record file)."""
+    """Whether `after` keeps all of `before` and only adds whole entries to its list.
+
+    Judged by meaning as well as by bytes: lines appended under the last entry (a second
+    penalty under a recorded version) keep the bytes but change that entry.
+    """
     if before is None or after is None:
         return False
-    if kind in APPEND_BYTES:
-        return after.startswith(before.rstrip(b"\n"))
-    old, new = _entries(before, APPEND_ONLY[kind]), _entries(after, APPEND_ONLY[kind])
-    return old is not None and new is not None and new[: len(old)] == old
+    if kind in APPEND_BYTES and not after.startswith(before.rstrip(b"\n")):
+        return False
+    old, new = _document(before), _document(after)
+    if old is None or new is None:
+        return False
+    key = GROWING[kind]
+    old_list, new_list = old.pop(key, None) or [], new.pop(key, None) or []
+    if old != new or not isinstance(old_list, list) or not isinstance(new_list, list):
+        return False
+    if new_list[: len(old_list)] != old_list:
+        return False
+    if kind in NUMBERED:
+        numbers = [entry.get("version") if isinstance(entry, dict) else None for entry in new_list]
+        return numbers == list(range(1, len(new_list) + 1))
+    return True
+
+
+def _document(raw: bytes) -> dict | None:
+    try:
+        document = yamlio.parse(raw.decode("utf-8-sig"), "")
+    except (InputError, UnicodeDecodeError):
+        return None
+    return document if isinstance(document, dict) else None
 
 
 # ------------------------------------------------------------------ redraws, prepared draws, commits
@@ -481,14 +662,11 @@ def _seed_against_commitment(prepared, record) -> str | None:
 @dataclass
 class PlanState:
     commit: Commit
+    day: date  # the commit's latest possible day (History.day)
     plan: Plan | None
     entities: list[Entity] | None
     items: list[Item] | None
     people: list[Inspector] | None
-
-    @property
-    def day(self) -> date:
-        return commit_day(self.commit)
 
 
 def _plan_changes(data: AuditData, history: History) -> list[Finding]:
@@ -514,12 +692,12 @@ def _plan_changes(data: AuditData, history: History) -> list[Finding]:
         ]
         if len(events) < 2:
             continue
-        states = [_state(data, c, path) for c in events]
+        states = [_state(data, c, history.day(c), path) for c in events]
         out += _judge(data, year, path, states, level)
     return out
 
 
-def _state(data: AuditData, commit: Commit, plan_path: str) -> PlanState:
+def _state(data: AuditData, commit: Commit, day: date, plan_path: str) -> PlanState:
     git = data.ws.git
     paths = [plan_path, *ALL_ROSTER_PATHS]
     ids = git.blob_ids(commit.sha, paths)
@@ -543,7 +721,7 @@ def _state(data: AuditData, commit: Commit, plan_path: str) -> PlanState:
 
     blob = ids.get(plan_path)
     plan = parse_model(Plan, cache[blob]) if blob in cache else None
-    return PlanState(commit, plan, roster("entities"), roster("items"), roster("inspectors"))
+    return PlanState(commit, day, plan, roster("entities"), roster("items"), roster("inspectors"))
 
 
 def _judge(data: AuditData, year: int, path: str, states: list[PlanState], level: str):
@@ -557,14 +735,27 @@ def _judge(data: AuditData, year: int, path: str, states: list[PlanState], level
             continue
         if len(state.plan.changes) > len(baseline.plan.changes):
             entry = state.plan.changes[-1]
+            if entry.date > state.day:
+                out.append(
+                    error(
+                        "R13",
+                        path,
+                        f"{year} 年度方案的重新报批日期 {entry.date} 晚于记录它的提交"
+                        f"（{state.commit.sha[:10]}，{state.day}）：不能记录将来的批准",
+                        "批准之后再记录，date 写批准文件的实际日期",
+                        year=year,
+                        commit=state.commit.sha,
+                    )
+                )
+            approved = max(entry.date, state.day)  # judged on when it was recorded
             if pending is not None:
                 deadline = pending[0].day + timedelta(days=REAPPROVAL_DAYS)
-                if entry.date > deadline:
+                if approved > deadline:
                     out.append(
                         warning(
                             "R13",
                             path,
-                            f"{year} 年度方案 {pending[0].day} 的重大调整于 {entry.date} 才重新报批"
+                            f"{year} 年度方案 {pending[0].day} 的重大调整于 {approved} 才记录重新报批"
                             f"（{entry.document}），超过 {REAPPROVAL_DAYS} 日",
                             "重大调整应在作出决定之日起 30 日内重新履行报批手续（004 §八）",
                             year=year,

@@ -118,7 +118,11 @@ def _year(data: AuditData, year: int, draws: dict, where: dict) -> list[Finding]
         if version is None or found is None:
             continue
         line = found.line("version", str(version.version))
-        for title, message in recording.check(version, task, people, items, minimum):
+        days = data.entry_days.get(found.path, [])
+        recorded_on = days[version.version - 1] if version.version <= len(days) else as_of
+        for title, message in recording.check(
+            version, task, people, items, minimum, recorded_on=recorded_on
+        ):
             out.append(
                 error(
                     "R9b",
@@ -158,7 +162,7 @@ def _year(data: AuditData, year: int, draws: dict, where: dict) -> list[Finding]
                     )
                 )
     try:
-        entries = year_files.disclosure_status(ws, year, as_of)
+        entries = year_files.disclosure_status(ws, year, as_of, data.entry_days)
     except (InputError, Refused, KeyError, ValueError) as exc:
         return out + _schema(getattr(exc, "problems", []), f"plans/{year}/disclosures", year)
     for e in entries:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import shlex
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -33,39 +34,54 @@ def draw_day(year: int) -> date:
     return WorkingDays(WorkCalendar()).on_or_after(date(year, 1, 5))
 
 
-def setup_steps(root: Path, year: int, day: date) -> list[list[str]]:
-    """From an empty folder to a drawn, staffed plan and a blank results sheet."""
-    c, y, d = ["-C", str(root)], str(year), day.isoformat()
-    return [
+def at(day: date, hour: int = 9) -> datetime:
+    """An instant of the simulated year, in the example bureau's time zone."""
+    from ..workspace.clock import DEFAULT_ZONE
+
+    return datetime.combine(day, time(hour), ZoneInfo(DEFAULT_ZONE))
+
+
+Steps = list[tuple[datetime, list[str]]]
+
+
+def setup_steps(root: Path, year: int, day: date) -> Steps:
+    """From an empty folder to a drawn, staffed plan and a blank results sheet, on the draw day."""
+    c, y = ["-C", str(root)], str(year)
+    steps = [
         ["init", str(root), "--example"],
         GIT_COMMIT,
         [*c, "roster", "check"],
-        [*c, "draw", "--year", y, "--date", d, "--dry-run"],
-        [*c, "draw", "--year", y, "--date", d, "--seed-source", "演示：由系统生成"],
+        [*c, "draw", "--year", y, "--dry-run"],
+        [*c, "draw", "--year", y, "--seed-source", "演示：由系统生成"],
         [*c, "assign", "--year", y],
         [*c, "verify"],
         [*c, "record", "template", "--year", y, "-o", str(root / SHEET)],
         FILL,
     ]
+    return [(at(day), step) for step in steps]
 
 
-def results_steps(root: Path, year: int, day: date, publications: list[date]) -> list[list[str]]:
-    """The results recorded, published after each period, the year audited and reported."""
+def results_steps(root: Path, year: int, day: date, batches) -> Steps:
+    """Each month's results recorded when its inspections are over and published the working
+    day after; the year audited and reported on its last day."""
     c, y = ["-C", str(root)], str(year)
-    year_end = date(year, 12, 31).isoformat()
-    published = [
-        [*c, "disclose", "publish", "--year", y, "--date", when.isoformat(), "--format", "html",
-         "-o", str(root / f"公示-{when.isoformat()}.html")]
-        for when in publications
-    ]  # fmt: skip
+    year_end = date(year, 12, 31)
+    steps: Steps = []
+    for batch in batches:
+        public = root / f"公示-{batch.published.isoformat()}.html"
+        steps += [
+            (at(batch.recorded, 17), [*c, "record", "--from", str(batch.sheet), "--year", y]),
+            (at(batch.published, 10),
+             [*c, "disclose", "publish", "--year", y, "--format", "html", "-o", str(public)]),
+        ]  # fmt: skip
+    end = at(year_end, 16)
     return [
-        [*c, "record", "--from", str(root / SHEET), "--year", y],
-        *published,
-        [*c, "audit", "--year", y, "--as-of", year_end],
-        [*c, "report", "--year", y, "--kind", "plan", "--format", "docx",
-         "--date", day.isoformat(), "-o", str(root / "方案.docx")],
-        [*c, "report", "--year", y, "--kind", "results", "--format", "docx",
-         "--date", year_end, "-o", str(root / "工作情况报告.docx")],
+        *sorted(steps),
+        (end, [*c, "audit", "--year", y]),
+        (end, [*c, "report", "--year", y, "--kind", "plan", "--format", "docx",
+               "--date", day.isoformat(), "-o", str(root / "方案.docx")]),
+        (end, [*c, "report", "--year", y, "--kind", "results", "--format", "docx",
+               "-o", str(root / "工作情况报告.docx")]),
     ]  # fmt: skip
 
 
@@ -102,61 +118,64 @@ def demo(
     day = draw_day(year)
     git = Git(root, Clock())
     console.print(
-        f"演示：{year} 年度，{day} 抽取；检查、复查、公开的日期按全年模拟，审计截至 {year}-12-31。"
+        f"演示：模拟 {year} 年度一整年，每一步按它所在的日期运行（{day} 抽取，检查结束后记录与公开，{year}-12-31 审计）。"
     )
     if Git(_existing_parent(root)).is_repo():  # a demo never commits into someone's repository
         console.print("演示目录位于另一个 git 仓库中：为演示单独建立仓库。")
-        _step(f"git init {shown([str(root)])}")
+        _step(f"git init {shown([str(root)])}", at(day))
         root.mkdir(parents=True, exist_ok=True)
         git.init()
     command = ctx.find_root().command
-    publications = _run(command, setup_steps(root, year, day), root, year, git)
-    _run(command, results_steps(root, year, day, publications), root, year, git)
+    batches = _run(command, setup_steps(root, year, day), root, year, git)
+    _run(command, results_steps(root, year, day, batches), root, year, git)
     console.rule()
     console.print(
         f"演示完成：工作区在 {root}，git log 可见每一步的提交；公开文件、方案和工作情况报告在该目录下。"
     )
 
 
-def _run(root_command, steps: list[list[str]], root: Path, year: int, git) -> list[date]:
-    """Run the steps in turn, each shown first; stop the demo at the first that fails."""
+def _run(root_command, steps: Steps, root: Path, year: int, git) -> list:
+    """Run the steps in turn, each on the day it plays and shown first; stop the demo at the
+    first that fails. The clock is fixed at each step's instant: the demo plays a whole year."""
+    from ..workspace.clock import fixed_at
     from .output import console
 
-    publications: list[date] = []
-    for step in steps:
-        if step is GIT_COMMIT:
-            where = shown(["-C", str(root)])
-            _step(f"git {where} add -A && git {where} commit -m {COMMIT_MESSAGE}")
-            git.run("add", "-A", "--", ".")
-            git.commit(["."], COMMIT_MESSAGE)
-        elif step is FILL:
-            publications = _fill(root, year)
-        else:
-            _step("ssj " + shown(step))
-            code = run_ssj(root_command, step)
-            if code != 0:
-                console.print(f"该步骤失败（退出码 {code}），演示停止。", style="red")
-                raise typer.Exit(code)
-    return publications
+    batches: list = []
+    for when, step in steps:
+        with fixed_at(when):
+            if step is GIT_COMMIT:
+                where = shown(["-C", str(root)])
+                _step(f"git {where} add -A && git {where} commit -m {COMMIT_MESSAGE}", when)
+                git.run("add", "-A", "--", ".")
+                git.commit(["."], COMMIT_MESSAGE)
+            elif step is FILL:
+                batches = _fill(root, year, when)
+            else:
+                _step("ssj " + shown(step), when)
+                code = run_ssj(root_command, step)
+                if code != 0:
+                    console.print(f"该步骤失败（退出码 {code}），演示停止。", style="red")
+                    raise typer.Exit(code)
+    return batches
 
 
-def _step(text: str, command: bool = True) -> None:
-    """A step's heading: a rule, then the whole command (never cut short), as typed."""
+def _step(text: str, when: datetime, command: bool = True) -> None:
+    """A step's heading: a rule with the simulated day, then the whole command, as typed."""
     from .output import console
 
-    console.rule(style="dim")
+    console.rule(f"{when:%Y-%m-%d %H:%M}", style="dim")
     console.print(("$ " if command else "") + text, style="bold")
 
 
-def _fill(root: Path, year: int) -> list[date]:
+def _fill(root: Path, year: int, when: datetime) -> list:
     from ..services.demo import fill
     from ..workspace import Workspace
     from .output import console
 
-    _step(f"（演示）检查人员填写 {SHEET}：检查日期、检查结果、隐患、复查、行政处罚", False)
+    _step(f"（演示）检查人员填写 {SHEET}：检查日期、检查结果、隐患、复查、行政处罚", when, False)
     filled = fill(Workspace.find(root, explicit=True), year, root / SHEET)
-    console.print(f"已填写 {SHEET}：{filled.summary()}。")
-    return filled.publications
+    console.print(f"已填写 {SHEET}，按月分为 {len(filled.batches)} 份：{filled.summary()}。")
+    return filled.batches
 
 
 def _existing_parent(path: Path) -> Path:

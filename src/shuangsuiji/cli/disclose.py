@@ -97,7 +97,12 @@ def publish(
         Format, typer.Option("--format", help="xlsx、csv、json 或 html（单个网页）")
     ] = Format.xlsx,
     year: Year = None,
-    day: Annotated[date | None, date_option("--date", help="公开日期，默认今天")] = None,
+    day: Annotated[
+        date | None, date_option("--date", help="公开日期，默认今天；早于今天须写 --reason")
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="补录的理由（公开日期早于今天时必填）")
+    ] = None,
     everything: Annotated[
         bool,
         typer.Option("--all", help="公开本年度截至该日的全部结果（默认只公开尚未公开或已更正的）"),
@@ -124,6 +129,7 @@ def publish(
         output,
         everything,
         commit=not no_commit,
+        reason=reason,
     )
     if json_output:
         emit_json(

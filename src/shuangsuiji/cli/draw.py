@@ -35,11 +35,19 @@ Where = Annotated[
 Periods = Annotated[str | None, typer.Option("--periods", help='检查时段，如 "2-3,5-6,9-10,12"')]
 Alternates = Annotated[int | None, typer.Option("--alternates", min=0, help="每层候补数")]
 DrawId = Annotated[str | None, typer.Option("--draw-id", help="抽取编号，默认 <年度>-<序号>")]
-Day = Annotated[date | None, date_option("--date", help="抽取日期（冷却期据此计算），默认今天")]
+Day = Annotated[
+    date | None,
+    date_option("--date", help="抽取日期（冷却期据此计算），默认今天；早于今天须写 --reason"),
+]
 RedrawOf = Annotated[
     str | None, typer.Option("--redraw-of", help="重抽：被取代的抽取编号（原记录保留）")
 ]
-Reason = Annotated[str | None, typer.Option("--reason", help="重抽理由（与 --redraw-of 同用）")]
+Reason = Annotated[
+    str | None,
+    typer.Option(
+        "--reason", help="重抽的理由（与 --redraw-of 同用），或补录的理由（--date 早于今天时）"
+    ),
+]
 
 
 def _request(

@@ -34,7 +34,12 @@ def revisit(
     ] = None,
     seed: Seed = None,
     seed_source: SeedSource = None,
-    day: Annotated[date | None, date_option("--date", help="抽取日期，默认今天")] = None,
+    day: Annotated[
+        date | None, date_option("--date", help="抽取日期，默认今天；早于今天须写 --reason")
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="补录的理由（抽取日期早于今天时必填）")
+    ] = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
     workspace: WorkspaceDir = None,
@@ -47,7 +52,7 @@ def revisit(
     when = day  # None: the service's today, by the workspace's clock
     ws = ctx.obj.workspace()
     record = revisits.run(
-        ws, ctx.obj.year(year), ratio, seed, seed_source, when, commit=not no_commit
+        ws, ctx.obj.year(year), ratio, seed, seed_source, when, commit=not no_commit, reason=reason
     )
     if json_output:
         emit_json(

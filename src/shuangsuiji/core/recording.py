@@ -49,8 +49,14 @@ def check(
     people: Mapping[str, Inspector],
     items: Mapping[str, Item],
     min_officers: int = 2,
+    *,
+    recorded_on: date,
 ) -> list[tuple[str, str]]:
-    """(field title, message) for each way `version` breaks the rules for `task`."""
+    """(field title, message) for each way `version` breaks the rules for `task`.
+
+    `recorded_on` is the day the version was recorded (for the audit, the day of the commit
+    that added it): an inspection or re-inspection cannot have happened after it.
+    """
     out: list[tuple[str, str]] = []
     team = "检查人员"
     unknown = [i for i in version.inspectors if i not in people]
@@ -91,13 +97,17 @@ def check(
         out.append(
             ("检查开始日期", f"{version.start} 早于抽取日期 {task.draw_date}：任务在抽取之后才产生")
         )
+    if version.end > recorded_on:
+        out.append(
+            ("检查结束日期", f"{version.end} 晚于记录之日 {recorded_on}：不能记录将来的检查")
+        )
     if not task.year - 1 <= version.end.year <= task.year + 1:
         out.append(("检查结束日期", f"{version.end} 与 {task.year} 年度的任务不符"))
     bad_items = [c for c in version.items if c not in items]
     if bad_items:
         out.append(("检查事项", f"{'、'.join(bad_items)} 不在抽查事项清单中"))
     for n, finding in enumerate(version.findings, start=1):
-        out += _finding_problems(n, finding, version, items)
+        out += _finding_problems(n, finding, version, items, recorded_on)
     return out
 
 
@@ -106,7 +116,7 @@ def _who(pid: str, people: Mapping[str, Inspector]) -> str:
 
 
 def _finding_problems(
-    n: int, finding: Finding, version: RecordVersion, items: Mapping[str, Item]
+    n: int, finding: Finding, version: RecordVersion, items: Mapping[str, Item], recorded_on: date
 ) -> list[tuple[str, str]]:
     out = []
     label = f"第 {n} 项隐患“{finding.description}”"
@@ -117,6 +127,8 @@ def _finding_problems(
     for r in finding.reinspections:
         if r.date < version.end:
             out.append(("复查日期", f"{label}的复查日期 {r.date} 早于检查结束日期"))
+        if r.date > recorded_on:
+            out.append(("复查日期", f"{label}的复查日期 {r.date} 晚于记录之日 {recorded_on}"))
     return out
 
 

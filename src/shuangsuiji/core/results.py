@@ -430,6 +430,7 @@ class Publication(Strict):
     file: str = Field(title="文件名")
     sha256: str = Field(title="文件 SHA-256")
     entries: list[PublishedEntry] = Field(min_length=1, title="公开的结果")
+    reason: OptText = Field(None, title="补录理由", description="公开日期早于记录之日时")
 
 
 class DisclosureFile(Strict):
@@ -497,6 +498,7 @@ class RevisitDraw(Strict):
     year: int = Field(title="年度")
     date: Day = Field(title="抽取日期")
     drawn_at: datetime = Field(title="抽取时间")
+    reason: OptText = Field(None, title="补录理由", description="抽取日期早于记录之日时")
     seed: str = Field(title="种子")
     seed_source: str = Field(title="种子来源")
     seed_generated: bool = Field(title="系统生成的种子")

@@ -72,11 +72,13 @@ class WorkingDays:
 
 @dataclass
 class Filled:
-    """What `fill` wrote: rows, tasks by kind of result, one publication date per period."""
+    """What `fill` wrote: rows, tasks by kind of result, and one sheet per month of
+    inspections, recorded on the day its last inspection or re-inspection is over and
+    published the working day after."""
 
     rows: int = 0
     kinds: Counter = field(default_factory=Counter)
-    publications: list[date] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
 
     def summary(self) -> str:
         names = {
@@ -87,6 +89,13 @@ class Filled:
         }
         shown = "，".join(f"{names[k]} {self.kinds[k]}" for k in names if self.kinds[k])
         return f"{sum(self.kinds.values())} 个任务（{shown}），{self.rows} 行"
+
+
+@dataclass(frozen=True)
+class Batch:
+    sheet: Path
+    recorded: date
+    published: date
 
 
 def kind_of(index: int, total: int) -> str:
@@ -152,7 +161,7 @@ def fill(ws: Workspace, year: int, path: Path) -> Filled:
         ends.update(inspection_days(members, days))
 
     out = Filled()
-    filled: list[list[object]] = []
+    filled: dict[int, list[list[object]]] = {}  # month -> its rows
     done: dict[int, date] = {}  # month -> its last inspection or re-inspection
     orders = hazards = 0
     for row, task in zip(rows, tasks, strict=True):
@@ -195,10 +204,12 @@ def fill(ws: Workspace, year: int, path: Path) -> Filled:
                 put(row, decision=f"青岚应急罚〔{year}〕1号", amount=PENALTY_AMOUNT)
         elif kind == "on_site":
             put(row, result=ORDERED, hazard=ON_SITE[0], level=ON_SITE[1], deadline="当场整改")
-        filled += [row, *extra]
         month = last_month(task)
+        filled.setdefault(month, []).extend([row, *extra])
         done[month] = max(done.get(month, last), last)
-    out.rows = len(filled)
-    out.publications = sorted(days.after(day, 1) for day in done.values())
-    write_atomic(path, tabular.write_csv(sheet.headers, filled))
+    out.rows = sum(len(rows) for rows in filled.values())
+    for month, rows in sorted(filled.items()):
+        target = path.with_name(f"{path.stem}-{month}月{path.suffix}")
+        write_atomic(target, tabular.write_csv(sheet.headers, rows))
+        out.batches.append(Batch(target, done[month], days.after(done[month], 1)))
     return out

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..core import followup
+from ..core import dates, followup
 from ..core.models import Entity, Inspector, Item
 from ..core.problems import InputError, Problem, Refused
 from ..core.results import PUBLIC_TYPE, DisclosureFile, Publication, PublishedEntry, RecordVersion
@@ -147,6 +147,7 @@ def publish(
     output: Path,
     everything: bool,
     commit: bool,
+    reason: str | None = None,
 ) -> Published:
     """Write the publication of the results not yet published (or all: `everything`)."""
     from ..render import publication as render
@@ -157,7 +158,9 @@ def publish(
         raise InputError(
             Problem(file="命令行", field="--format", message="格式应为 xlsx、csv、json 或 html")
         )
-    day = day or ws.clock.today()
+    day, late = dates.act_day(
+        day, today=ws.clock.today(), years=range(year, year + 2), reason=reason, what="公开日期"
+    )
     with ws.locked():
         tasks = year_tasks(ws, year)
         current = current_records(ws, year, tasks)
@@ -207,6 +210,7 @@ def publish(
             file=output.name,
             sha256=hashlib.sha256(data).hexdigest(),
             entries=entries,
+            reason=late,
         )
         path = disclosure_path(ws, year, day)
         text = _appended(path, year, day, config.authority, entry)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from ..core import algorithm, seedformat
+from ..core import algorithm, dates, seedformat
 from ..core.models import OptText, Strict
 from ..core.problems import InputError, Refused
 from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
@@ -97,10 +97,20 @@ def refuse_empty(frozen: Frozen) -> None:
     )
 
 
-def check_redraw(ws: Workspace, request: Request) -> None:
+def check_request(ws: Workspace, request: Request) -> None:
+    """The draw's date (honest: not future, in the plan year, late only with a reason) and
+    the redraw it may be; `--reason` explains a redraw, a late entry, or both."""
+    today = ws.clock.today()
+    request.day, late = dates.act_day(
+        request.day,
+        today=today,
+        years=range(request.year, request.year + 1),
+        reason=request.reason,
+        what="抽取日期",
+    )
     if request.redraw_of is None:
-        if request.reason:
-            raise InputError("--reason 只与 --redraw-of 一起使用")
+        if request.reason and late is None:
+            raise InputError("--reason 用于重抽（--redraw-of）或补录（--date 早于今天）")
         return
     if not request.reason or not request.reason.strip():
         raise InputError("重抽必须用 --reason 写明理由")
@@ -117,7 +127,7 @@ def draw_now(
     """The one-step draw: freeze, seed, record, commit."""
     with ws.locked():
         head = check_committed(ws, request.year)
-        check_redraw(ws, request)
+        check_request(ws, request)
         frozen = freeze(ws, request, head)
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)
@@ -157,7 +167,7 @@ def prepare(
     seed_plan = seed_plan or SeedPlan()
     with ws.locked():
         head = check_committed(ws, request.year)
-        check_redraw(ws, request)
+        check_request(ws, request)
         frozen = freeze(ws, request, head)
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)

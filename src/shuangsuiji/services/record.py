@@ -259,6 +259,7 @@ class Context:
     items: dict[str, Item]
     min_officers: int = 2
     now: datetime | None = None  # the stamp of what this command records
+    today: date | None = None  # no inspection or re-inspection can be later
 
 
 def load_context(ws: Workspace, year: int) -> Context:
@@ -271,6 +272,7 @@ def load_context(ws: Workspace, year: int) -> Context:
         items={i.code: i for i in ws.roster("items").rows},
         min_officers=plan.team_size,
         now=ws.clock.now(),
+        today=ws.clock.today(),
     )
 
 
@@ -403,7 +405,9 @@ def _validated(
                 row = _finding_row(members, loc[1]) or row
             out.append(row.problem(m, f))
         return None, out
-    found = recording.check(version, task, ctx.people, ctx.items, ctx.min_officers)
+    found = recording.check(
+        version, task, ctx.people, ctx.items, ctx.min_officers, recorded_on=ctx.today
+    )
     if found:
         return None, [origin.get(f, first).problem(m, f) for f, m in found]
     return Draft(task, [m[0] for m in members], version, reason, origin), []
@@ -959,7 +963,9 @@ def reinspect(
                     for _, f, m in row_problems(RecordVersion, exc)
                 ]
             ) from None
-        problems = recording.check(version, task, ctx.people, ctx.items, ctx.min_officers)
+        problems = recording.check(
+            version, task, ctx.people, ctx.items, ctx.min_officers, recorded_on=ctx.today
+        )
         problems = [p for p in problems if p[0] == "复查日期"]
         if problems:
             raise InputError([Problem(file=COMMAND_LINE, field=f, message=m) for f, m in problems])

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..core import algorithm, values
+from ..core import algorithm, dates, values
 from ..core.models import row_problems
 from ..core.problems import InputError, Problem, Refused
 from ..core.results import REVISIT_QUESTIONS, AnswerFile, AnswerRow, AnswerVersion, RevisitDraw
@@ -61,6 +61,7 @@ def run(
     seed_source: str | None,
     day: date | None,
     commit: bool,
+    reason: str | None = None,
 ) -> RevisitDraw:
     """Draw the year's return visits: records committed, fresh seed, ratio not below the floor."""
     from ..core.plan import effective_rules
@@ -69,7 +70,9 @@ def run(
     from ..workspace.seed import choose_seed
     from ..workspace.writes import check_git_unlocked, commit_record
 
-    day = day or ws.clock.today()
+    day, late = dates.act_day(
+        day, today=ws.clock.today(), years=range(year, year + 2), reason=reason, what="回访抽取日期"
+    )
     with ws.locked():
         path = draw_path(ws, year)
         if path.exists():
@@ -99,7 +102,7 @@ def run(
             raise Refused(f"{year} 年度尚无已提交的检查记录，无从抽取回访单位")
         seed, source, generated = choose_seed(seed, seed_source)
         record = execute(
-            year, day, seed, source, generated, head, chosen, inspected, ws.clock.now()
+            year, day, seed, source, generated, head, chosen, inspected, ws.clock.now(), late
         )
         ws.write(ws.rel(path), yamlio.dump_fast(record.model_dump(mode="json"), DRAW_HEADER))
         if commit:
@@ -220,6 +223,7 @@ def record_answers(
         from ..workspace.year import year_tasks
 
         names = {e.id: e.name for e in year_tasks(ws, year).entities.values()}
+        today = ws.clock.today()
         problems: list[Problem] = []
         planned: list[tuple[Path, str, AnswerVersion, str]] = []
         out = Outcome()
@@ -253,6 +257,8 @@ def record_answers(
                 problems.append(problem("缺少必填内容", "回访日期"))
             elif row.date < draw.date:
                 problems.append(problem(f"{row.date} 早于回访抽取日期 {draw.date}", "回访日期"))
+            elif row.date > today:
+                problems.append(problem(f"{row.date} 是将来的日期（今天是 {today}）", "回访日期"))
             if not row.visitors:
                 problems.append(problem("缺少必填内容", "回访人员"))
             if row.name and row.entity in names and row.name != names[row.entity]:

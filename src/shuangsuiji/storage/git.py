@@ -208,8 +208,8 @@ class Git:
         return commits
 
     def commit_times(self) -> dict[str, tuple[int, tuple[str, ...]]]:
-        """Every commit reachable from HEAD: {sha: (committer time, parents)}."""
-        out = self.run("log", "--format=%H %ct %P", "HEAD", check=False)
+        """Every commit reachable from HEAD, children before parents: {sha: (time, parents)}."""
+        out = self.run("log", "--topo-order", "--format=%H %ct %P", "HEAD", check=False)
         found = {}
         for line in out.splitlines():
             sha, time, *parents = line.split()

@@ -12,6 +12,8 @@ defences against dates are elsewhere (commit order, late entries, anchors).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cached_property
@@ -62,3 +64,17 @@ def _parse_fixed(text: str) -> datetime:
     if instant.tzinfo is None:
         raise InputError(f"环境变量 {FIXED}=“{text}”缺少时区，如 2026-06-15T10:00:00+08:00")
     return instant
+
+
+@contextmanager
+def fixed_at(instant: datetime) -> Iterator[None]:
+    """Run on a clock fixed at `instant` (ssj demo plays a whole year so), then restore it."""
+    before = os.environ.get(FIXED)
+    os.environ[FIXED] = instant.isoformat()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(FIXED, None)
+        else:
+            os.environ[FIXED] = before

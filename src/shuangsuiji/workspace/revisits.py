@@ -110,6 +110,7 @@ def execute(
     ratio: Decimal,
     inspected: list[str],
     drawn_at,
+    reason: str | None = None,
 ) -> RevisitDraw:
     draw_id = revisit_draw_id(year)
     k = followup.revisit_size(len(inspected), ratio)
@@ -125,6 +126,7 @@ def execute(
         year=year,
         date=day,
         drawn_at=drawn_at,
+        reason=reason,
         seed=seed,
         seed_source=source,
         seed_generated=generated,

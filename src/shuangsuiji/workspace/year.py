@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -136,13 +137,27 @@ def load_disclosures(ws: Workspace, year: int) -> list[DisclosureFile]:
     return sorted(out, key=lambda d: d.date)
 
 
-def published(ws: Workspace, year: int) -> dict[tuple[str, str], list[tuple[date, int]]]:
-    """(draw, entity) -> [(publication date, record version)], oldest first."""
+def published(
+    ws: Workspace, year: int, committed: Mapping[str, list[date]] | None = None
+) -> dict[tuple[str, str], list[tuple[date, int]]]:
+    """(draw, entity) -> [(publication day, record version)], oldest first.
+
+    A publication counts from the later of the date it claims and the day it was recorded:
+    its own stamp, and the day of the commit that added it when the audit knows it
+    (`committed`: file -> the commit day of each publication).
+    """
+    from ..core.dates import judged_day
+
     out: dict[tuple[str, str], list[tuple[date, int]]] = {}
     for record in load_disclosures(ws, year):
-        for publication in record.publications:
+        days = (committed or {}).get(ws.rel(disclosure_path(ws, year, record.date)), [])
+        for n, publication in enumerate(record.publications):
+            recorded = ws.clock.local(publication.published_at).date()
+            if n < len(days):
+                recorded = max(recorded, days[n])
+            day = judged_day(record.date, recorded)
             for e in publication.entries:
-                out.setdefault((e.draw_id, e.entity), []).append((record.date, e.version))
+                out.setdefault((e.draw_id, e.entity), []).append((day, e.version))
     return out
 
 
@@ -182,7 +197,12 @@ class Entry:
         }
 
 
-def disclosure_status(ws: Workspace, year: int, as_of: date | None = None) -> list[Entry]:
+def disclosure_status(
+    ws: Workspace,
+    year: int,
+    as_of: date | None = None,
+    committed: Mapping[str, list[date]] | None = None,
+) -> list[Entry]:
     """Every recorded task of the year, with its deadline and whether it was published."""
     from .calendars import load_calendar
 
@@ -191,7 +211,7 @@ def disclosure_status(ws: Workspace, year: int, as_of: date | None = None) -> li
     current = current_records(ws, year, tasks)
     calendar = load_calendar(ws)
     days = disclosure_days(ws, year)
-    done = published(ws, year)
+    done = published(ws, year, committed)
     out = []
     for key, version in current.items():
         task = tasks.tasks[key]
