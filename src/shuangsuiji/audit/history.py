@@ -78,10 +78,6 @@ def record_kind(path: str) -> str | None:
     return next((kind for pattern, kind in _KINDS if pattern.match(path)), None)
 
 
-def commit_day(commit: Commit) -> date:
-    return commit.day
-
-
 def _year(path: str) -> int | None:
     match = re.match(_YEAR, path)
     return int(match.group(1)) if match else None
@@ -259,8 +255,9 @@ def _late_entries(data: AuditData, history: History) -> list[Finding]:
 
 
 def _dates_backwards(data: AuditData) -> list[Finding]:
-    """A commit dated before its parent: a clock set back, or dates written by hand
-    (GIT_COMMITTER_DATE) to make a change look earlier than it was."""
+    """A commit dated after today (an error: no honest clock makes one) or before its
+    parent: a clock set wrong, or dates written by hand (GIT_COMMITTER_DATE) to make a
+    change look later or earlier than it was."""
     times = data.ws.git.commit_times()
     clock = data.ws.clock
     today = clock.today()
@@ -268,12 +265,12 @@ def _dates_backwards(data: AuditData) -> list[Finding]:
     for sha, (time, parents) in times.items():
         if clock.day_of(time) > today:
             out.append(
-                warning(
+                error(
                     "R14",
                     CONFIG,
                     f"提交 {sha[:10]} 的日期（{clock.day_of(time)}）晚于今天（{today}）："
                     "时钟被调快，或提交日期被手工改写",
-                    "核对该提交的来历；审计按不晚于今天、不晚于其后提交的日期判断期限",
+                    "核对该提交的来历并改正机器时钟；期限按不晚于今天、不晚于其后提交的日期判断",
                     commit=sha,
                 )
             )
@@ -308,7 +305,7 @@ def _record_changes(data: AuditData, history: History) -> list[Finding]:
             if kind is None:
                 continue
             label = LABELS[kind]
-            day = commit_day(commit)
+            day = history.day(commit)
             where = f"提交 {commit.sha[:10]}（{day}）"
 
             def flag(path: str, message: str, commit: Commit = commit) -> None:
@@ -358,7 +355,7 @@ def _record_changes(data: AuditData, history: History) -> list[Finding]:
                 error(
                     "R14",
                     path,
-                    f"{LABELS[kind]}只能追加，但于提交 {commit.sha[:10]}（{commit_day(commit)}）"
+                    f"{LABELS[kind]}只能追加，但于提交 {commit.sha[:10]}（{history.day(commit)}）"
                     "改动或删去了已有的条目",
                     FIX_RESTORE,
                     year=_year(path),
@@ -687,7 +684,7 @@ def _plan_changes(data: AuditData, history: History) -> list[Finding]:
         events = [
             c
             for c in history.commits[start:]
-            if commit_day(c) <= end
+            if history.day(c) <= end
             and any({ch.new_path, ch.old_path} & (watched | {path}) for ch in c.changes)
         ]
         if len(events) < 2:
