@@ -6,7 +6,6 @@ before and after each change; records are followed through renames.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,51 +16,23 @@ from ..core.models import Entity, Inspector, Item
 from ..core.plan import Plan, effective_rules
 from ..core.problems import InputError
 from ..core.workload import officer_count
-from ..storage import yamlio
 from ..storage.git import Commit
 from ..workspace import CONFIG, PLAN_DIR, ROSTER_DIR, parse_roster, roster_files
+from ..workspace.layout import (
+    APPEND_BYTES,
+    GROWING,
+    LABELS,
+    appended_only,
+    document_of,
+    record_kind,
+    year_of,
+)
 from .data import AuditData, parse_model
 from .findings import Finding, error, warning
 from .rules import plan_differences
 
 REAPPROVAL_DAYS = 30  # 004 §八: re-approval within 30 days of the decision
 
-_YEAR = r"^plans/(\d{4})/"
-_KINDS = [
-    (re.compile(_YEAR + r"draws/[^/]+\.replacements\.yaml$"), "replacements"),
-    (re.compile(_YEAR + r"draws/[^/]+\.prepared\.yaml$"), "prepared"),
-    (re.compile(_YEAR + r"draws/[^/]+\.cancelled\.yaml$"), "cancelled"),
-    (re.compile(_YEAR + r"draws/[^/]+\.yaml$"), "draw"),
-    (re.compile(_YEAR + r"assignments/[^/]+\.substitutions\.yaml$"), "substitutions"),
-    (re.compile(_YEAR + r"assignments/[^/]+\.yaml$"), "assignment"),
-    (re.compile(_YEAR + r"records/[^/]+\.yaml$"), "record"),
-    (re.compile(_YEAR + r"disclosures/[^/]+\.yaml$"), "disclosure"),
-    (re.compile(_YEAR + r"revisits/answers/[^/]+\.yaml$"), "answers"),
-    (re.compile(_YEAR + r"revisits/[^/]+\.yaml$"), "revisit"),
-]
-LABELS = {
-    "draw": "抽取记录",
-    "prepared": "预备抽取记录",
-    "cancelled": "取消预备抽取的记录",
-    "replacements": "候补替换记录",
-    "assignment": "匹配记录",
-    "substitutions": "人员替换记录",
-    "record": "检查记录",
-    "disclosure": "公开记录",
-    "answers": "回访记录",
-    "revisit": "回访抽取记录",
-}
-# Growing files and the list each one grows. ssj rewrites replacements and substitutions as
-# whole lists; the others it appends to, so their earlier bytes must stay as they were.
-GROWING = {
-    "replacements": "replacements",
-    "substitutions": "substitutions",
-    "record": "versions",
-    "disclosure": "publications",
-    "answers": "versions",
-}
-APPEND_BYTES = {"record", "disclosure", "answers"}
-NUMBERED = {"record", "answers"}  # whose entries carry `version`: 1, 2, 3, …
 ROSTER_PATHS = {kind: roster_files(kind) for kind in ("entities", "items", "inspectors")}
 ALL_ROSTER_PATHS = [path for paths in ROSTER_PATHS.values() for path in paths]
 
@@ -69,18 +40,6 @@ FIX_RESTORE = (
     "已提交的记录不得修改、删除或改名：用 git log -p --follow 该文件 查明改动，"
     "恢复首次提交的内容；更正用 ssj draw replace / ssj assign replace 另行记录，重抽用 --redraw-of"
 )
-
-
-def record_kind(path: str) -> str | None:
-    """What kind of generated record a path holds, or None for any other file."""
-    if not path.startswith(PLAN_DIR + "/"):
-        return None
-    return next((kind for pattern, kind in _KINDS if pattern.match(path)), None)
-
-
-def _year(path: str) -> int | None:
-    match = re.match(_YEAR, path)
-    return int(match.group(1)) if match else None
 
 
 @dataclass
@@ -126,7 +85,7 @@ def entry_days(data: AuditData, commits: list[Commit]) -> dict[str, list[date]]:
     blobs = data.ws.git.blobs(sorted({blob for _, blob, _ in versions}))
     out: dict[str, list[date]] = {}
     for path, blob, day in versions:
-        document = _document(blobs.get(blob) or b"")
+        document = document_of(blobs.get(blob) or b"")
         entries = document.get(GROWING[record_kind(path)]) if document else None
         days = out.setdefault(path, [])
         if isinstance(entries, list) and len(entries) > len(days):
@@ -315,7 +274,7 @@ def _record_changes(data: AuditData, history: History) -> list[Finding]:
                         path,
                         message,
                         FIX_RESTORE,
-                        year=_year(path),
+                        year=year_of(path),
                         commit=commit.sha,
                     )
                 )
@@ -358,7 +317,7 @@ def _record_changes(data: AuditData, history: History) -> list[Finding]:
                     f"{LABELS[kind]}只能追加，但于提交 {commit.sha[:10]}（{history.day(commit)}）"
                     "改动或删去了已有的条目",
                     FIX_RESTORE,
-                    year=_year(path),
+                    year=year_of(path),
                     commit=commit.sha,
                 )
             )
@@ -391,7 +350,7 @@ def _working_tree(data: AuditData) -> list[Finding]:
                     path,
                     f"{label}尚未提交",
                     f"提交记录：git add {path} && git commit",
-                    year=_year(path),
+                    year=year_of(path),
                 )
             )
         elif (
@@ -404,7 +363,7 @@ def _working_tree(data: AuditData) -> list[Finding]:
                     f"已提交的{label}有未提交的修改"
                     + ("（只能在末尾追加）" if kind in GROWING else ""),
                     f"撤销修改：git checkout -- {path}",
-                    year=_year(path),
+                    year=year_of(path),
                 )
             )
     return out
@@ -420,39 +379,6 @@ def _appended_only(data: AuditData, kind: str, path: str) -> bool:
     except OSError:
         return False
     return before is None or appended_only(kind, before, after)
-
-
-def appended_only(kind: str, before: bytes | None, after: bytes | None) -> bool:
-    """Whether `after` keeps all of `before` and only adds whole entries to its list.
-
-    Judged by meaning as well as by bytes: lines appended under the last entry (a second
-    penalty under a recorded version) keep the bytes but change that entry.
-    """
-    if before is None or after is None:
-        return False
-    if kind in APPEND_BYTES and not after.startswith(before.rstrip(b"\n")):
-        return False
-    old, new = _document(before), _document(after)
-    if old is None or new is None:
-        return False
-    key = GROWING[kind]
-    old_list, new_list = old.pop(key, None) or [], new.pop(key, None) or []
-    if old != new or not isinstance(old_list, list) or not isinstance(new_list, list):
-        return False
-    if new_list[: len(old_list)] != old_list:
-        return False
-    if kind in NUMBERED:
-        numbers = [entry.get("version") if isinstance(entry, dict) else None for entry in new_list]
-        return numbers == list(range(1, len(new_list) + 1))
-    return True
-
-
-def _document(raw: bytes) -> dict | None:
-    try:
-        document = yamlio.parse(raw.decode("utf-8-sig"), "")
-    except (InputError, UnicodeDecodeError):
-        return None
-    return document if isinstance(document, dict) else None
 
 
 # ------------------------------------------------------------------ redraws, prepared draws, commits

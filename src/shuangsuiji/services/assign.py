@@ -8,11 +8,9 @@ from ..core import algorithm
 from ..core.problems import InputError, Refused
 from ..core.records import Assignment, AssignParameters, Draw, RosterRef, Substitution
 from ..core.selection import superseded
-from ..storage import yamlio
-from ..workspace import Workspace
+from ..workspace import Workspace, ledger
 from ..workspace.matching import Options, context, ranked, recorded_context, run
 from ..workspace.records import (
-    GENERATED_HEADER,
     all_assignments,
     all_draws,
     assignment_path,
@@ -22,7 +20,6 @@ from ..workspace.records import (
     teams,
 )
 from ..workspace.seed import choose_seed
-from ..workspace.writes import commit_record, write_record
 
 
 def pick_draw(ws: Workspace, year: int, draw_id: str | None) -> Draw:
@@ -56,11 +53,9 @@ def assign(
     seed_source: str | None,
     commit: bool,
 ) -> Assignment:
-    from ..workspace.writes import check_committed
-
     if options.team_size < 2:
         raise InputError("每组执法人员不得少于 2 名（R6）")
-    with ws.locked():
+    with ledger.batch(ws, commit=commit) as book:
         record = pick_draw(ws, year, draw_id)
         path = assignment_path(ws, record.year, record.draw_id)
         if path.exists():
@@ -71,10 +66,8 @@ def assign(
             raise Refused(
                 "不能使用抽取对象时的种子：知道前一环节种子的人不应能左右下一环节。请另行产生种子"
             )
-        head = check_committed(ws, record.year)
+        head = book.check_inputs(record.year)
         draw_file = record_path(ws, record.year, record.draw_id)
-        if ws.git.dirty(ws.rel(draw_file)):
-            raise Refused(f"{ws.rel(draw_file)} 尚未提交：请先提交抽取记录")
         seed, source, generated = choose_seed(seed, seed_source)
         people = ws.roster("inspectors")
         items = ws.roster("items")
@@ -99,11 +92,8 @@ def assign(
             parameters=AssignParameters(**options.__dict__),
             tasks=tasks,
         )
-        write_record(ws, path, result)
-        if commit:
-            commit_record(
-                ws, [ws.rel(path)], f"匹配检查人员 {record.draw_id}（{algorithm.ALGORITHM}）"
-            )
+        book.write_record(path, result)
+        book.message = f"匹配检查人员 {record.draw_id}（{algorithm.ALGORITHM}）"
     return result
 
 
@@ -113,7 +103,7 @@ def substitute(
     """The next inspector of the task's ranking replaces one who cannot go."""
     if not reason.strip():
         raise InputError("替换人员必须用 --reason 写明理由")
-    with ws.locked():
+    with ledger.batch(ws, commit=commit) as book:
         gone = superseded(all_draws(ws))
         found = [
             a
@@ -156,14 +146,10 @@ def substitute(
             recorded_at=ws.clock.now(),
         )
         subs.substitutions.append(entry)
-        path = substitutions_path(ws, record.year, record.draw_id)
-        ws.write(ws.rel(path), yamlio.dump_fast(subs.model_dump(mode="json"), GENERATED_HEADER))
-        if commit:
-            commit_record(
-                ws,
-                [ws.rel(path)],
-                f"匹配 {record.draw_id}：任务 {entity} 由 {nxt} 替换 {inspector}（{entry.reason}）",
-            )
+        book.write_record(substitutions_path(ws, record.year, record.draw_id), subs, nulls=True)
+        book.message = (
+            f"匹配 {record.draw_id}：任务 {entity} 由 {nxt} 替换 {inspector}（{entry.reason}）"
+        )
     return entry
 
 

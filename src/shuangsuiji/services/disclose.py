@@ -21,7 +21,8 @@ from ..core.models import Entity, Inspector, Item
 from ..core.problems import InputError, Problem, Refused
 from ..core.results import PUBLIC_TYPE, DisclosureFile, Publication, PublishedEntry, RecordVersion
 from ..storage import yamlio
-from ..workspace import Workspace
+from ..storage.files import write_atomic
+from ..workspace import Workspace, ledger
 from ..workspace.year import Entry, disclosure_days, disclosure_path, disclosure_status, published
 
 DISCLOSURE_HEADER = "# 由 ssj 生成：公开记录（何时公开了哪些结果）。只追加，不得修改。\n"
@@ -161,7 +162,7 @@ def publish(
     day, late = dates.act_day(
         day, today=ws.clock.today(), years=range(year, year + 2), reason=reason, what="公开日期"
     )
-    with ws.locked():
+    with ledger.batch(ws, commit=commit) as book:
         tasks = year_tasks(ws, year)
         current = current_records(ws, year, tasks)
         done = published(ws, year)
@@ -221,14 +222,10 @@ def publish(
             raise Refused(
                 f"{label} 不是 ssj 写出的格式，不能追加：{exc.errors()[0]['msg']}"
             ) from None
-        from ..storage.files import write_atomic
-
         write_atomic(output, data)  # the publication first: the record says it exists
-        ws.write(label, text)
-        sha = None
-        if commit:
-            sha = ws.git.commit([label], f"公开检查结果 {len(entries)} 项（{day}，{fmt}）")
-    return Published(entry, label, output, sha, len(rows))
+        book.write(path, text)
+        book.message = f"公开检查结果 {len(entries)} 项（{day}，{fmt}）"
+    return Published(entry, label, output, book.sha, len(rows))
 
 
 def _appended(path: Path, year: int, day: date, authority: str, entry: Publication) -> str:

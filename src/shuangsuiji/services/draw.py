@@ -17,11 +17,9 @@ from ..core.models import OptText, Strict
 from ..core.problems import InputError, Refused
 from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
 from ..core.selection import superseded
-from ..storage import yamlio
-from ..workspace import PLAN_DIR, Workspace, load_model
+from ..workspace import PLAN_DIR, Workspace, ledger, load_model
 from ..workspace.drawing import Frozen, Request, build, execute, freeze, resize
 from ..workspace.records import (
-    GENERATED_HEADER,
     all_draws,
     cancelled_path,
     check_draw_id,
@@ -34,7 +32,6 @@ from ..workspace.records import (
     replacements_path,
 )
 from ..workspace.seed import choose_seed
-from ..workspace.writes import check_committed, commit_record, write_record
 
 # ------------------------------------------------------------------ files
 
@@ -125,18 +122,15 @@ def draw_now(
     ws: Workspace, request: Request, seed: str | None, seed_source: str | None, commit: bool
 ) -> Draw:
     """The one-step draw: freeze, seed, record, commit."""
-    with ws.locked():
-        head = check_committed(ws, request.year)
+    with ledger.batch(ws, commit=commit, inputs_of=request.year) as book:
         check_request(ws, request)
-        frozen = freeze(ws, request, head)
+        frozen = freeze(ws, request, book.head)
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)
         seed, source, generated = choose_seed(seed, seed_source)
         record = execute(frozen, seed, source, generated, None, ws.clock.now())
-        path = record_path(ws, request.year, record.draw_id)
-        write_record(ws, path, record)
-        if commit:
-            commit_record(ws, [ws.rel(path)], f"抽取 {record.draw_id}（{algorithm.ALGORITHM}）")
+        book.write_record(record_path(ws, request.year, record.draw_id), record)
+        book.message = f"抽取 {record.draw_id}（{algorithm.ALGORITHM}）"
     return record
 
 
@@ -165,17 +159,14 @@ def prepare(
     ws: Workspace, request: Request, commit: bool, seed_plan: SeedPlan | None = None
 ) -> Prepared:
     seed_plan = seed_plan or SeedPlan()
-    with ws.locked():
-        head = check_committed(ws, request.year)
+    with ledger.batch(ws, commit=commit, inputs_of=request.year) as book:
         check_request(ws, request)
-        frozen = freeze(ws, request, head)
+        frozen = freeze(ws, request, book.head)
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)
         record = prepared_record(frozen, ws.clock.now(), seed_plan)
-        path = prepared_path(ws, request.year, record.draw_id)
-        write_record(ws, path, record)
-        if commit:
-            commit_record(ws, [ws.rel(path)], f"预备抽取 {record.draw_id}（种子产生前冻结名单）")
+        book.write_record(prepared_path(ws, request.year, record.draw_id), record)
+        book.message = f"预备抽取 {record.draw_id}（种子产生前冻结名单）"
     return record
 
 
@@ -204,15 +195,12 @@ def waiting_prepared(ws: Workspace, year: int, draw_id: str | None) -> str:
 def run_prepared(
     ws: Workspace, year: int, draw_id: str | None, seed: str, seed_source: str | None, commit: bool
 ) -> Draw:
-    with ws.locked():
+    with ledger.batch(ws, commit=commit, inputs_of=year) as book:  # the prepared one too
         draw_id = waiting_prepared(ws, year, draw_id)
         path = prepared_path(ws, year, draw_id)
         prepared = load_model(Prepared, path, ws.rel(path))
         refuse_existing(ws, year, draw_id, allow_prepared=True)
-        if ws.git.dirty(ws.rel(path)):
-            raise Refused(f"{ws.rel(path)} 尚未提交：预备记录须先提交，再产生种子")
-        head = check_committed(ws, year)
-        frozen = refreeze(ws, prepared, head)
+        frozen = refreeze(ws, prepared, book.head)
         changes = compare_prepared(prepared, frozen)
         if changes:
             raise Refused(
@@ -225,10 +213,8 @@ def run_prepared(
         record = execute(
             frozen, seed, source, generated, ws.rel(path), ws.clock.now(), prepared.seed_format
         )
-        out = record_path(ws, year, draw_id)
-        write_record(ws, out, record)
-        if commit:
-            commit_record(ws, [ws.rel(out)], f"执行抽取 {draw_id}（{algorithm.ALGORITHM}）")
+        book.write_record(record_path(ws, year, draw_id), record)
+        book.message = f"执行抽取 {draw_id}（{algorithm.ALGORITHM}）"
     return record
 
 
@@ -279,7 +265,7 @@ def replace(
     """An alternate replaces a selected unit: first unused alternate of its stratum."""
     if not reason.strip():
         raise InputError("替换必须用 --reason 写明理由（如 已注销、无法联系）")
-    with ws.locked():
+    with ledger.batch(ws, commit=commit) as book:
         candidates = (
             [find_draw(ws, draw_id)]
             if draw_id
@@ -311,14 +297,8 @@ def replace(
             recorded_at=ws.clock.now(),
         )
         done.replacements.append(entry)
-        path = replacements_path(ws, record.year, record.draw_id)
-        ws.write(ws.rel(path), yamlio.dump_fast(done.model_dump(mode="json"), GENERATED_HEADER))
-        if commit:
-            commit_record(
-                ws,
-                [ws.rel(path)],
-                f"抽取 {record.draw_id}：{entity} 由候补 {spare.id} 替换（{entry.reason}）",
-            )
+        book.write_record(replacements_path(ws, record.year, record.draw_id), done, nulls=True)
+        book.message = f"抽取 {record.draw_id}：{entity} 由候补 {spare.id} 替换（{entry.reason}）"
     return entry
 
 
@@ -356,16 +336,13 @@ def cancel(
     """
     if not reason.strip():
         raise InputError("取消预备抽取必须用 --reason 写明理由")
-    with ws.locked():
+    with ledger.batch(ws, commit=commit, inputs_of=year) as book:
         draw_id = waiting_prepared(ws, year, draw_id)
         if record_path(ws, year, draw_id).exists():
             raise Refused(f"抽取“{draw_id}”已经执行，不能取消；如需重抽，用 --redraw-of {draw_id}")
-        check_committed(ws, year)
         entry = Cancellation(
             draw_id=draw_id, year=year, reason=reason.strip(), recorded_at=ws.clock.now()
         )
-        path = cancelled_path(ws, year, draw_id)
-        write_record(ws, path, entry)
-        if commit:
-            commit_record(ws, [ws.rel(path)], f"取消预备抽取 {draw_id}（{entry.reason}）")
+        book.write_record(cancelled_path(ws, year, draw_id), entry)
+        book.message = f"取消预备抽取 {draw_id}（{entry.reason}）"
     return entry

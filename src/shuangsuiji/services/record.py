@@ -9,7 +9,6 @@ before anything is written; every problem of every row is reported at once.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from ..core.results import (
     parse_deadline,
 )
 from ..storage import tabular, yamlio
-from ..workspace import Workspace
+from ..workspace import Workspace, ledger
 from ..workspace.year import YearTasks, current_records, load_record_file, record_path, year_tasks
 
 RECORD_HEADER = (
@@ -45,7 +44,6 @@ RECORD_HEADER = (
     "补充或更正请用 ssj record（见 docs/record.md）。\n"
 )
 COMMAND_LINE = "命令行"
-MANY_FILES = 50  # above this, a commit names the folder instead of each file
 
 
 # ------------------------------------------------------------------ tasks of a year
@@ -597,63 +595,22 @@ def source_of(draft: Draft, source: str) -> str:
 
 
 def write_planned(
-    ws: Workspace,
-    planned: list[Planned],
-    commit: bool,
-    message: str,
-    unchanged: Iterable[Draft] = (),
-) -> str | None:
-    """Write the new versions and commit them together, as one unit.
+    book: ledger.Batch, planned: list[Planned], message: str, unchanged: Iterable[Draft] = ()
+) -> None:
+    """The new versions, committed together as one unit.
 
-    A write that fails part-way (disk full, interrupted) puts back the files already
-    written, so the records are as before. A run killed outright, or whose commit failed,
-    leaves written files uncommitted: the next run of the same input finds them unchanged
-    (`unchanged`) and commits them with its own, so the batch ends up committed whole.
+    A run killed outright, or whose commit failed, leaves written files uncommitted: the
+    next run of the same input finds them unchanged (`unchanged`) and commits them with
+    its own, so the batch ends up committed whole.
     """
-    final: dict[Path, str] = {}
     for p in planned:
-        final[p.path] = p.text  # a file with two tasks: the last text has both versions
-    if commit and final:
-        from ..workspace.writes import check_git_unlocked
-
-        check_git_unlocked(ws)  # before writing: a record written must be committable
-    _write_all(ws, final)
-    if not commit:
-        return None
+        book.write(p.path, p.text)  # a file with two tasks: the last text has both versions
+    ws = book.ws
     leftover = _uncommitted(ws, {record_path(ws, d.task.year, d.task.entity) for d in unchanged})
-    paths = sorted({ws.rel(p) for p in final} | set(leftover))
-    if not paths:
-        return None
-    if leftover:
+    if leftover and book.commit:
         message += f"；补交此前写入而未提交的记录 {len(leftover)} 个"
-    if len(paths) > MANY_FILES:
-        paths = sorted({p.rsplit("/", 1)[0] for p in paths})
-    try:
-        return ws.git.commit(paths, message)
-    except Refused as exc:
-        raise Refused(
-            f"检查记录已写入，但 git 提交失败：{exc}。排除问题后用同一文件再运行一次即可提交"
-            "（已写入的记录视为内容未变，随之提交）"
-        ) from None
-
-
-def _write_all(ws: Workspace, texts: dict[Path, str]) -> None:
-    """Write every file, or (when a write fails) put back those already written."""
-    before = {path: path.read_bytes() if path.is_file() else None for path in texts}
-    written: list[Path] = []
-    try:
-        for path, text in texts.items():
-            ws.write(ws.rel(path), text)
-            written.append(path)
-    except BaseException:
-        for path in reversed(written):
-            with contextlib.suppress(OSError):
-                old = before[path]
-                if old is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    ws.write(ws.rel(path), old)
-        raise
+        book.commit_also(leftover)
+    book.message = message
 
 
 def _uncommitted(ws: Workspace, paths: set[Path]) -> list[str]:
@@ -699,7 +656,7 @@ def record_from_file(
     rows, unused = read_rows(path)
     if not rows:
         raise InputError(Problem(file=path.name, message="文件中没有数据行"))
-    with ws.locked():
+    with ledger.batch(ws, commit=commit and not dry_run) as book:
         ctx = load_context(ws, year)
         drafts, problems = drafts_from_rows(rows, ctx, reason)
         planned, same, more = plan_versions(ws, year, drafts, f"导入 {path.name}")
@@ -710,9 +667,8 @@ def record_from_file(
         out.unused_columns = unused
         if not dry_run:
             summary = f"（{_summary(planned)}）" if planned else ""
-            out.commit = write_planned(
-                ws, planned, commit, f"记录检查结果：{path.name}{summary}", same
-            )
+            write_planned(book, planned, f"记录检查结果：{path.name}{summary}", same)
+    out.commit = book.sha
     return out
 
 
@@ -781,7 +737,7 @@ def record_one(
     commit: bool,
 ) -> Outcome:
     """`ssj record TASK …`: a first record, or a new version built on the current one."""
-    with ws.locked():
+    with ledger.batch(ws, commit=commit) as book:
         ctx, task, previous = _current(ws, year, entity, draw_id)
         rows = task_rows(task, previous, given)
         more_rows, problems = hazard_rows(task.entity, given.hazards or [])
@@ -813,7 +769,8 @@ def record_one(
             message = f"{p.change}检查结果：{task.entity}（{task.name}）第 {p.version.version} 版"
         else:
             message = f"补交检查记录：{task.entity}（{task.name}）"
-        out.commit = write_planned(ws, planned, commit, message, same)
+        write_planned(book, planned, message, same)
+    out.commit = book.sha
     return out
 
 
@@ -894,7 +851,7 @@ def reinspect(
     commit: bool,
 ) -> Outcome:
     """`ssj record reinspect`: a re-inspection of one hazard, appended as a 补充 version."""
-    with ws.locked():
+    with ledger.batch(ws, commit=commit) as book:
         ctx, task, previous = _current(ws, year, entity, draw_id)
         if previous is None:
             raise InputError(f"任务 {task.entity} 还没有检查记录：请先 ssj record {task.entity}")
@@ -975,13 +932,13 @@ def reinspect(
         if more:
             raise InputError(more)
         out = outcome_of(planned, same, ws)
-        out.commit = write_planned(
-            ws,
+        write_planned(
+            book,
             planned,
-            commit,
             f"复查：{task.entity}（{task.name}）第 {hazard} 项隐患 {entry.date} {entry.outcome}",
             same,
         )
+    out.commit = book.sha
     return out
 
 

@@ -21,7 +21,7 @@ from ..core.models import row_problems
 from ..core.problems import InputError, Problem, Refused
 from ..core.results import REVISIT_QUESTIONS, AnswerFile, AnswerRow, AnswerVersion, RevisitDraw
 from ..storage import tabular, yamlio
-from ..workspace import PLAN_DIR, Workspace, load_model
+from ..workspace import PLAN_DIR, Workspace, ledger, load_model
 from ..workspace.revisits import (
     DRAW_HEADER,
     draw_path,
@@ -68,12 +68,11 @@ def run(
     from ..render.wording import percent
     from ..workspace.records import load_plan
     from ..workspace.seed import choose_seed
-    from ..workspace.writes import check_git_unlocked, commit_record
 
     day, late = dates.act_day(
         day, today=ws.clock.today(), years=range(year, year + 2), reason=reason, what="回访抽取日期"
     )
-    with ws.locked():
+    with ledger.batch(ws, commit=commit) as book:
         path = draw_path(ws, year)
         if path.exists():
             raise Refused(f"{year} 年度的回访已经抽取过（{ws.rel(path)}），不能重抽")
@@ -86,7 +85,6 @@ def run(
             )
         if not ws.git.is_repo() or ws.git.head() is None:
             raise Refused("工作区不在 git 仓库中或尚无提交：回访抽取须基于已提交的检查记录")
-        check_git_unlocked(ws)  # before drawing: the record must be committable once written
         records = f"{PLAN_DIR}/{year}/records"
         dirty = ws.git.dirty(records, f"{PLAN_DIR}/{year}/draws")
         if dirty:
@@ -104,13 +102,11 @@ def run(
         record = execute(
             year, day, seed, source, generated, head, chosen, inspected, ws.clock.now(), late
         )
-        ws.write(ws.rel(path), yamlio.dump_fast(record.model_dump(mode="json"), DRAW_HEADER))
-        if commit:
-            commit_record(
-                ws,
-                [ws.rel(path)],
-                f"回访抽取 {record.draw_id}：{len(record.selected)}/{len(inspected)}（{algorithm.ALGORITHM}）",
-            )
+        book.write_record(path, record, DRAW_HEADER, nulls=True)
+        book.message = (
+            f"回访抽取 {record.draw_id}：{len(record.selected)}/{len(inspected)}"
+            f"（{algorithm.ALGORITHM}）"
+        )
     return record
 
 
@@ -215,7 +211,7 @@ def record_answers(
     commit: bool,
 ) -> Outcome:
     """Validate every row, then append a version to each unit's answers file."""
-    with ws.locked():
+    with ledger.batch(ws, commit=commit) as book:
         draw = load_draw(ws, year)
         if draw is None:
             raise Refused(f"{year} 年度尚未抽取回访单位：请先 ssj revisit --year {year}")
@@ -330,7 +326,7 @@ def record_answers(
         if problems:
             raise InputError(problems)
         for path, text, version, entity in planned:
-            ws.write(ws.rel(path), text)
+            book.write(path, text)
             out.written.append(
                 {
                     "entity": entity,
@@ -339,11 +335,8 @@ def record_answers(
                     "file": ws.rel(path),
                 }
             )
-        if commit and planned:
-            out.commit = ws.git.commit(
-                sorted(ws.rel(p) for p, _, _, _ in planned),
-                f"记录回访 {len(planned)} 家（{year} 年度）",
-            )
+        book.message = f"记录回访 {len(planned)} 家（{year} 年度）"
+    out.commit = book.sha
     return out
 
 

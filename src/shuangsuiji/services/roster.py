@@ -13,7 +13,15 @@ from ..core.models import ROSTER_NAMES, ROSTERS
 from ..core.problems import InputError, Problem, Refused
 from ..core.tables import detect_kind, export_rows, validate_sheet
 from ..storage import tabular, yamlio
-from ..workspace import ROSTER_DIR, Workspace, keep_rows, parse_roster, reads_back, schema_line
+from ..workspace import (
+    ROSTER_DIR,
+    Workspace,
+    keep_rows,
+    ledger,
+    parse_roster,
+    reads_back,
+    schema_line,
+)
 
 
 @dataclass
@@ -57,7 +65,7 @@ def import_file(
     model = ROSTERS[kind][0]
     builder = rows.Builder(kind)
     id_field = "code" if kind == "items" else "id"
-    with ws.locked():
+    with ledger.batch(ws, commit=False) as book:  # rosters are committed by their keepers
         target = ws.roster_path(kind)
         label = result.roster = ws.rel(target)
         existing = target.read_bytes() if target.is_file() else b""
@@ -91,9 +99,10 @@ def import_file(
         if not reads_back(kind, data, label, merged.values()):  # never write what reads back wrong
             raise Refused(f"{label} 写出后读回的内容与导入的不一致，未写入；请报告此问题")
         if not dry_run:
-            ws.write(label, data)
-            keep_rows(ws.root, kind, hashlib.sha256(data).hexdigest(), merged.values())
+            book.write(target, data)
             result.written = True
+    if result.written:
+        keep_rows(ws.root, kind, hashlib.sha256(data).hexdigest(), merged.values())
     return result
 
 
@@ -144,7 +153,7 @@ def convert(ws: Workspace, kinds: Iterable[str], to: str) -> list[tuple[str, str
     comments of a YAML roster do not survive in CSV.
     """
     done = []
-    with ws.locked():
+    with ledger.batch(ws, commit=False) as book:  # rosters are committed by their keepers
         for kind in kinds:
             roster = ws.roster(kind)
             target = f"{ROSTER_DIR}/{kind}.{to}"
@@ -157,9 +166,9 @@ def convert(ws: Workspace, kinds: Iterable[str], to: str) -> list[tuple[str, str
                 raise Refused(
                     f"{roster.path} 转为 {to.upper()} 后内容会改变（如某值含“；”），未转换"
                 )
-            ws.write(target, data)  # both files exist for a moment: ssj refuses to guess
+            book.write(ws.root / target, data)
+            book.remove(ws.root / roster.path)  # after the new one is written
             keep_rows(ws.root, kind, hashlib.sha256(data).hexdigest(), roster.rows)
-            (ws.root / roster.path).unlink()
             done.append((roster.path, target))
     return done
 

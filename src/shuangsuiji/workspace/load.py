@@ -22,7 +22,7 @@ from ..core.problems import InputError, Problem
 from ..core.tables import validate_sheet
 from ..storage import cache as cache_store
 from ..storage import tabular, yamlio
-from ..storage.files import workspace_lock, write_atomic
+from ..storage.files import workspace_lock
 from ..storage.git import Git
 from .clock import Clock
 
@@ -267,17 +267,6 @@ class Workspace:
         return memo[kind, commit]
 
     # -- writing
-    def write(self, relative: str, data: str | bytes) -> None:
-        write_atomic(self.root / relative, data)
-
-    def write_generated(self, relative: str, data: Any, header: str) -> None:
-        """A generated record, by the fast emitter. A big one also goes in the cache as
-        what it parses to (the emitter's output reads back as `data`, tested), so that
-        this machine never parses it: a million-unit assignment parses into gigabytes."""
-        raw = yamlio.dump_fast(data, header).encode("utf-8")
-        write_atomic(self.root / relative, raw)
-        if len(raw) >= CACHED_RECORD_BYTES:
-            cache_store.save(self.root, "yaml", hashlib.sha256(raw).hexdigest(), data)
 
 
 CACHED_RECORD_BYTES = 256 * 1024  # smaller files parse faster than a cache is checked
