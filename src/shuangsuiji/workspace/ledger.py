@@ -21,8 +21,8 @@ from ..core.problems import Refused
 from ..storage import cache as cache_store
 from ..storage import yamlio
 from ..storage.files import write_atomic
-from .layout import GROWING, LABELS, appended_only, record_kind
 from . import load
+from .layout import GROWING, LABELS, appended_only, record_kind
 from .load import PLAN_DIR, Workspace
 from .records import GENERATED_HEADER
 
