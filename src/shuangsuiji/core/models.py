@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    StringConstraints,
     ValidationError,
 )
 
@@ -284,7 +285,10 @@ def _commit_id(value: object) -> str:
     return text
 
 
-CommitId = Annotated[str, BeforeValidator(_commit_id), Field(pattern=r"^[0-9a-f]{7,40}$")]
+# The pattern is for the editors' JSON Schema; _commit_id gives the Chinese message.
+CommitId = Annotated[
+    str, StringConstraints(pattern=r"^[0-9a-f]{7,40}$"), BeforeValidator(_commit_id)
+]
 
 
 class Config(Strict):
