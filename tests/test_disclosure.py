@@ -178,6 +178,30 @@ def test_publication_has_the_public_fields_and_nothing_private(example, plan, ss
         }  # fmt: skip
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json", "html"])
+def test_publication_names_the_full_commit_it_was_made_from(example, plan, ssj, tmp_path, fmt):
+    unit = tasks(plan, 1)[0]
+    assert record(ssj, example, unit, "--end", "2026-03-10", "--result", "未发现问题").code == 0
+    head = git(example, "rev-parse", "HEAD").strip()
+    out = tmp_path / f"公开.{fmt}"
+    result = ssj("-C", example, "disclose", "publish", "--year", "2026", "--date", "2026-04-01",
+                 "--reason", "补录", "--format", fmt, "-o", out)  # fmt: skip
+    assert result.code == 0, result.out + result.err
+    assert git(example, "rev-parse", "HEAD~1").strip() == head  # then the record is committed
+    line = f"依据的提交（完整编号）：{head}"
+    if fmt == "json":
+        assert json.loads(out.read_text(encoding="utf-8"))["commit"] == head
+    elif fmt == "xlsx":
+        cells = [c for row in load_workbook(out).active.iter_rows() for c in row]
+        (cell,) = [c for c in cells if c.value == line]
+        assert cell.data_type == "s"  # text: Excel does not turn it into a number
+    elif fmt == "csv":
+        assert out.read_bytes().decode("utf-8-sig").splitlines()[-1] == line
+    else:
+        page = out.read_text(encoding="utf-8")
+        assert f"依据的提交（完整编号）：<code>{head}</code>" in page
+
+
 def test_publication_escapes_formula_cells(example, ssj, tmp_path):
     # A unit whose name (as typed into the roster) starts like a formula.
     path = example / "rosters/entities.yaml"

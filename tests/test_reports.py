@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import commit_all, read_yaml, write_yaml
+from conftest import commit_all, git, read_yaml, write_yaml
 from reportkit import YEAR, drawn, plan_for_year, report
 from shuangsuiji.core.results import RecordFile
 from shuangsuiji.render import content, html, md
@@ -250,6 +250,29 @@ def test_results_numbers_equal_the_records(example, ssj):
     assert document.paragraphs[0].text.replace("\n", "") == facts.title
     bars = [d for t in document.tables for d in t._tbl.iter("{*}drawing")]
     assert bars  # the charts' bars
+
+
+# ------------------------------------------------------------------ the commit
+
+COMMIT_LABEL = "依据的提交（完整编号）："
+
+
+def _text(path) -> str:
+    if path.suffix == ".docx":
+        import docx
+
+        return "\n".join(p.text for p in docx.Document(path).paragraphs)
+    return path.read_text("utf-8")
+
+
+@pytest.mark.parametrize("kind", ["plan", "results"])
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_every_report_names_the_full_commit_it_was_made_from(example, kind, fmt):
+    drawn(example)
+    head = git(example, "rev-parse", "HEAD").strip()
+    text = _text(report(example, "--kind", kind, "--format", fmt))
+    assert len(head) == 40 and COMMIT_LABEL + head in text
+    assert git(example, "rev-parse", "HEAD").strip() == head  # a report commits nothing
 
 
 # ------------------------------------------------------------------ blocks

@@ -5,6 +5,7 @@ git history read for what a file alone cannot show.
     schema   the schema findings and the checks across files
     rerun    every draw and assignment recomputed (verification.verify_all)
     history  git: records never edited, redraws, prepared draws, commits, R13 plan changes
+    anchors  commits named by published documents: still in history, their records unchanged
     facts    records paired with what was committed when they were made
     rules    R1 R2 R3 R5 R6 R7 R8 R9 R12 R13 as pure checks
     results  R9b R10 R11 and return visits (inspection records, hazards, disclosures)
@@ -15,6 +16,7 @@ git history read for what a file alone cannot show.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,6 +37,7 @@ class Report:
     year: int | None = None
     as_of: date | None = None
     prefix: str = ""  # the workspace's folder inside its git repository ("" at the root)
+    anchors: list[dict] = field(default_factory=list)  # each anchor checked (anchors.AnchorCheck)
 
     @property
     def errors(self) -> list[Finding]:
@@ -60,6 +63,7 @@ class Report:
             "since": self.since,
             "base": self.base,
             "as_of": self.as_of.isoformat() if self.as_of else None,
+            "anchors": self.anchors,
         }
 
 
@@ -69,7 +73,10 @@ def run(
     year: int | None = None,
     since: str | None = None,
     as_of: date | None = None,
+    anchors: Sequence[str] = (),
 ) -> Report:
+    """`anchors`: commits given on the command line; those of ssj.yaml are checked as well."""
+    from . import anchors as anchors_
     from . import data as data_
     from . import facts, history, rerun, results, rules, schema
 
@@ -114,6 +121,9 @@ def run(
     findings += _capacity(data, draws)
     not_checked = dict(NOT_CHECKED)
     findings += results.check(data, draws, assignments, year)
+    given = [(a, anchors_.FROM_CONFIG) for a in (data.config.anchors if data.config else [])]
+    given += [(a, anchors_.FROM_OPTION) for a in anchors]
+    anchored = anchors_.check(git, given)
 
     report = Report(
         findings=sorted(set(findings), key=Finding.sort_key),
@@ -122,6 +132,7 @@ def run(
             "assignments": len(data.assignments),
             "plans": len(data.plans),
             "commits": len(hist.commits),
+            "anchors": len(anchored),
         },
         not_checked=not_checked,
         since=since,
@@ -129,11 +140,18 @@ def run(
         year=year,
         as_of=as_of,
         prefix=git.prefix(),
+        anchors=[a.as_dict() for a in anchored],
     )
     if year is not None:
         report.findings = [f for f in report.findings if f.year in (None, year)]
     if changed is not None and new is not None:
         report.findings = [f for f in report.findings if caused_since(f, changed, new)]
+    # An anchor's findings are reported whatever --since says: a rewrite is caused by no new
+    # commit and may touch no changed file, yet it is what the anchor was given to catch.
+    found = {f for a in anchored for f in a.findings}
+    if year is not None:
+        found = {f for f in found if f.year in (None, year)}
+    report.findings = sorted(set(report.findings) | found, key=Finding.sort_key)
     return report
 
 

@@ -16,12 +16,17 @@ HELP = """\
 重抽是否有理由、预备与执行之间名录是否被改、方案重大调整是否重新报批；逐条核查 docs/audit.md 的规则
 （最低比例、重点单位、两年覆盖、冷却期与上限、检查组、回避、轮换、工作量……）。
 
+锚点：已公开的方案、报告和公开文件都印有所依据的完整提交编号。用 --anchor 给出这些编号（或写入
+ssj.yaml 的 anchors），审计核查它们仍在当前历史上、其中的记录此后未被改动；
+历史被改写（amend、变基、reset 后重抽、强制推送）即为 R14 错误。
+
 退出码：0 没有错误；1 有错误（加 --strict 时警告也算）；2 工作区无法读取或参数有误。
 
 示例：ssj audit
       ssj audit --year 2026 --json
       ssj audit --since origin/main --format github        （拉取请求：只报新提交引起的问题）
       ssj audit --since origin/main --format gitlab -o gl-code-quality-report.json
+      ssj audit --anchor 3f2a9c0e…（已公开文件上的完整提交编号，可重复）
 """
 
 ROWS_PER_RULE = 30
@@ -64,6 +69,16 @@ def audit(
         bool, typer.Option("--strict", help="警告也使审计不通过（退出码 1）")
     ] = False,
     as_of: Annotated[date | None, date_option("--as-of", help="按该日期判断期限，默认今天")] = None,
+    anchors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--anchor",
+            metavar="提交",
+            help="已公开文件所依据的提交（完整或缩写的编号，可重复）：核查它仍在历史上、"
+            "其中的记录未被改动；ssj.yaml 的 anchors 也一并核查",
+            show_default=False,
+        ),
+    ] = None,
     json_output: Json = False,
     workspace: WorkspaceDir = None,
 ) -> None:
@@ -72,7 +87,7 @@ def audit(
     from ..storage.files import write_atomic
 
     ws = ctx.obj.workspace()
-    report = run(ws, year=year, since=since, as_of=as_of)
+    report = run(ws, year=year, since=since, as_of=as_of, anchors=anchors or ())
     formatted = None
     if output_format is Format.github:
         formatted = github(report.findings, report.prefix)
@@ -142,6 +157,7 @@ def _show(report, strict: bool) -> None:
     console.print(
         f"已核查：{checked.get('draws', 0)} 份抽取记录、{checked.get('assignments', 0)} 份匹配记录、"
         f"{checked.get('plans', 0)} 个年度方案、{checked.get('commits', 0)} 个相关提交"
+        + (f"、{checked['anchors']} 个锚点" if checked.get("anchors") else "")
         + ("；未核查：" + "、".join(sorted(report.not_checked)) if report.not_checked else "")
     )
     verdict, colour = _verdict(report, strict)

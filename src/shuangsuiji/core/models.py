@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    StringConstraints,
     ValidationError,
 )
 
@@ -268,6 +269,28 @@ def _zone(name: str) -> str:
     return name
 
 
+_COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")
+
+
+def _commit_id(value: object) -> str:
+    # Unquoted, an id of digits reads as a number (leading zeros lost) or, with one "e",
+    # as a float: only text keeps the id as it was printed.
+    if not isinstance(value, str):
+        raise ValueError('提交编号应为文本：请加引号，如 - "3f2a9c…"')
+    text = value.strip().lower()
+    if not _COMMIT_ID.fullmatch(text):
+        raise ValueError(
+            f"“{values.shown(value)}”不是提交编号：应为 7–40 位十六进制数字（已公开文件上的完整编号）"
+        )
+    return text
+
+
+# The pattern is for the editors' JSON Schema; _commit_id gives the Chinese message.
+CommitId = Annotated[
+    str, StringConstraints(pattern=r"^[0-9a-f]{7,40}$"), BeforeValidator(_commit_id)
+]
+
+
 class Config(Strict):
     """ssj.yaml：工作区配置。"""
 
@@ -278,6 +301,12 @@ class Config(Strict):
     defaults: Defaults = Field(default_factory=Defaults, title="默认规则")
     timezone: Annotated[str, AfterValidator(_zone)] = Field(
         "Asia/Shanghai", title="时区", description="今天、期限和提交日期都按此时区计算"
+    )
+    anchors: list[CommitId] = Field(
+        default_factory=list,
+        title="锚点",
+        description="已公开文件（方案、工作情况报告、结果公开）所依据的提交编号；"
+        "ssj audit 核查 git 历史仍包含这些提交，且其中的记录此后未被改动或删除",
     )
 
     def category(self, name: str) -> Category | None:

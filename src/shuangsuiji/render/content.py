@@ -70,6 +70,13 @@ def listing(parts: list[str], empty: str = "无") -> str:
     return "、".join(p for p in parts if p) or empty
 
 
+def _made_from(doc: Document, commit: str | None) -> None:
+    """The commit the document was made from, where GB/T 9704 puts a 附注: under the date."""
+    from .wording import COMMIT_LABEL, NO_COMMIT
+
+    doc.add(Para(f"{COMMIT_LABEL}：{commit or NO_COMMIT}"))
+
+
 def _new(title: str, author: str, subject: str, day: date) -> Document:
     return Document(
         title=title, title_lines=break_title(title), author=author, subject=subject, day=day
@@ -104,6 +111,7 @@ def plan_document(f) -> Document:
         annexes.append(("抽取与匹配记录摘要", _annex_records))
     doc.add(AnnexList([t for t, _ in annexes]))
     doc.add(Signature(f.config.authority, date_cn(f.day)))
+    _made_from(doc, f.commit)
     for i, (title, build) in enumerate(annexes, 1):
         doc.add(Annex(i, title))
         build(doc, f)
@@ -972,6 +980,7 @@ def results_document(f) -> Document:
         doc.add(Para(f"{i}．{line}{'；' if i < len(todo) else '。'}"))
     doc.add(AnnexList(["检查结果明细"]))
     doc.add(Signature(f.config.authority, date_cn(f.day)))
+    _made_from(doc, f.commit)
     doc.add(Annex(1, "检查结果明细"))
     states = {"recorded": "已记录", "pending": "进行中", "missing": "逾期未记录"}
     doc.add(

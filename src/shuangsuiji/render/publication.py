@@ -1,7 +1,8 @@
 """The publication of results (一公开, docs/audit.md R11): xlsx, csv, json and one html page.
 
-Renders rows already reduced to the public fields (`core.results.PUBLIC_FIELDS`); it
-adds nothing and reads nothing else. Spreadsheet cells that a spreadsheet would run as
+Renders rows already reduced to the public fields (`core.results.PUBLIC_FIELDS`), and the
+full id of the commit they were made from (an anchor for `ssj audit --anchor`); it adds
+nothing else and reads nothing. Spreadsheet cells that a spreadsheet would run as
 a formula are escaped by `storage.tabular`; html is escaped and self-contained (no
 script, no external file), ready to post on a bureau's website.
 """
@@ -16,6 +17,7 @@ from html import escape
 from typing import Any
 
 from ..core.results import PUBLIC_FIELDS
+from .wording import COMMIT_LABEL, NO_COMMIT
 
 
 @dataclass
@@ -66,6 +68,13 @@ class Sheet:
     year: int
     date: date
     rows: Sequence[Public]
+    commit: str | None = None  # HEAD when the publication was made (None: no commit yet)
+
+    @property
+    def made_from(self) -> str:
+        """“依据的提交（完整编号）：<id>”, one text: a spreadsheet reads a bare id of digits
+        (or digits and one e) as a number and would lose it."""
+        return f"{COMMIT_LABEL}：{self.commit or NO_COMMIT}"
 
 
 HEADERS = ["序号", *PUBLIC_FIELDS.values()]
@@ -75,16 +84,21 @@ def table(sheet: Sheet) -> list[list[object]]:
     return [[n, *row.cells()] for n, row in enumerate(sheet.rows, start=1)]
 
 
+def _with_commit(sheet: Sheet) -> list[list[object]]:
+    """The rows and, under them, one line naming the commit (in the 序号 column)."""
+    return [*table(sheet), [sheet.made_from]]
+
+
 def to_xlsx(sheet: Sheet) -> bytes:
     from ..storage import tabular
 
-    return tabular.write_xlsx(HEADERS, table(sheet), title="抽查检查结果")
+    return tabular.write_xlsx(HEADERS, _with_commit(sheet), title="抽查检查结果")
 
 
 def to_csv(sheet: Sheet) -> bytes:
     from ..storage import tabular
 
-    return tabular.write_csv(HEADERS, table(sheet))
+    return tabular.write_csv(HEADERS, _with_commit(sheet))
 
 
 def to_json(sheet: Sheet) -> bytes:
@@ -93,6 +107,7 @@ def to_json(sheet: Sheet) -> bytes:
         "authority": sheet.authority,
         "year": sheet.year,
         "date": sheet.date.isoformat(),
+        "commit": sheet.commit,
         "fields": PUBLIC_FIELDS,
         "results": [row.as_json() for row in sheet.rows],
     }
@@ -104,6 +119,8 @@ body { margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222;
        font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "SimSun", sans-serif; }
 h1 { font-size: 1.5em; text-align: center; font-weight: normal; }
 p.meta { text-align: center; color: #555; }
+p.commit { color: #555; font-size: 0.9em; overflow-wrap: anywhere; }
+code { font-family: Consolas, "Courier New", monospace; }
 table { width: 100%; border-collapse: collapse; font-size: 0.9em; }
 th, td { border: 1px solid #999; padding: 0.4em 0.5em; vertical-align: top; text-align: left; }
 th { background: #f0f0f0; white-space: nowrap; }
@@ -146,6 +163,7 @@ def to_html(sheet: Sheet) -> bytes:
 {chr(10).join(body)}
 </tbody>
 </table>
+<p class="commit">{escape(COMMIT_LABEL)}：<code>{escape(sheet.commit or NO_COMMIT)}</code></p>
 </body>
 </html>
 """

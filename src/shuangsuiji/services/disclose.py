@@ -191,6 +191,7 @@ def publish(
             year=year,
             date=day,
             rows=rows,
+            commit=ws.git.head(),  # the commit the publication is made from: an anchor
         )
         data = render.render(sheet, fmt)
         calendar = load_calendar(ws)

@@ -366,6 +366,7 @@ class PlanFacts:
     cross_region: bool
     rotation_years: int
     assigned: bool
+    commit: str | None = None  # HEAD: the commit the plan was made from (None: no commit yet)
 
 
 def plan_title(config: Config, plan: Plan) -> str:
@@ -474,6 +475,7 @@ def plan_facts(ws: Workspace, year: int, day: date | None = None) -> PlanFacts:
         if params
         else effective_rules(config, plan).rotation_years,
         assigned=assigned,
+        commit=ws.git.head(),
     )
 
 
@@ -644,6 +646,7 @@ class ResultsFacts:
     revisit_answered: int
     revisit_clues: int
     revisit_seed: str | None
+    commit: str | None = None  # HEAD: the commit the report was made from (None: no commit yet)
 
 
 def results_title(config: Config, year: int) -> str:
@@ -749,4 +752,5 @@ def results_facts(ws: Workspace, year: int, day: date | None = None) -> ResultsF
         revisit_answered=answered,
         revisit_clues=clues,
         revisit_seed=revisit.seed if revisit else None,
+        commit=ws.git.head(),
     )
