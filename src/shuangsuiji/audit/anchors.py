@@ -15,8 +15,8 @@ from typing import Any
 
 from ..storage.git import Git
 from ..workspace import CONFIG, PLAN_DIR
+from ..workspace.layout import GROWING, LABELS, appended_only, record_kind
 from .findings import Finding, error
-from .history import GROWING, LABELS, appended_only, record_kind
 
 FROM_CONFIG = "ssj.yaml"
 FROM_OPTION = "--anchor"
