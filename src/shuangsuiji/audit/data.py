@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.calendar import YearSchedule
 from ..core.models import Config, Defaults, Entity, Inspector
-from ..core.plan import Plan
+from ..core.plan import Plan, effective_rules
 from ..core.problems import InputError, Problem
 from ..core.records import (
     Assignment,
@@ -151,11 +151,7 @@ class AuditData:
         return self._at[key]
 
     def rules_at(self, commit: str, year: int) -> Defaults:
-        plan = self.plan_at(commit, year)
-        config = self.config_at(commit)
-        if plan and plan.rules:
-            return plan.rules
-        return config.defaults if config else Defaults()
+        return effective_rules(self.config_at(commit), self.plan_at(commit, year))
 
     def _model_at(self, model: type[BaseModel], commit: str, path: str) -> Any:
         raw = self.ws.git.show(commit, path)
@@ -165,9 +161,7 @@ class AuditData:
 
     def current_rules(self, year: int) -> Defaults:
         plan = self.plans.get(year)
-        if plan and plan.model.rules:
-            return plan.model.rules
-        return self.config.defaults if self.config else Defaults()
+        return effective_rules(self.config, plan.model if plan else None)
 
 
 def parse_model(model: type[BaseModel], raw: bytes) -> Any:

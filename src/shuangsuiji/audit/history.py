@@ -687,8 +687,7 @@ def _judge(data: AuditData, year: int, path: str, states: list[PlanState], level
                     )
             baseline, pending = state, None
             continue
-        threshold = effective_rules(data.config, state.plan) if data.config else state.plan.rules
-        limit = threshold.change_threshold if threshold else None
+        limit = effective_rules(data.config, state.plan).change_threshold
         reasons, cut = plan_differences(
             baseline.plan,
             baseline.entities,

@@ -350,38 +350,14 @@ def _exclusions(excluded: dict[str, list[str]]) -> None:
 
 
 def show_draw(ws, record, json_output: bool) -> None:
+    from ..services import draw as draws
     from .output import console, emit_json, table
 
+    drawn = draws.shown(ws, record)
     if json_output:
-        emit_json(
-            {
-                "draw_id": record.draw_id,
-                "year": record.year,
-                "seed": record.seed,
-                "seed_source": record.seed_source,
-                "seed_generated": record.seed_generated,
-                "algorithm": record.algorithm,
-                "commit": record.commit,
-                "population": record.population.model_dump(),
-                "selected": [p.model_dump() for p in record.selected],
-                "alternates": [p.model_dump() for p in record.alternates],
-                "strata": [
-                    {"stratum": s.stratum, "population": s.population, "selected": s.selected}
-                    for s in record.strata
-                ],
-                "key": [t.id for t in record.key],
-                "forced": [t.id for t in record.forced],
-                "key_tasks": [t.model_dump() for t in record.key],
-                "forced_tasks": [t.model_dump() for t in record.forced],
-                "excluded": [e.model_dump(exclude_none=True) for e in record.excluded],
-            }
-        )
+        emit_json(drawn.as_json())
         return
-    names = (
-        {e.id: e.name for e in ws.roster_at("entities", record.commit).rows}
-        if record.commit
-        else {}
-    )
+    names = drawn.names
     _strata_table(record.strata)
     rows = [
         [i, p.id, names.get(p.id, ""), p.stratum, p.period or "", p.ticket[:12]]

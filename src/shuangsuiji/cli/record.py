@@ -251,18 +251,15 @@ def template(
     示例：ssj record template -o 检查结果.xlsx --year 2026
     """
     from ..services import record as inspections
-    from ..storage import tabular
-    from ..storage.files import write_atomic
     from .output import console, emit_json
 
     ws = ctx.obj.workspace()
-    headers, rows, choices = inspections.template(ws, ctx.obj.year(year))
-    write_atomic(output, tabular.sheet_bytes(output, headers, rows, "检查结果", choices))
+    written = inspections.write_template(ws, ctx.obj.year(year), output)
     if json_output:
-        emit_json({"file": str(output), "headers": headers, "rows": len(rows)})
+        emit_json(written.as_json())
     else:
         console.print(
-            f"已写出 {output}：{len(rows)} 个待记录的任务。填好后：ssj record --from {output}"
+            f"已写出 {output}：{written.rows} 个待记录的任务。填好后：ssj record --from {output}"
         )
 
 

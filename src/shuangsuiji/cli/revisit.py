@@ -103,17 +103,14 @@ def template(
     示例：ssj revisit template -o 回访表.xlsx --year 2026
     """
     from ..services import revisit as revisits
-    from ..storage import tabular
-    from ..storage.files import write_atomic
     from .output import console, emit_json
 
-    headers, rows, choices = revisits.template(ctx.obj.workspace(), ctx.obj.year(year))
-    write_atomic(output, tabular.sheet_bytes(output, headers, rows, "回访", choices))
+    written = revisits.write_template(ctx.obj.workspace(), ctx.obj.year(year), output)
     if json_output:
-        emit_json({"file": str(output), "headers": headers, "rows": len(rows)})
+        emit_json(written.as_json())
     else:
         console.print(
-            f"已写出 {output}：{len(rows)} 家待回访。填好后：ssj revisit record --from {output}"
+            f"已写出 {output}：{written.rows} 家待回访。填好后：ssj revisit record --from {output}"
         )
 
 
@@ -157,7 +154,6 @@ def record(
     """
     import sys
 
-    from ..core.problems import InputError, Problem
     from ..core.results import REVISIT_QUESTIONS
     from ..services import revisit as revisits
     from .output import console, emit_json
@@ -168,33 +164,22 @@ def record(
         rows = revisits.read_answer_rows(source)
         label = source.name
     else:
-        if not entity:
-            raise InputError(Problem(file="命令行", message="请给出回访单位，或用 --from 批量记录"))
         answers = list(answer or [])
-        if not answers and not json_output and sys.stdin.isatty():
+        if entity and not answers and not json_output and sys.stdin.isatty():
             for n, question in enumerate(REVISIT_QUESTIONS, start=1):
                 answers.append(typer.prompt(f"{n}. {question}\n回答"))
             day = day or typer.prompt("回访日期（如 2026-12-01）")
             visitors = visitors or typer.prompt("回访人员")
-        if answers and len(answers) != len(REVISIT_QUESTIONS):
-            raise InputError(
-                Problem(
-                    file="命令行",
-                    field="--answer",
-                    message=f"应依次给出 {len(REVISIT_QUESTIONS)} 个回答，实为 {len(answers)} 个",
-                )
-            )
-        data = {
-            "entity": entity,
-            "date": day,
-            "method": method,
-            "visitors": visitors,
-            "respondent": respondent,
-            "clues": clues,
-            "reason": reason,
-            "answers": {n: a for n, a in enumerate(answers, start=1)},
-        }
-        rows = [({}, {k: v for k, v in data.items() if v not in (None, "")})]
+        rows = revisits.command_line_row(
+            entity,
+            answers,
+            date=day,
+            method=method,
+            visitors=visitors,
+            respondent=respondent,
+            clues=clues,
+            reason=reason,
+        )
         label = "命令行"
     outcome = revisits.record_answers(ws, year, rows, label, reason, commit=not no_commit)
     if json_output:

@@ -127,21 +127,12 @@ def export(
 
     示例：ssj roster export --kind inspectors --format csv -o 执法人员.csv
     """
-    from ..core.tables import export_rows
-    from ..storage import tabular
-    from ..storage.files import write_atomic
+    from ..services import roster as rosters
     from .output import console
 
-    ws = ctx.obj.workspace()
-    roster = ws.roster(kind.value)
-    headers, rows = export_rows(kind.value, roster.rows)
     target = output or Path(f"{kind.value}.{format.value}")
-    if format is Format.xlsx:
-        data = tabular.write_xlsx(headers, rows, title=KIND_NAMES[kind.value])
-    else:
-        data = tabular.write_csv(headers, rows)
-    write_atomic(target, data)
-    console.print(f"已导出 {len(roster.rows)} 条到 {target}")
+    written = rosters.export(ctx.obj.workspace(), kind.value, format.value, target)
+    console.print(f"已导出 {written.rows} 条到 {target}")
 
 
 class StoredFormat(str, Enum):

@@ -117,6 +117,9 @@ class Plan(Strict):
         return values.parse_list(value) if isinstance(value, str) else value
 
 
-def effective_rules(config: Config, plan: Plan) -> Defaults:
-    """The rules in force for a plan year: the plan's own, else ssj.yaml's defaults."""
-    return plan.rules or config.defaults
+def effective_rules(config: Config | None, plan: Plan | None) -> Defaults:
+    """The rules in force for a plan year: the plan's own, else ssj.yaml's defaults, else
+    ssj's (a file that is missing or does not validate gives none)."""
+    if plan is not None and plan.rules:
+        return plan.rules
+    return config.defaults if config is not None else Defaults()

@@ -1,1 +1,34 @@
 """One module per command: each takes a workspace and returns one typed result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..storage import tabular
+from ..storage.files import write_atomic
+
+
+@dataclass
+class SheetWritten:
+    """A table written for people to fill in or read: a template or an export."""
+
+    file: Path
+    headers: list[str]
+    rows: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": str(self.file), "headers": self.headers, "rows": self.rows}
+
+
+def write_sheet(
+    output: Path,
+    headers: list[str],
+    rows: list[list[Any]],
+    title: str,
+    choices: dict[int, list[str]] | None = None,
+) -> SheetWritten:
+    """.xlsx (with the drop-down lists of `choices`) or .csv, by the file's suffix."""
+    write_atomic(output, tabular.sheet_bytes(output, headers, rows, title, choices or {}))
+    return SheetWritten(output, headers, len(rows))

@@ -7,8 +7,9 @@ recomputes a recorded draw from the rosters at its commit, for `ssj verify`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -346,3 +347,44 @@ def cancel(
         book.write_record(cancelled_path(ws, year, draw_id), entry)
         book.message = f"取消预备抽取 {draw_id}（{entry.reason}）"
     return entry
+
+
+@dataclass
+class Shown:
+    """A draw as ssj shows it: the record, and its units' names at the draw's commit."""
+
+    record: Draw
+    names: dict[str, str]
+
+    def as_json(self) -> dict[str, Any]:
+        r = self.record
+        return {
+            "draw_id": r.draw_id,
+            "year": r.year,
+            "seed": r.seed,
+            "seed_source": r.seed_source,
+            "seed_generated": r.seed_generated,
+            "algorithm": r.algorithm,
+            "commit": r.commit,
+            "population": r.population.model_dump(),
+            "selected": [p.model_dump() for p in r.selected],
+            "alternates": [p.model_dump() for p in r.alternates],
+            "strata": [
+                {"stratum": s.stratum, "population": s.population, "selected": s.selected}
+                for s in r.strata
+            ],
+            "key": [t.id for t in r.key],
+            "forced": [t.id for t in r.forced],
+            "key_tasks": [t.model_dump() for t in r.key],
+            "forced_tasks": [t.model_dump() for t in r.forced],
+            "excluded": [e.model_dump(exclude_none=True) for e in r.excluded],
+        }
+
+
+def shown(ws: Workspace, record: Draw) -> Shown:
+    names = (
+        {e.id: e.name for e in ws.roster_at("entities", record.commit).rows}
+        if record.commit
+        else {}
+    )
+    return Shown(record, names)

@@ -38,6 +38,7 @@ from ..core.results import (
 from ..storage import tabular, yamlio
 from ..workspace import Workspace, ledger
 from ..workspace.year import YearTasks, current_records, load_record_file, record_path, year_tasks
+from . import SheetWritten, write_sheet
 
 RECORD_HEADER = (
     "# 由 ssj 生成：检查记录。只在末尾追加新版本，已有版本不得修改；"
@@ -943,6 +944,12 @@ def reinspect(
 
 
 # ------------------------------------------------------------------ template and show
+
+
+def write_template(ws: Workspace, year: int, output: Path) -> SheetWritten:
+    """`ssj record template`: the sheet to fill in, written to `output`."""
+    headers, rows, choices = template(ws, year)
+    return write_sheet(output, headers, rows, "检查结果", choices)
 
 
 def template(ws: Workspace, year: int) -> tuple[list[str], list[list[Any]], dict[int, list[str]]]:

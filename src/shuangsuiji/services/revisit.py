@@ -30,6 +30,7 @@ from ..workspace.revisits import (
     population_at,
     revisits_dir,
 )
+from . import SheetWritten, write_sheet
 
 ANSWER_HEADER = "# 由 ssj 生成：回访记录。只在末尾追加新版本，已有版本不得修改。\n"
 COMMAND_LINE = "命令行"
@@ -343,6 +344,30 @@ def record_answers(
 def _source(label: str, where: dict[str, Any]) -> str:
     at = where.get("row") or where.get("line")
     return f"{label} 第 {at} 行" if at else label
+
+
+def write_template(ws: Workspace, year: int, output: Path) -> SheetWritten:
+    """`ssj revisit template`: the questionnaire to fill in, written to `output`."""
+    headers, rows, choices = template(ws, year)
+    return write_sheet(output, headers, rows, "回访", choices)
+
+
+def command_line_row(
+    entity: str | None, answers: list[str], **fields: Any
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """One unit's answers given on the command line, as the one row `record_answers` takes."""
+    if not entity:
+        raise InputError(Problem(file="命令行", message="请给出回访单位，或用 --from 批量记录"))
+    if answers and len(answers) != len(REVISIT_QUESTIONS):
+        raise InputError(
+            Problem(
+                file="命令行",
+                field="--answer",
+                message=f"应依次给出 {len(REVISIT_QUESTIONS)} 个回答，实为 {len(answers)} 个",
+            )
+        )
+    data = {"entity": entity, **fields, "answers": dict(enumerate(answers, start=1))}
+    return [({}, {k: v for k, v in data.items() if v not in (None, "")})]
 
 
 def template(ws: Workspace, year: int) -> tuple[list[str], list[list[Any]], dict[int, list[str]]]:

@@ -13,6 +13,7 @@ from ..core.models import ROSTER_NAMES, ROSTERS
 from ..core.problems import InputError, Problem, Refused
 from ..core.tables import detect_kind, export_rows, validate_sheet
 from ..storage import tabular, yamlio
+from ..storage.files import write_atomic
 from ..workspace import (
     ROSTER_DIR,
     Workspace,
@@ -22,6 +23,7 @@ from ..workspace import (
     reads_back,
     schema_line,
 )
+from . import SheetWritten
 
 
 @dataclass
@@ -219,3 +221,16 @@ def check_workspace(ws: Workspace) -> tuple[list[Problem], list[Problem]]:
                         )
                     )
     return errors, warnings
+
+
+def export(ws: Workspace, kind: str, fmt: str, output: Path) -> SheetWritten:
+    """`ssj roster export`: the roster as a sheet with Chinese headers, to import again."""
+    roster = ws.roster(kind)
+    headers, cells = export_rows(kind, roster.rows)
+    cells = list(cells)
+    if fmt == "xlsx":
+        data = tabular.write_xlsx(headers, cells, title=ROSTER_NAMES[kind])
+    else:
+        data = tabular.write_csv(headers, cells)
+    write_atomic(output, data)
+    return SheetWritten(output, headers, len(cells))
