@@ -96,7 +96,7 @@ def test_a_replacement_after_the_assignment_is_matched_with_a_fresh_seed(example
     result = verify(ssj, example)
     assert result.code == 0 and "不一致" not in result.out, result.out
     again = assign(ssj, example, "2026-1", "assign-1c", "2026-03-05")
-    assert again.code == 1 and "已匹配过" in again.err
+    assert again.code == 1 and "已匹配过" in again.out + again.err
 
 
 def test_a_second_matching_needs_a_fresh_seed(example, ssj):
@@ -105,7 +105,7 @@ def test_a_second_matching_needs_a_fresh_seed(example, ssj):
     replace(ssj, example, first["selected"][0]["id"], "2026-03-03")
     for used in ("assign-1", SEED):
         result = assign(ssj, example, "2026-1", used, "2026-03-04")
-        assert result.code == 1 and "种子" in result.err
+        assert result.code == 1 and "种子" in result.out + result.err
 
 
 def test_a_replacement_skips_alternates_another_draw_selected(example, ssj):
