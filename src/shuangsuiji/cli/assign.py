@@ -13,9 +13,12 @@ HELP = """\
 按 ssj-sha256-v1 为一次抽取的全部任务（重点单位和抽中单位）随机匹配执法检查人员，记录于
 plans/<年度>/assignments/<抽取编号>.yaml 并自动提交。每组至少 2 名执法人员（R6），证件须在时段结束前有效、
 在岗，回避、所所交叉、轮换（R7、R8）照办；专家另行抽取，不计入人数。种子须重新产生，不得沿用抽取对象的种子。
+匹配之后又有候补替换的，ssj assign --draw <抽取编号> --seed <新种子> 只为尚无检查组的任务补充匹配（沿用首次匹配的参数，
+追加在同一匹配记录末尾）；没有这样的任务时拒绝。
 
 示例：ssj assign --min-inspectors 2
       ssj assign --year 2026 --scope department --lead-department --cross-region --experts 1
+      ssj assign --draw 2026-1 --seed 20260305-4417   （候补替换之后补充匹配）
       ssj assign replace 91350102604010605L 35010220003 --reason 病假
 """
 
@@ -33,7 +36,11 @@ def assign(
     year: Year = None,
     draw_id: Annotated[
         str | None,
-        typer.Option("--draw", metavar="抽取编号", help="默认本年度最近一次尚未匹配的抽取"),
+        typer.Option(
+            "--draw",
+            metavar="抽取编号",
+            help="默认本年度最近一次尚未匹配的抽取；已匹配的抽取只补充匹配尚无检查组的任务",
+        ),
     ] = None,
     min_inspectors: Annotated[
         int | None,
