@@ -229,22 +229,27 @@ def added_in(ws: Workspace, path: Path) -> str | None:
 def entry_added_in(ws: Workspace, path: Path, key: str, index: int) -> str | None:
     """The commit that added entry `index` (from 0) of the list `key` of a growing record
     file; None while that entry is not committed."""
-    found = versions(ws, path)
-    contents = ws.git.blobs([blob for _, blob in found])
-    for sha, blob in found:
-        document = yamlio.parse(contents.get(blob, b"").decode("utf-8-sig"), ws.rel(path))
-        entries = document.get(key) if isinstance(document, dict) else None
-        if isinstance(entries, list) and len(entries) > index:
-            return sha
-    return None
+    memo = ws.__dict__.setdefault("_entry_counts", {})
+    if (path, key) not in memo:
+        found = versions(ws, path)
+        contents = ws.git.blobs([blob for _, blob in found])
+        counts = []
+        for sha, blob in found:
+            document = yamlio.parse(contents.get(blob, b"").decode("utf-8-sig"), ws.rel(path))
+            entries = document.get(key) if isinstance(document, dict) else None
+            counts.append((sha, len(entries) if isinstance(entries, list) else 0))
+        memo[path, key] = counts
+    return next((sha for sha, count in memo[path, key] if count > index), None)
 
 
 def blob_at(ws: Workspace, path: Path, commit: str) -> str | None:
-    """The blob of a record file at a commit, or None when it was not there."""
+    """The blob of a draw or assignment record file at a commit, or None when not there."""
     memo = ws.__dict__.setdefault("_blobs_at", {})
     if commit not in memo:
-        # One ls-tree per commit for every record file there is now.
-        files = [ws.rel(p) for p in sorted((ws.root / PLAN_DIR).glob("*/*/*.yaml"))]
+        # One ls-tree per commit for every such file there is now.
+        plans = ws.root / PLAN_DIR
+        found = sorted(plans.glob("*/draws/*.yaml")) + sorted(plans.glob("*/assignments/*.yaml"))
+        files = [ws.rel(p) for p in found]
         memo[commit] = ws.git.blob_ids(commit, files) if files else {}
     return memo[commit].get(ws.rel(path))
 
