@@ -215,3 +215,46 @@ def test_period_end():
 @pytest.mark.parametrize("option", ["--scope=nowhere"])
 def test_bad_option_is_usage_error(example, ssj, option):
     assert ssj("-C", example, "assign", option).code == 2
+
+
+def _replaced_after_assignment(ssj, root) -> str:
+    """2026-1 drawn and assigned, then a selected unit replaced: the alternate brought in."""
+    draw = drawn(ssj, root)
+    with on("2026-03-02"):
+        assert assigned(ssj, root, "--cross-region").code == 0
+    with on("2026-03-03"):
+        result = ssj(
+            "-C", root, "draw", "replace", draw["selected"][0]["id"], "--reason", "已注销",
+            "--json",
+        )  # fmt: skip
+    assert result.code == 0, result.out + result.err
+    return result.json()["replacement"]
+
+
+def test_a_later_matching_keeps_the_first_ones_parameters(example, ssj):
+    spare = _replaced_after_assignment(ssj, example)
+    with on("2026-03-04"):
+        refused = ssj(
+            "-C", example, "assign", "--draw", "2026-1", "--seed", "again",
+            "--min-inspectors", "3",
+        )  # fmt: skip
+        assert refused.code == 2 and "--min-inspectors" in refused.err
+        result = ssj("-C", example, "assign", "--draw", "2026-1", "--seed", "again", "--json")
+    assert result.code == 0, result.out + result.err
+    doc = result.json()
+    assert doc["round"] == 1 and doc["parameters"]["cross_region"] is True
+    assert [t["entity"] for t in doc["tasks"]] == [spare]
+    assert len(doc["tasks"][0]["inspectors"]) == 2
+
+
+def test_a_later_matchings_task_is_substituted_from_its_own_ranking(example, ssj):
+    spare = _replaced_after_assignment(ssj, example)
+    with on("2026-03-04"):
+        doc = ssj("-C", example, "assign", "--draw", "2026-1", "--seed", "again", "--json").json()
+    out = doc["tasks"][0]["inspectors"][0]
+    with on("2026-03-05"):
+        result = ssj("-C", example, "assign", "replace", spare, out, "--reason", "病假", "--json")
+    assert result.code == 0, result.out + result.err
+    assert result.json()["replacement"] not in doc["tasks"][0]["inspectors"]
+    verified = ssj("-C", example, "verify")
+    assert verified.code == 0 and "不一致" not in verified.out, verified.out

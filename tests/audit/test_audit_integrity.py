@@ -51,7 +51,7 @@ def test_a_committed_hand_edit_of_an_assignment_is_caught(example, ssj):
     r14 = findings(result, "R14", "error")
     assert {f["file"] for f in r14} == {ASSIGNMENT}
     assert any("重算与记录不一致" in f["message"] for f in r14)
-    assert any("被修改" in f["message"] for f in r14)
+    assert any("只能追加" in f["message"] and "改动" in f["message"] for f in r14)
 
 
 def test_uncommitted_edit_of_a_record_is_an_error(example, ssj):

@@ -28,6 +28,7 @@ from ..core.records import (
     Replacements,
     Substitutions,
 )
+from ..core.selection import current_picks
 from ..storage import yamlio
 from ..workspace import CONFIG, PLAN_DIR, LoadedRoster, Workspace
 from .findings import Finding, Lines, error
@@ -99,19 +100,15 @@ class AuditData:
 
     def selection(self, record: Draw) -> dict[str, str | None]:
         """Randomly drawn units after replacements: {unit: the drawn unit it replaced or None}."""
-        current: dict[str, str | None] = {p.id: None for p in record.selected}
-        for swap in self.swaps(record.draw_id):
-            if swap.entity in current:
-                original = current.pop(swap.entity)
-                current[swap.replacement] = original or swap.entity
-        return current
+        picks = current_picks(record, self.swaps(record.draw_id))
+        return {unit: (pick.id if unit != pick.id else None) for unit, pick in picks.items()}
 
     def tasks(self, record: Draw) -> set[str]:
         return {t.id for t in record.key + record.forced} | set(self.selection(record))
 
     def teams(self, record: Assignment) -> dict[str, list[str]]:
         """Each task's people (officers first, then experts) after substitutions."""
-        out = {t.entity: [m.id for m in t.inspectors + t.experts] for t in record.tasks}
+        out = {t.entity: [m.id for m in t.inspectors + t.experts] for t in record.matched()}
         found = self.substitutions.get(record.draw_id)
         for sub in found.model.substitutions if found else []:
             team = out.get(sub.task)

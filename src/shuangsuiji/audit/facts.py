@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..core.models import Config, Defaults, Entity, Inspector
 from ..core.plan import Plan
 from ..core.problems import InputError, Refused
-from ..workspace import drawing
+from ..workspace import drawing, records
 from .data import AuditData, RecordFile
 
 
@@ -104,6 +104,7 @@ def _strata_categories(data: AuditData, found: RecordFile) -> dict[str, set[str]
             data.ws.roster_at("entities", record.commit).rows,
             record.parameters,
             [known[h] for h in record.history],
+            at=records.added_in(data.ws, data.ws.root / found.path),  # as the draw saw them
         )
     except (InputError, Refused, KeyError, ValueError):
         return None

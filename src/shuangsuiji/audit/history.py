@@ -315,7 +315,7 @@ def _record_changes(data: AuditData, history: History) -> list[Finding]:
                     "R14",
                     path,
                     f"{LABELS[kind]}只能追加，但于提交 {commit.sha[:10]}（{history.day(commit)}）"
-                    "改动或删去了已有的条目",
+                    "改动或删去了已有的内容",
                     FIX_RESTORE,
                     year=year_of(path),
                     commit=commit.sha,

@@ -18,6 +18,11 @@ FIX_ASSIGN = (
 
 
 FIX_REVISIT = "回访抽取记录提交后不得修改：用 git log -p 该文件 查明改动并恢复原记录"
+FIX_REPLACE = (
+    "候补替换记录只能由 ssj draw replace 追加：用 git log -p 该文件 查明改动并恢复；"
+    "替换须取该分层下一个未被使用、也不是本年度其他抽取任务的候补"
+)
+FIXES = {"匹配": FIX_ASSIGN, "回访": FIX_REVISIT, "替换": FIX_REPLACE}
 
 
 def _year(path: str) -> int | None:
@@ -114,11 +119,7 @@ def check(
                 verdict.file,
                 f"{verdict.kind} {verdict.id} 按记录重算与记录不一致："
                 + "；".join(verdict.differences),
-                FIX_ASSIGN
-                if verdict.kind == "匹配"
-                else FIX_REVISIT
-                if verdict.kind == "回访"
-                else FIX_DRAW,
+                FIXES.get(verdict.kind, FIX_DRAW),
                 year=_year(verdict.file),
                 related=related,
             )

@@ -317,7 +317,7 @@ def _check_assignment(a: AssignmentFacts, as_of: date) -> list[Finding]:
             add(
                 "R6",
                 f"任务 {_name(entities, ident)} 没有匹配检查人员（抽取 {record.draw_id} 的任务在匹配之后有变动，如候补替换）",
-                "为该任务补充匹配：在抽取中替换前先完成，或另行抽取并匹配",
+                f"为该任务补充匹配：ssj assign --year {year} --draw {record.draw_id} --seed <新种子>",
                 ident,
                 people=False,
             )
@@ -330,7 +330,7 @@ def _check_assignment(a: AssignmentFacts, as_of: date) -> list[Finding]:
                 warning,
                 people=False,
             )
-    for task in record.tasks:
+    for task in record.matched():
         ident = task.entity
         entity = entities.get(ident)
         who = _name(entities, ident)

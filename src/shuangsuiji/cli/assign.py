@@ -13,9 +13,12 @@ HELP = """\
 按 ssj-sha256-v1 为一次抽取的全部任务（重点单位和抽中单位）随机匹配执法检查人员，记录于
 plans/<年度>/assignments/<抽取编号>.yaml 并自动提交。每组至少 2 名执法人员（R6），证件须在时段结束前有效、
 在岗，回避、所所交叉、轮换（R7、R8）照办；专家另行抽取，不计入人数。种子须重新产生，不得沿用抽取对象的种子。
+匹配之后又有候补替换的，ssj assign --draw <抽取编号> --seed <新种子> 只为尚无检查组的任务补充匹配（沿用首次匹配的参数，
+追加在同一匹配记录末尾）；没有这样的任务时拒绝。
 
 示例：ssj assign --min-inspectors 2
       ssj assign --year 2026 --scope department --lead-department --cross-region --experts 1
+      ssj assign --draw 2026-1 --seed 20260305-4417   （候补替换之后补充匹配）
       ssj assign replace 91350102604010605L 35010220003 --reason 病假
 """
 
@@ -33,7 +36,11 @@ def assign(
     year: Year = None,
     draw_id: Annotated[
         str | None,
-        typer.Option("--draw", metavar="抽取编号", help="默认本年度最近一次尚未匹配的抽取"),
+        typer.Option(
+            "--draw",
+            metavar="抽取编号",
+            help="默认本年度最近一次尚未匹配的抽取；已匹配的抽取只补充匹配尚无检查组的任务",
+        ),
     ] = None,
     min_inspectors: Annotated[
         int | None,
@@ -81,9 +88,22 @@ def assign(
         if rotation_years is None
         else rotation_years,
     )
+    # A later matching keeps the first one's parameters: only options typed may differ.
+    given = frozenset(
+        field
+        for name, field in (
+            ("min_inspectors", "team_size"),
+            ("experts", "experts"),
+            ("scope", "scope"),
+            ("lead_department", "lead_department"),
+            ("cross_region", "cross_region"),
+            ("rotation_years", "rotation_years"),
+        )
+        if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
+    )
     try:
         record = assignments.assign(
-            ws, year, draw_id, options, seed, seed_source, commit=not no_commit
+            ws, year, draw_id, options, seed, seed_source, commit=not no_commit, given=given
         )
     except matching.Infeasible as exc:
         _show_infeasible(exc, json_output)
@@ -142,18 +162,21 @@ def _show_infeasible(exc, json_output: bool) -> None:
 
 
 def show(ws, record, json_output: bool) -> None:
+    """The matching just made: the record's first, or the later one appended to it."""
     from collections import Counter
 
     from .output import console, emit_json, table
 
+    latest = record.rounds[-1] if record.rounds else record
     if json_output:
         emit_json(
             {
                 "draw_id": record.draw_id,
                 "year": record.year,
-                "seed": record.seed,
-                "seed_source": record.seed_source,
-                "seed_generated": record.seed_generated,
+                "round": len(record.rounds),
+                "seed": latest.seed,
+                "seed_source": latest.seed_source,
+                "seed_generated": latest.seed_generated,
                 "algorithm": record.algorithm,
                 "parameters": record.parameters.model_dump(),
                 "tasks": [
@@ -164,7 +187,7 @@ def show(ws, record, json_output: bool) -> None:
                         "experts": [m.id for m in t.experts],
                         "checklist": t.checklist,
                     }
-                    for t in record.tasks
+                    for t in latest.tasks
                 ],
             }
         )
@@ -179,18 +202,16 @@ def show(ws, record, json_output: bool) -> None:
             "、".join(people.get(m.id, m.id) for m in t.experts),
             len(t.checklist),
         ]
-        for t in record.tasks
+        for t in latest.tasks
     ]
-    console.print(
-        table(
-            f"检查任务（{len(rows)}）", ["检查对象", "时段", "执法人员", "专家", "检查事项"], rows
-        )
-    )
-    load = Counter(m.id for t in record.tasks for m in t.inspectors)
+    title = f"补充匹配的检查任务（{len(rows)}）" if record.rounds else f"检查任务（{len(rows)}）"
+    console.print(table(title, ["检查对象", "时段", "执法人员", "专家", "检查事项"], rows))
+    load = Counter(m.id for t in latest.tasks for m in t.inspectors)
     if load:
         console.print(
             f"本次执法人员任务数：最少 {min(load.values())}，最多 {max(load.values())}（{len(load)} 人参与）"
         )
+    what = f"第 {len(record.rounds)} 次补充匹配" if record.rounds else "匹配"
     console.print(
-        f"匹配 {record.draw_id} 已记录：种子 {record.seed}，来源：{record.seed_source}。核验：ssj verify"
+        f"{what} {record.draw_id} 已记录：种子 {latest.seed}，来源：{latest.seed_source}。核验：ssj verify"
     )

@@ -192,8 +192,26 @@ class Assigned(Strict):
     checklist: list[str] = Field(default_factory=list, title="检查事项编码")
 
 
+class Round(Strict):
+    """A later matching of the same draw: the tasks a replacement made after the assignment
+    left without a team, matched with a fresh seed under the assignment's parameters."""
+
+    assigned_at: datetime
+    seed: str
+    seed_source: str
+    seed_generated: bool
+    commit: str = Field(title="名录所在提交")
+    rosters: dict[str, RosterRef]
+    replacements: int = Field(title="计入的候补替换条数")
+    history: list[str] = Field(default_factory=list, title="计入负荷与轮换的既往匹配")
+    tasks: list[Assigned]
+
+
 class Assignment(Strict):
-    """The record of one assignment of inspectors to the tasks of one draw."""
+    """The record of one assignment of inspectors to the tasks of one draw.
+
+    Append-only: a later matching (`rounds`) is added at the end, the rest never changes.
+    """
 
     kind: Literal["assignment"] = "assignment"
     algorithm: str = ALGORITHM
@@ -209,6 +227,12 @@ class Assignment(Strict):
     history: list[str] = Field(default_factory=list, title="计入负荷与轮换的既往匹配")
     parameters: AssignParameters
     tasks: list[Assigned]
+    rounds: list[Round] = Field(default_factory=list, title="补充匹配")
+
+    def matched(self, rounds: int | None = None) -> list[Assigned]:
+        """The tasks of the first matching and of the first `rounds` later ones (default all)."""
+        later = self.rounds if rounds is None else self.rounds[:rounds]
+        return self.tasks + [t for r in later for t in r.tasks]
 
 
 class Substitution(Strict):

@@ -6,14 +6,16 @@ import hashlib
 
 from ..core import algorithm
 from ..core.problems import InputError, Refused
-from ..core.records import Assignment, AssignParameters, Draw, RosterRef, Substitution
+from ..core.records import Assignment, AssignParameters, Draw, RosterRef, Round, Substitution
 from ..core.selection import superseded
 from ..workspace import Workspace, ledger
-from ..workspace.matching import Options, context, ranked, recorded_context, run
+from ..workspace.matching import Options, context, ranked, recorded_context, run, seed_of
 from ..workspace.records import (
     all_assignments,
     all_draws,
     assignment_path,
+    draw_tasks,
+    load_replacements,
     load_substitutions,
     record_path,
     substitutions_path,
@@ -52,16 +54,20 @@ def assign(
     seed: str | None,
     seed_source: str | None,
     commit: bool,
+    given: frozenset[str] = frozenset(),
 ) -> Assignment:
+    """Match inspectors to a draw's tasks; for a draw already matched, to the tasks a later
+    replacement left without a team (appended to its record as a later matching).
+
+    `given`: the Options fields the user set explicitly (a later matching keeps the first's).
+    """
     if options.team_size < 2:
         raise InputError("每组执法人员不得少于 2 名（R6）")
     with ledger.batch(ws, commit=commit) as book:
         record = pick_draw(ws, year, draw_id)
         path = assignment_path(ws, record.year, record.draw_id)
         if path.exists():
-            raise Refused(
-                f"抽取“{record.draw_id}”已匹配过人员：{ws.rel(path)}；个别人员变动请用 ssj assign replace"
-            )
+            return rematch(book, record, options, given, seed, seed_source)
         if seed is not None and seed == record.seed:
             raise Refused(
                 "不能使用抽取对象时的种子：知道前一环节种子的人不应能左右下一环节。请另行产生种子"
@@ -97,6 +103,88 @@ def assign(
     return result
 
 
+def rematch(
+    book: ledger.Batch,
+    record: Draw,
+    options: Options,
+    given: frozenset[str],
+    seed: str | None,
+    seed_source: str | None,
+) -> Assignment:
+    """A later matching: the draw's tasks without a team, after a replacement made once its
+    tasks were matched, under the first matching's parameters and with a fresh seed."""
+    ws = book.ws
+    path = assignment_path(ws, record.year, record.draw_id)
+    existing = ws.load_record(Assignment, path)
+    teamed = teams(ws, existing)
+    if not [t for t in draw_tasks(ws, record) if t.entity.id not in teamed]:
+        raise Refused(
+            f"抽取“{record.draw_id}”已匹配过人员：{ws.rel(path)}；个别人员变动请用 ssj assign replace"
+        )
+    kept = existing.parameters
+    changed = [name for name in sorted(given) if getattr(options, name) != getattr(kept, name)]
+    if changed:
+        flags = "、".join(FLAGS[name] for name in changed)
+        raise InputError(
+            f"{flags}：补充匹配沿用 {record.draw_id} 首次匹配的参数（{describe(kept)}），"
+            "请去掉与之不同的选项后重试"
+        )
+    used = {record.seed, existing.seed} | {r.seed for r in existing.rounds}
+    if seed is not None and seed in used:
+        raise Refused("补充匹配的种子须重新产生：不能沿用抽取对象或此前匹配的种子。请另行产生种子")
+    head = book.check_inputs(record.year)
+    seed, source, generated = choose_seed(seed, seed_source)
+    people = ws.roster("inspectors")
+    items = ws.roster("items")
+    gone = superseded(all_draws(ws))
+    history = [
+        a for a in all_assignments(ws) if a.draw_id not in gone and a.draw_id != record.draw_id
+    ]
+    ctx = context(ws, record, people.rows, items.rows, history, earlier=teamed)
+    later = Round(
+        assigned_at=ws.clock.now(),
+        seed=seed,
+        seed_source=source,
+        seed_generated=generated,
+        commit=head,
+        rosters={
+            "inspectors": RosterRef(path=people.path, sha256=people.sha256),
+            "items": RosterRef(path=items.path, sha256=items.sha256),
+        },
+        replacements=len(load_replacements(ws, record).replacements),
+        history=[h.draw_id for h in history],
+        tasks=run(ctx, seed, Options(**kept.model_dump())),
+    )
+    result = existing.model_copy(update={"rounds": [*existing.rounds, later]})
+    book.write_record(path, result)
+    book.message = (
+        f"补充匹配检查人员 {record.draw_id}（第 {len(result.rounds)} 次，"
+        f"{len(later.tasks)} 项任务，{algorithm.ALGORITHM}）"
+    )
+    return result
+
+
+# The command-line option of each matching parameter (Options field).
+FLAGS = {
+    "team_size": "--min-inspectors",
+    "experts": "--experts",
+    "scope": "--scope",
+    "lead_department": "--lead-department",
+    "cross_region": "--cross-region",
+    "rotation_years": "--rotation-years",
+}
+
+
+def describe(parameters: AssignParameters) -> str:
+    """A matching's parameters as the options that set them."""
+    parts = [f"--min-inspectors {parameters.team_size}", f"--experts {parameters.experts}"]
+    parts.append(f"--scope {parameters.scope}")
+    parts += ["--lead-department"] if parameters.lead_department else []
+    parts += ["--cross-region"] if parameters.cross_region else []
+    parts.append(f"--rotation-years {parameters.rotation_years}")
+    return " ".join(parts)
+
+
 def substitute(
     ws: Workspace, entity: str, inspector: str, reason: str, year: int | None, commit: bool
 ) -> Substitution:
@@ -110,7 +198,7 @@ def substitute(
             for a in all_assignments(ws)
             if a.draw_id not in gone
             and (year is None or a.year == year)
-            and any(t.entity == entity for t in a.tasks)
+            and any(t.entity == entity for t in a.matched())
         ]
         if not found:
             raise InputError(f"“{entity}”不是任何有效匹配中的任务")
@@ -123,7 +211,7 @@ def substitute(
             record,
             entity,
             expert=inspector
-            in {m.id for t in record.tasks if t.entity == entity for m in t.experts},
+            in {m.id for t in record.matched() if t.entity == entity for m in t.experts},
         )
         subs = load_substitutions(ws, record)
         out = {s.inspector for s in subs.substitutions if s.task == entity}
@@ -154,9 +242,12 @@ def substitute(
 
 
 def ranking_for(ws: Workspace, record: Assignment, entity: str, expert: bool) -> list[str]:
-    """The task's full ranking, recomputed exactly as at assignment time."""
-    ctx = recorded_context(ws, record)
-    for r in ranked(ctx, record.seed, Options(**record.parameters.model_dump())):
-        if r.entity == entity:
-            return r.expert_ranking if expert else r.ranking
+    """The task's full ranking, recomputed exactly as when its matching was made."""
+    options = Options(**record.parameters.model_dump())
+    for n in range(len(record.rounds) + 1):
+        ctx = recorded_context(ws, record, n)
+        if any(t.entity.id == entity for t in ctx.tasks):
+            for r in ranked(ctx, seed_of(record, n), options):
+                if r.entity == entity:
+                    return r.expert_ranking if expert else r.ranking
     return []

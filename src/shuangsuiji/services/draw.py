@@ -17,9 +17,9 @@ from ..core import algorithm, dates, seedformat
 from ..core.models import OptText, Strict
 from ..core.problems import InputError, Refused
 from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
-from ..core.selection import superseded
+from ..core.selection import current_picks, superseded
 from ..workspace import PLAN_DIR, Workspace, ledger, load_model
-from ..workspace.drawing import Frozen, Request, build, execute, freeze, resize
+from ..workspace.drawing import Frozen, Request, build, execute, freeze, replacement, resize
 from ..workspace.records import (
     all_draws,
     cancelled_path,
@@ -263,10 +263,13 @@ def replace(
     day: date | None,
     commit: bool,
 ) -> Replacement:
-    """An alternate replaces a selected unit: first unused alternate of its stratum."""
+    """An alternate replaces a selected unit: the first unused alternate of its stratum that
+    no other draw of the year has as a task (`drawing.replacement`, re-run by ssj verify)."""
     if not reason.strip():
         raise InputError("替换必须用 --reason 写明理由（如 已注销、无法联系）")
     with ledger.batch(ws, commit=commit) as book:
+        # What the replacement sees must be what its commit holds, for its re-run.
+        ledger.check_records_committed(ws)
         candidates = (
             [find_draw(ws, draw_id)]
             if draw_id
@@ -276,28 +279,26 @@ def replace(
         record = next((d for d in reversed(live) if entity in current_selection(ws, d)), None)
         if record is None:
             raise InputError(f"“{entity}”不是任何有效抽取中的抽中单位")
+        today = ws.clock.today()
+        day = dates.field_day(
+            day or today, today=today, not_before=record.date, what="替换日期", option="--date"
+        )
         done = load_replacements(ws, record)
-        pick = next(
-            p
-            for p in record.selected
-            if p.id in {entity} | {r.entity for r in done.replacements if r.replacement == entity}
-        )
-        used = {r.replacement for r in done.replacements}
-        spare = next(
-            (a for a in record.alternates if a.stratum == pick.stratum and a.id not in used), None
-        )
+        spare = replacement(ws, record, done.replacements, entity)
         if spare is None:
+            stratum = current_picks(record, done.replacements)[entity].stratum
             raise Refused(
-                f"分层“{pick.stratum}”的候补已用完；请以 --redraw-of {record.draw_id} 重抽或追加批次"
+                f"分层“{stratum}”已没有可用的候补（已用完，或已是本年度其他抽取的任务）；"
+                f"请以 --redraw-of {record.draw_id} 重抽或追加批次"
             )
         entry = Replacement(
             entity=entity,
             replacement=spare.id,
             reason=reason.strip(),
-            date=day or ws.clock.today(),
+            date=day,
             recorded_at=ws.clock.now(),
         )
-        done.replacements.append(entry)
+        done = done.model_copy(update={"replacements": [*done.replacements, entry]})
         book.write_record(replacements_path(ws, record.year, record.draw_id), done, nulls=True)
         book.message = f"抽取 {record.draw_id}：{entity} 由候补 {spare.id} 替换（{entry.reason}）"
     return entry

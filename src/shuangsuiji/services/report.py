@@ -146,7 +146,7 @@ def task_lines(
         kinds.update({t.id: FORCED for t in record.forced})
         replaced = {r.replacement: r.entity for r in f.replacements}
         team = records.teams(ws, f.assignment) if f.assignment else {}
-        lists = {t.entity: t.checklist for t in f.assignment.tasks} if f.assignment else {}
+        lists = {t.entity: t.checklist for t in f.assignment.matched()} if f.assignment else {}
         for spec in records.draw_tasks(ws, record):
             ident = spec.entity.id
             members = team.get(ident, [])

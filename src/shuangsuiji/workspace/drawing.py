@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..core import algorithm
+from ..core import algorithm, dates
 from ..core.eligibility import (
     PastTask,
     Pool,
@@ -23,26 +23,47 @@ from ..core.eligibility import (
 from ..core.models import Config, Entity
 from ..core.plan import Plan, effective_rules, parse_periods
 from ..core.problems import InputError, Refused
-from ..core.records import Draw, Exclusion, Parameters, Pick, Population, RosterRef, Stratum, Task
-from ..core.selection import superseded
+from ..core.records import (
+    Draw,
+    Exclusion,
+    Parameters,
+    Pick,
+    Population,
+    Replacement,
+    RosterRef,
+    Stratum,
+    Task,
+)
+from ..core.selection import current_picks, next_alternate, superseded
 from ..render.wording import percent
 from .load import Workspace
-from .records import all_draws, check_draw_id, draws_dir, load_plan, load_replacements
+from .records import (
+    added_in,
+    all_draws,
+    check_draw_id,
+    draws_dir,
+    entry_added_in,
+    load_plan,
+    load_replacements,
+    other_tasks,
+    record_path,
+    replacements_path,
+)
 
 LIST_IDS_UP_TO = 200  # excluded ids are listed in the record for rosters this small
 
 
-def history_of(ws: Workspace, draws: Sequence[Draw]) -> list[PastTask]:
-    """The inspections earlier draws gave, after replacements."""
+def history_of(ws: Workspace, draws: Sequence[Draw], at: str | None = None) -> list[PastTask]:
+    """The inspections earlier draws gave, after their replacements (on disk, or as committed
+    at `at`): the unit finally inspected counts, on the later of the day the draw claims and
+    the day it was recorded (a late entry counts from its recording)."""
     tasks = []
     for record in draws:
-        swaps = {r.entity: r.replacement for r in load_replacements(ws, record).replacements}
+        day = dates.judged_day(record.date, ws.clock.local(record.drawn_at).date())
         for task in record.key + record.forced:
-            tasks.append(PastTask(task.id, record.year, record.date, random=False))
-        for pick in record.selected:
-            tasks.append(
-                PastTask(swaps.get(pick.id, pick.id), record.year, record.date, random=True)
-            )
+            tasks.append(PastTask(task.id, record.year, day, random=False))
+        for unit in current_picks(record, load_replacements(ws, record, at).replacements):
+            tasks.append(PastTask(unit, record.year, day, random=True))
     return tasks
 
 
@@ -84,9 +105,11 @@ def build(
     entities: Sequence[Entity],
     parameters: Parameters,
     draws: Sequence[Draw],
+    at: str | None = None,
 ) -> Frozen:
-    """The pool and strata from rosters, parameters and earlier draws (shared by verify)."""
-    history = history_of(ws, draws)
+    """The pool and strata from rosters, parameters and earlier draws, their replacements on
+    disk or (`at`, re-running a recorded draw) as committed at that commit."""
+    history = history_of(ws, draws, at)
     uncovered: frozenset[str] = frozenset()
     if parameters.force_uncovered:
         window = [d for d in draws if year - parameters.coverage_years <= d.year < year]
@@ -214,7 +237,8 @@ def rebuild(ws: Workspace, record: Draw) -> Draw:
 
 
 def refrozen(ws: Workspace, record: Draw) -> Frozen:
-    """A recorded draw's pool and strata, recomputed from the rosters at its commit."""
+    """A recorded draw's pool and strata, recomputed from the rosters at its commit and the
+    earlier draws' replacements as they were at the commit that added the record."""
     roster = ws.roster_at("entities", record.commit)
     if roster.sha256 != record.rosters["entities"].sha256:
         raise Refused(f"{record.draw_id}：提交 {record.commit[:10]} 中的名录摘要与记录不符（R14）")
@@ -230,11 +254,40 @@ def refrozen(ws: Workspace, record: Draw) -> Frozen:
         roster.rows,
         record.parameters,
         [draws[h] for h in record.history],
+        at=added_in(ws, record_path(ws, record.year, record.draw_id)),
     )
     frozen.commit, frozen.rosters = record.commit, record.rosters
     frozen.redraw_of, frozen.reason = record.redraw_of, record.reason
     frozen.strata = resize(frozen, record.strata)
     return frozen
+
+
+def replacement(
+    ws: Workspace, record: Draw, swaps: Sequence[Replacement], entity: str, at: str | None = None
+) -> Pick | None:
+    """The alternate that replaces `entity` after `swaps`: the first unused one of its stratum
+    that no other draw of the year has as a task, those draws as on disk or (`at`) as
+    committed at that commit. The one rule for ssj draw replace and its re-run."""
+    return next_alternate(record, swaps, entity, other_tasks(ws, record, at))
+
+
+def replacement_differences(ws: Workspace, record: Draw) -> list[str]:
+    """Each replacement re-run from the draw, the replacements before it and the other draws
+    of the year as committed when it was (what it could see), in Chinese."""
+    path = replacements_path(ws, record.year, record.draw_id)
+    swaps = load_replacements(ws, record).replacements
+    out = []
+    for n, swap in enumerate(swaps):
+        where = f"第 {n + 1} 条替换（{swap.entity}）"
+        if swap.entity not in current_picks(record, swaps[:n]):
+            out.append(f"{where}：被替换单位当时不是抽中单位")
+            continue
+        at = entry_added_in(ws, path, "replacements", n)
+        spare = replacement(ws, record, swaps[:n], swap.entity, at)
+        if spare is None or spare.id != swap.replacement:
+            again = spare.id if spare else "该分层已无可用候补"
+            out.append(f"{where}：记录为候补 {swap.replacement}，重算为 {again}")
+    return out
 
 
 def differences(record: Draw, again: Draw) -> list[str]:

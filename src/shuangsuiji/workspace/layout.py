@@ -42,6 +42,7 @@ LABELS = {
 GROWING = {
     "replacements": "replacements",
     "substitutions": "substitutions",
+    "assignment": "rounds",
     "record": "versions",
     "disclosure": "publications",
     "answers": "versions",

@@ -12,7 +12,18 @@ from ..core.models import Inspector
 from ..core.problems import Refused
 from ..core.records import Assigned, Assignment, Draw, Member
 from .load import Workspace
-from .records import TaskSpec, all_assignments, all_draws, draw_tasks, record_path, teams
+from .records import (
+    TaskSpec,
+    added_in,
+    all_assignments,
+    all_draws,
+    assignment_path,
+    draw_tasks,
+    entry_added_in,
+    load_replacements,
+    record_path,
+    teams,
+)
 
 
 @dataclass
@@ -36,6 +47,8 @@ class Context:
     departments: dict[str, str | None]  # category -> supervising department
     history: list[Assignment]
     substitutions: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # A later matching of the same draw: the teams its earlier matchings already gave.
+    earlier: dict[str, list[str]] = field(default_factory=dict)
 
     def prior_load(self) -> Counter:
         load: Counter = Counter()
@@ -43,15 +56,21 @@ class Context:
             if past.year == self.draw.year:
                 for team in self.substitutions[past.draw_id].values():
                     load.update(team)
+        for team in self.earlier.values():
+            load.update(team)
         return load
 
     def rotation(self, years: int) -> frozenset[tuple[str, str]]:
+        if years <= 0:
+            return frozenset()
         first = self.draw.year - years
+        past = [
+            self.substitutions[p.draw_id] for p in self.history if first <= p.year <= self.draw.year
+        ]
         return frozenset(
             (person, entity)
-            for past in self.history
-            if first <= past.year <= self.draw.year and years > 0
-            for entity, team in self.substitutions[past.draw_id].items()
+            for done in [*past, self.earlier]
+            for entity, team in done.items()
             for person in team
         )
 
@@ -175,41 +194,66 @@ def context(
     inspectors: list[Inspector],
     items: list,
     history: Sequence[Assignment],
+    at: str | None = None,
+    earlier: dict[str, list[str]] | None = None,
 ) -> Context:
+    """What a matching of `record` depends on: its tasks (less those `earlier` matchings of
+    the draw already teamed) and the teams of `history`, from the files on disk or (`at`)
+    as committed at that commit."""
     config = ws.config
+    earlier = earlier or {}
     return Context(
         draw=record,
-        tasks=draw_tasks(ws, record),
+        tasks=[t for t in draw_tasks(ws, record, at) if t.entity.id not in earlier],
         people=inspectors,
         items=items,
         departments={c.name: c.department for c in config.categories},
         history=list(history),
-        substitutions={h.draw_id: teams(ws, h) for h in history},
+        substitutions={h.draw_id: teams(ws, h, at) for h in history},
+        earlier=earlier,
     )
 
 
-def recorded_context(ws: Workspace, record: Assignment) -> Context:
-    """The context of a recorded assignment, from the rosters at its commit (checked, R14)."""
-    people = ws.roster_at("inspectors", record.commit)
-    items = ws.roster_at("items", record.commit)
+def recorded_context(ws: Workspace, record: Assignment, n: int = 0) -> Context:
+    """The context of a recorded matching (0: the first, n: the n-th later one), from the
+    rosters at its commit (checked, R14) and the other records as committed with it."""
+    inputs = record.rounds[n - 1] if n else record
+    where = f"匹配 {record.draw_id}" + (f" 第 {n} 次补充匹配" if n else "")
+    people = ws.roster_at("inspectors", inputs.commit)
+    items = ws.roster_at("items", inputs.commit)
     for roster in (people, items):
-        if roster.sha256 != record.rosters[roster.kind].sha256:
+        if roster.sha256 != inputs.rosters[roster.kind].sha256:
             raise Refused(
-                f"匹配 {record.draw_id}：提交 {record.commit[:10]} 中的 {roster.path} 摘要与记录不符（R14）"
+                f"{where}：提交 {inputs.commit[:10]} 中的 {roster.path} 摘要与记录不符（R14）"
             )
     draw = next((d for d in all_draws(ws) if d.draw_id == record.draw_id), None)
     if draw is None:
-        raise Refused(f"匹配 {record.draw_id}：对应的抽取记录不存在")
+        raise Refused(f"{where}：对应的抽取记录不存在")
     sha = hashlib.sha256(record_path(ws, draw.year, draw.draw_id).read_bytes()).hexdigest()
     if sha != record.draw_sha256:
-        raise Refused(f"匹配 {record.draw_id}：抽取记录在匹配之后被修改过（R14）")
+        raise Refused(f"{where}：抽取记录在匹配之后被修改过（R14）")
+    path = assignment_path(ws, record.year, record.draw_id)
+    at = entry_added_in(ws, path, "rounds", n - 1) if n else added_in(ws, path)
+    if n:
+        seen = len(load_replacements(ws, draw, at).replacements)
+        if seen != record.rounds[n - 1].replacements:
+            raise Refused(
+                f"{where}：记录计入 {record.rounds[n - 1].replacements} 条候补替换，"
+                f"提交时的替换记录有 {seen} 条（R14）"
+            )
     known = {a.draw_id: a for a in all_assignments(ws)}
-    history = [known[h] for h in record.history if h in known]
-    if len(history) != len(record.history):
-        raise Refused(f"匹配 {record.draw_id}：记录引用的既往匹配缺失")
-    return context(ws, draw, people.rows, items.rows, history)
+    history = [known[h] for h in inputs.history if h in known]
+    if len(history) != len(inputs.history):
+        raise Refused(f"{where}：记录引用的既往匹配缺失")
+    earlier = teams(ws, record, at, rounds=n - 1) if n else None
+    return context(ws, draw, people.rows, items.rows, history, at, earlier)
 
 
-def rebuild(ws: Workspace, record: Assignment) -> list[Assigned]:
-    """Re-run a recorded assignment from its record and the rosters at its commit."""
-    return run(recorded_context(ws, record), record.seed, Options(**record.parameters.model_dump()))
+def seed_of(record: Assignment, n: int = 0) -> str:
+    return record.rounds[n - 1].seed if n else record.seed
+
+
+def rebuild(ws: Workspace, record: Assignment, n: int = 0) -> list[Assigned]:
+    """Re-run a recorded matching (0: the first, n: the n-th later one) from its record."""
+    options = Options(**record.parameters.model_dump())
+    return run(recorded_context(ws, record, n), seed_of(record, n), options)

@@ -6,13 +6,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from ..core import algorithm, values
 from ..core.models import Entity
 from ..core.plan import Plan
-from ..core.problems import InputError
+from ..core.problems import InputError, Problem
 from ..core.records import Assignment, Draw, Replacements, Substitutions
+from ..core.selection import current_picks, superseded
+from ..storage import yamlio
 from .load import PLAN_DIR, Workspace, load_model
+
+M = TypeVar("M", bound=BaseModel)
 
 GENERATED_HEADER = "# 由 ssj 生成，提交后不得修改（ssj audit 会核对）。\n"
 
@@ -98,19 +105,36 @@ def find_draw(ws: Workspace, draw_id: str) -> Draw:
     raise InputError(f"没有编号为“{draw_id}”的抽取记录")
 
 
-def load_replacements(ws: Workspace, record: Draw) -> Replacements:
+def load_replacements(ws: Workspace, record: Draw, at: str | None = None) -> Replacements:
+    """A draw's replacements: as on disk, or (`at`) as committed at that commit."""
     path = replacements_path(ws, record.year, record.draw_id)
+    if at is not None:
+        return model_at(ws, Replacements, path, at) or Replacements(draw_id=record.draw_id)
     if not path.is_file():
         return Replacements(draw_id=record.draw_id)
     return load_model(Replacements, path, ws.rel(path))
 
 
-def current_selection(ws: Workspace, record: Draw) -> set[str]:
-    selected = {p.id for p in record.selected}
-    for swap in load_replacements(ws, record).replacements:
-        selected.discard(swap.entity)
-        selected.add(swap.replacement)
-    return selected
+def current_selection(ws: Workspace, record: Draw, at: str | None = None) -> set[str]:
+    """The units a draw randomly selected, after its replacements (chains followed)."""
+    return set(current_picks(record, load_replacements(ws, record, at).replacements))
+
+
+def other_tasks(ws: Workspace, record: Draw, at: str | None = None) -> set[str]:
+    """Units another live draw of the record's year has as a task (key, forced, or selected
+    after its replacements): on disk, or (`at`) among the draws committed at that commit."""
+    draws = [
+        d
+        for d in all_draws(ws)
+        if d.year == record.year
+        and (at is None or blob_at(ws, record_path(ws, d.year, d.draw_id), at) is not None)
+    ]
+    gone = superseded(draws)
+    out: set[str] = set()
+    for other in draws:
+        if other.draw_id != record.draw_id and other.draw_id not in gone:
+            out |= {t.id for t in other.key + other.forced} | current_selection(ws, other, at)
+    return out
 
 
 def assignment_path(ws: Workspace, year: int, draw_id: str) -> Path:
@@ -129,19 +153,35 @@ def all_assignments(ws: Workspace) -> list[Assignment]:
     return sorted(found, key=lambda a: (a.assigned_at, a.draw_id))
 
 
-def load_substitutions(ws: Workspace, record: Assignment) -> Substitutions:
+def load_substitutions(ws: Workspace, record: Assignment, at: str | None = None) -> Substitutions:
     path = substitutions_path(ws, record.year, record.draw_id)
+    if at is not None:
+        return model_at(ws, Substitutions, path, at) or Substitutions(draw_id=record.draw_id)
     if not path.is_file():
         return Substitutions(draw_id=record.draw_id)
     return load_model(Substitutions, path, ws.rel(path))
 
 
-def teams(ws: Workspace, record: Assignment) -> dict[str, list[str]]:
-    """Each task's people (officers and experts) after substitutions."""
-    out = {t.entity: [m.id for m in t.inspectors + t.experts] for t in record.tasks}
-    for sub in load_substitutions(ws, record).substitutions:
-        team = out[sub.task]
-        team[team.index(sub.inspector)] = sub.replacement
+def assignment_at(ws: Workspace, record: Assignment, at: str | None) -> Assignment | None:
+    """An assignment record as committed at `at` (its later matchings not yet added)."""
+    if at is None:
+        return record
+    return model_at(ws, Assignment, assignment_path(ws, record.year, record.draw_id), at)
+
+
+def teams(
+    ws: Workspace, record: Assignment, at: str | None = None, rounds: int | None = None
+) -> dict[str, list[str]]:
+    """Each task's people (officers and experts) after substitutions: on disk, or (`at`) as
+    committed at that commit; with `rounds`, only the first matching and that many later ones."""
+    then = assignment_at(ws, record, at)
+    if then is None:
+        return {}
+    out = {t.entity: [m.id for m in t.inspectors + t.experts] for t in then.matched(rounds)}
+    for sub in load_substitutions(ws, record, at).substitutions:
+        team = out.get(sub.task)
+        if team is not None and sub.inspector in team:
+            team[team.index(sub.inspector)] = sub.replacement
     return out
 
 
@@ -151,12 +191,82 @@ class TaskSpec:
     period: str | None
 
 
-def draw_tasks(ws: Workspace, record: Draw) -> list[TaskSpec]:
-    """Key, forced and drawn units of a draw, replacements applied, with their periods."""
+def draw_tasks(ws: Workspace, record: Draw, at: str | None = None) -> list[TaskSpec]:
+    """Key, forced and drawn units of a draw, replacements applied (on disk, or as committed
+    at `at`), with their periods."""
     entities = {e.id: e for e in ws.roster_at("entities", record.commit).rows}
     periods = {t.id: t.period for t in record.key + record.forced}
-    periods.update({p.id: p.period for p in record.selected})
-    for swap in load_replacements(ws, record).replacements:
-        periods[swap.replacement] = periods.pop(swap.entity)
-    live = {t.id for t in record.key + record.forced} | current_selection(ws, record)
-    return [TaskSpec(entities[i], periods[i]) for i in sorted(live)]
+    picks = current_picks(record, load_replacements(ws, record, at).replacements)
+    periods.update({unit: pick.period for unit, pick in picks.items()})
+    return [TaskSpec(entities[i], periods[i]) for i in sorted(periods)]
+
+
+# ---------------------------------------------------------------- records as of a commit
+#
+# A record is re-run with the files as they were when it was committed: a replacement or a
+# later matching made afterwards never changes what an earlier record was computed from.
+
+
+def versions(ws: Workspace, path: Path) -> list[tuple[str, str]]:
+    """The commits that added or changed a record file, oldest first, with its blob there."""
+    memo = ws.__dict__.get("_record_versions")
+    if memo is None:
+        memo = {}
+        for commit in ws.git.file_history(PLAN_DIR):
+            for change in commit.changes:
+                if change.status != "D" and change.new_blob:
+                    memo.setdefault(change.new_path, []).append((commit.sha, change.new_blob))
+        ws.__dict__["_record_versions"] = memo
+    return memo.get(ws.rel(path), [])
+
+
+def added_in(ws: Workspace, path: Path) -> str | None:
+    """The commit that first added a record file; None while it is not committed."""
+    found = versions(ws, path)
+    return found[0][0] if found else None
+
+
+def entry_added_in(ws: Workspace, path: Path, key: str, index: int) -> str | None:
+    """The commit that added entry `index` (from 0) of the list `key` of a growing record
+    file; None while that entry is not committed."""
+    memo = ws.__dict__.setdefault("_entry_counts", {})
+    if (path, key) not in memo:
+        found = versions(ws, path)
+        contents = ws.git.blobs([blob for _, blob in found])
+        counts = []
+        for sha, blob in found:
+            document = yamlio.parse(contents.get(blob, b"").decode("utf-8-sig"), ws.rel(path))
+            entries = document.get(key) if isinstance(document, dict) else None
+            counts.append((sha, len(entries) if isinstance(entries, list) else 0))
+        memo[path, key] = counts
+    return next((sha for sha, count in memo[path, key] if count > index), None)
+
+
+def blob_at(ws: Workspace, path: Path, commit: str) -> str | None:
+    """The blob of a draw or assignment record file at a commit, or None when not there."""
+    memo = ws.__dict__.setdefault("_blobs_at", {})
+    if commit not in memo:
+        # One ls-tree per commit for every such file there is now.
+        plans = ws.root / PLAN_DIR
+        found = sorted(plans.glob("*/draws/*.yaml")) + sorted(plans.glob("*/assignments/*.yaml"))
+        files = [ws.rel(p) for p in found]
+        memo[commit] = ws.git.blob_ids(commit, files) if files else {}
+    return memo[commit].get(ws.rel(path))
+
+
+def model_at(ws: Workspace, model: type[M], path: Path, commit: str) -> M | None:
+    """A record file as committed at `commit`, validated; None when it was not there."""
+    blob = blob_at(ws, path, commit)
+    if blob is None:
+        return None
+    memo = ws.__dict__.setdefault("_models_at", {})
+    if (model, blob) not in memo:
+        label = f"{ws.rel(path)}@{commit[:10]}"
+        raw = ws.git.blobs([blob]).get(blob, b"")
+        try:
+            memo[model, blob] = model.model_validate(
+                yamlio.parse(raw.decode("utf-8-sig"), label) or {}
+            )
+        except ValidationError as exc:
+            raise InputError(Problem(file=label, message=f"不符合记录格式：{exc}")) from None
+    return memo[model, blob]

@@ -23,7 +23,7 @@ class Verdict:
 
 
 def verify_draws(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
-
+    """Each draw, then each of its replacements, re-run as of the commit that added it."""
     out = []
     for record in records.all_draws(ws):
         if draw_id and record.draw_id != draw_id:
@@ -34,6 +34,13 @@ def verify_draws(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
         except (Refused, InputError) as exc:
             found = [str(exc)]
         out.append(Verdict("抽取", record.draw_id, path, not found, found))
+        swaps = records.replacements_path(ws, record.year, record.draw_id)
+        if swaps.is_file():
+            try:
+                found = drawing.replacement_differences(ws, record)
+            except (Refused, InputError) as exc:
+                found = [str(exc)]
+            out.append(Verdict("替换", record.draw_id, ws.rel(swaps), not found, found))
     return out
 
 
@@ -44,11 +51,16 @@ def verify_assignments(ws: Workspace, draw_id: str | None = None) -> list[Verdic
         if draw_id and record.draw_id != draw_id:
             continue
         path = ws.rel(records.assignment_path(ws, record.year, record.draw_id))
-        try:
-            again = matching.rebuild(ws, record)
-            found = [] if again == record.tasks else [_task_diff(record.tasks, again)]
-        except (Refused, InputError) as exc:
-            found = [str(exc)]
+        found = []
+        # The first matching, then each later one, each as of the commit that added it.
+        for n, recorded in enumerate([record.tasks] + [r.tasks for r in record.rounds]):
+            label = f"第 {n} 次补充匹配：" if n else ""
+            try:
+                again = matching.rebuild(ws, record, n)
+                if again != recorded:
+                    found.append(label + _task_diff(recorded, again))
+            except (Refused, InputError) as exc:
+                found.append(label + str(exc))
         out.append(Verdict("匹配", record.draw_id, path, not found, found))
     return out
 

@@ -42,7 +42,7 @@ def year_tasks(ws: Workspace, year: int) -> YearTasks:
             continue
         assignment = assigned.get(record.draw_id)
         team = teams(ws, assignment) if assignment else {}
-        planned = {t.entity: t for t in assignment.tasks} if assignment else {}
+        planned = {t.entity: t for t in assignment.matched()} if assignment else {}
         for spec in draw_tasks(ws, record):
             entity = spec.entity
             out.entities.setdefault(entity.id, entity)
