@@ -102,7 +102,7 @@ def test_prepared_then_run_is_clean(example, ssj, clock):
 
 def test_roster_changed_between_prepare_and_run(example, ssj, clock):
     """A run that skipped ssj's own refusal: the record is made from the changed roster."""
-    from shuangsuiji.workspace import Workspace, drawing, ledger
+    from shuangsuiji.workspace import Workspace, drawing, writer
 
     clock.set("2026-03-01")
     assert (
@@ -127,7 +127,7 @@ def test_roster_changed_between_prepare_and_run(example, ssj, clock):
     record = drawing.execute(
         frozen, SEED, "手工", False, "plans/2026/draws/2026-1.prepared.yaml", ws.clock.now()
     )
-    (example / DRAW).write_text(ledger.dump(record), encoding="utf-8")
+    (example / DRAW).write_text(writer.dump(record), encoding="utf-8")
     commit_all(example, "执行抽取")
     code, result = audit(ssj, example)
     assert code == 1

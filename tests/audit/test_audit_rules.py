@@ -31,7 +31,7 @@ def people(root):
 
 def test_r1_a_record_under_the_floor(example, ssj):
     """A record made outside ssj: it re-runs exactly, but its ratio is under the floor."""
-    from shuangsuiji.workspace import Workspace, drawing, ledger
+    from shuangsuiji.workspace import Workspace, drawing, writer
 
     with on("2026-03-01"):
         ws = Workspace(example)
@@ -42,7 +42,7 @@ def test_r1_a_record_under_the_floor(example, ssj):
         frozen.strata = drawing.resize(frozen, frozen.strata)
         record = drawing.execute(frozen, SEED, "手工", False, None, ws.clock.now())
         (example / DRAW).parent.mkdir(parents=True)
-        (example / DRAW).write_text(ledger.dump(record), encoding="utf-8")
+        (example / DRAW).write_text(writer.dump(record), encoding="utf-8")
         commit_all(example, "比例低于下限的抽取")
     code, doc = audit(ssj, example)
     assert code == 1

@@ -8,7 +8,7 @@ from ..core import algorithm
 from ..core.problems import InputError, Refused
 from ..core.records import Assignment, AssignParameters, Draw, RosterRef, Round, Substitution
 from ..core.selection import superseded
-from ..workspace import Workspace, ledger
+from ..workspace import Workspace, writer
 from ..workspace.matching import Options, context, ranked, recorded_context, run, seed_of
 from ..workspace.records import (
     all_assignments,
@@ -63,7 +63,7 @@ def assign(
     """
     if options.team_size < 2:
         raise InputError("每组执法人员不得少于 2 名（R6）")
-    with ledger.batch(ws, commit=commit) as book:
+    with writer.batch(ws, commit=commit) as book:
         record = pick_draw(ws, year, draw_id)
         path = assignment_path(ws, record.year, record.draw_id)
         if path.exists():
@@ -104,7 +104,7 @@ def assign(
 
 
 def rematch(
-    book: ledger.Batch,
+    book: writer.Batch,
     record: Draw,
     options: Options,
     given: frozenset[str],
@@ -191,7 +191,7 @@ def substitute(
     """The next inspector of the task's ranking replaces one who cannot go."""
     if not reason.strip():
         raise InputError("替换人员必须用 --reason 写明理由")
-    with ledger.batch(ws, commit=commit) as book:
+    with writer.batch(ws, commit=commit) as book:
         gone = superseded(all_draws(ws))
         found = [
             a

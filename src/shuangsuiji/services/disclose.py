@@ -22,7 +22,7 @@ from ..core.problems import InputError, Problem, Refused
 from ..core.results import PUBLIC_TYPE, DisclosureFile, Publication, PublishedEntry, RecordVersion
 from ..storage import yamlio
 from ..storage.files import write_atomic
-from ..workspace import Workspace, ledger
+from ..workspace import Workspace, writer
 from ..workspace.year import Entry, disclosure_days, disclosure_path, disclosure_status, published
 
 DISCLOSURE_HEADER = "# 由 ssj 生成：公开记录（何时公开了哪些结果）。只追加，不得修改。\n"
@@ -162,7 +162,7 @@ def publish(
     day, late = dates.act_day(
         day, today=ws.clock.today(), years=range(year, year + 2), reason=reason, what="公开日期"
     )
-    with ledger.batch(ws, commit=commit) as book:
+    with writer.batch(ws, commit=commit) as book:
         tasks = year_tasks(ws, year)
         current = current_records(ws, year, tasks)
         done = published(ws, year)

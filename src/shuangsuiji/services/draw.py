@@ -18,7 +18,7 @@ from ..core.models import OptText, Strict
 from ..core.problems import InputError, Refused
 from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
 from ..core.selection import current_picks, superseded
-from ..workspace import PLAN_DIR, Workspace, ledger, load_model
+from ..workspace import PLAN_DIR, Workspace, load_model, writer
 from ..workspace.drawing import Frozen, Request, build, execute, freeze, replacement, resize
 from ..workspace.records import (
     all_draws,
@@ -123,7 +123,7 @@ def draw_now(
     ws: Workspace, request: Request, seed: str | None, seed_source: str | None, commit: bool
 ) -> Draw:
     """The one-step draw: freeze, seed, record, commit."""
-    with ledger.batch(ws, commit=commit, inputs_of=request.year) as book:
+    with writer.batch(ws, commit=commit, inputs_of=request.year) as book:
         check_request(ws, request)
         frozen = freeze(ws, request, book.head)
         refuse_existing(ws, request.year, frozen.draw_id)
@@ -160,7 +160,7 @@ def prepare(
     ws: Workspace, request: Request, commit: bool, seed_plan: SeedPlan | None = None
 ) -> Prepared:
     seed_plan = seed_plan or SeedPlan()
-    with ledger.batch(ws, commit=commit, inputs_of=request.year) as book:
+    with writer.batch(ws, commit=commit, inputs_of=request.year) as book:
         check_request(ws, request)
         frozen = freeze(ws, request, book.head)
         refuse_existing(ws, request.year, frozen.draw_id)
@@ -196,7 +196,7 @@ def waiting_prepared(ws: Workspace, year: int, draw_id: str | None) -> str:
 def run_prepared(
     ws: Workspace, year: int, draw_id: str | None, seed: str, seed_source: str | None, commit: bool
 ) -> Draw:
-    with ledger.batch(ws, commit=commit, inputs_of=year) as book:  # the prepared one too
+    with writer.batch(ws, commit=commit, inputs_of=year) as book:  # the prepared one too
         draw_id = waiting_prepared(ws, year, draw_id)
         path = prepared_path(ws, year, draw_id)
         prepared = load_model(Prepared, path, ws.rel(path))
@@ -267,9 +267,9 @@ def replace(
     no other draw of the year has as a task (`drawing.replacement`, re-run by ssj verify)."""
     if not reason.strip():
         raise InputError("替换必须用 --reason 写明理由（如 已注销、无法联系）")
-    with ledger.batch(ws, commit=commit) as book:
+    with writer.batch(ws, commit=commit) as book:
         # What the replacement sees must be what its commit holds, for its re-run.
-        ledger.check_records_committed(ws)
+        writer.check_records_committed(ws)
         candidates = (
             [find_draw(ws, draw_id)]
             if draw_id
@@ -338,7 +338,7 @@ def cancel(
     """
     if not reason.strip():
         raise InputError("取消预备抽取必须用 --reason 写明理由")
-    with ledger.batch(ws, commit=commit, inputs_of=year) as book:
+    with writer.batch(ws, commit=commit, inputs_of=year) as book:
         draw_id = waiting_prepared(ws, year, draw_id)
         if record_path(ws, year, draw_id).exists():
             raise Refused(f"抽取“{draw_id}”已经执行，不能取消；如需重抽，用 --redraw-of {draw_id}")

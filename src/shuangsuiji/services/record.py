@@ -36,7 +36,7 @@ from ..core.results import (
     parse_deadline,
 )
 from ..storage import tabular, yamlio
-from ..workspace import Workspace, ledger
+from ..workspace import Workspace, writer
 from ..workspace.year import YearTasks, current_records, load_record_file, record_path, year_tasks
 from . import SheetWritten, write_sheet
 
@@ -596,7 +596,7 @@ def source_of(draft: Draft, source: str) -> str:
 
 
 def write_planned(
-    book: ledger.Batch, planned: list[Planned], message: str, unchanged: Iterable[Draft] = ()
+    book: writer.Batch, planned: list[Planned], message: str, unchanged: Iterable[Draft] = ()
 ) -> None:
     """The new versions, committed together as one unit.
 
@@ -657,7 +657,7 @@ def record_from_file(
     rows, unused = read_rows(path)
     if not rows:
         raise InputError(Problem(file=path.name, message="文件中没有数据行"))
-    with ledger.batch(ws, commit=commit and not dry_run) as book:
+    with writer.batch(ws, commit=commit and not dry_run) as book:
         ctx = load_context(ws, year)
         drafts, problems = drafts_from_rows(rows, ctx, reason)
         planned, same, more = plan_versions(ws, year, drafts, f"导入 {path.name}")
@@ -738,7 +738,7 @@ def record_one(
     commit: bool,
 ) -> Outcome:
     """`ssj record TASK …`: a first record, or a new version built on the current one."""
-    with ledger.batch(ws, commit=commit) as book:
+    with writer.batch(ws, commit=commit) as book:
         ctx, task, previous = _current(ws, year, entity, draw_id)
         rows = task_rows(task, previous, given)
         more_rows, problems = hazard_rows(task.entity, given.hazards or [])
@@ -852,7 +852,7 @@ def reinspect(
     commit: bool,
 ) -> Outcome:
     """`ssj record reinspect`: a re-inspection of one hazard, appended as a 补充 version."""
-    with ledger.batch(ws, commit=commit) as book:
+    with writer.batch(ws, commit=commit) as book:
         ctx, task, previous = _current(ws, year, entity, draw_id)
         if previous is None:
             raise InputError(f"任务 {task.entity} 还没有检查记录：请先 ssj record {task.entity}")

@@ -21,7 +21,7 @@ from ..core.models import row_problems
 from ..core.problems import InputError, Problem, Refused
 from ..core.results import REVISIT_QUESTIONS, AnswerFile, AnswerRow, AnswerVersion, RevisitDraw
 from ..storage import tabular, yamlio
-from ..workspace import PLAN_DIR, Workspace, ledger, load_model
+from ..workspace import PLAN_DIR, Workspace, load_model, writer
 from ..workspace.revisits import (
     DRAW_HEADER,
     draw_path,
@@ -73,7 +73,7 @@ def run(
     day, late = dates.act_day(
         day, today=ws.clock.today(), years=range(year, year + 2), reason=reason, what="回访抽取日期"
     )
-    with ledger.batch(ws, commit=commit) as book:
+    with writer.batch(ws, commit=commit) as book:
         path = draw_path(ws, year)
         if path.exists():
             raise Refused(f"{year} 年度的回访已经抽取过（{ws.rel(path)}），不能重抽")
@@ -212,7 +212,7 @@ def record_answers(
     commit: bool,
 ) -> Outcome:
     """Validate every row, then append a version to each unit's answers file."""
-    with ledger.batch(ws, commit=commit) as book:
+    with writer.batch(ws, commit=commit) as book:
         draw = load_draw(ws, year)
         if draw is None:
             raise Refused(f"{year} 年度尚未抽取回访单位：请先 ssj revisit --year {year}")

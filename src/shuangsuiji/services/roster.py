@@ -18,10 +18,10 @@ from ..workspace import (
     ROSTER_DIR,
     Workspace,
     keep_rows,
-    ledger,
     parse_roster,
     reads_back,
     schema_line,
+    writer,
 )
 from . import SheetWritten
 
@@ -67,7 +67,7 @@ def import_file(
     model = ROSTERS[kind][0]
     builder = rows.Builder(kind)
     id_field = "code" if kind == "items" else "id"
-    with ledger.batch(ws, commit=False) as book:  # rosters are committed by their keepers
+    with writer.batch(ws, commit=False) as book:  # rosters are committed by their keepers
         target = ws.roster_path(kind)
         label = result.roster = ws.rel(target)
         existing = target.read_bytes() if target.is_file() else b""
@@ -155,7 +155,7 @@ def convert(ws: Workspace, kinds: Iterable[str], to: str) -> list[tuple[str, str
     comments of a YAML roster do not survive in CSV.
     """
     done = []
-    with ledger.batch(ws, commit=False) as book:  # rosters are committed by their keepers
+    with writer.batch(ws, commit=False) as book:  # rosters are committed by their keepers
         for kind in kinds:
             roster = ws.roster(kind)
             target = f"{ROSTER_DIR}/{kind}.{to}"

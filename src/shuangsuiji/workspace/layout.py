@@ -1,6 +1,6 @@
 """Which generated record a path under plans/ holds, and what growing such a file may mean.
 
-One rule for the writer and the auditor: the ledger refuses to write a growing file
+One rule for the writer and the auditor: the writer refuses to write a growing file
 that is not a pure growth of what was committed, and the audit reports one in history.
 """
 
