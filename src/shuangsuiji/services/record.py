@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..core import recording, values
+from ..core import recording
 from ..core.models import Inspector, Item, describe, row_problems
 from ..core.problems import InputError, Problem, Refused
 from ..core.recording import TaskRef
@@ -35,8 +35,9 @@ from ..core.results import (
     Reinspection,
     parse_deadline,
 )
-from ..storage import tabular, yamlio
+from ..storage import yamlio
 from ..workspace import Workspace, writer
+from ..workspace.sheets import COMMAND_LINE, InputRow, read_filled
 from ..workspace.year import YearTasks, current_records, load_record_file, record_path, year_tasks
 from . import SheetWritten, write_sheet
 
@@ -44,7 +45,6 @@ RECORD_HEADER = (
     "# 由 ssj 生成：检查记录。只在末尾追加新版本，已有版本不得修改；"
     "补充或更正请用 ssj record（见 docs/record.md）。\n"
 )
-COMMAND_LINE = "命令行"
 
 
 # ------------------------------------------------------------------ tasks of a year
@@ -100,27 +100,6 @@ def appended(existing: str | None, head: dict[str, Any], version: Any) -> str:
 # ------------------------------------------------------------------ input rows
 
 
-@dataclass
-class InputRow:
-    """A row of a sheet or an item of a YAML list, with where it came from."""
-
-    file: str
-    row: int | None  # spreadsheet row
-    line: int | None  # YAML line
-    data: dict[str, Any]
-
-    def problem(self, message: str, field: str | None = None) -> Problem:
-        return Problem(file=self.file, row=self.row, line=self.line, field=field, message=message)
-
-    @property
-    def where(self) -> str:
-        if self.row is not None:
-            return f"第 {self.row} 行"
-        if self.line is not None:
-            return f"第 {self.line} 行（YAML）"
-        return COMMAND_LINE
-
-
 ALIASES = {
     "编号": "entity",
     "统一社会信用代码/编号": "entity",
@@ -174,67 +153,34 @@ def title(name: str) -> str:
 
 def read_rows(path: Path) -> tuple[list[InputRow], list[str]]:
     """Rows of a CSV/XLSX/YAML file as field -> value, and the columns that were not used."""
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return _yaml_rows(path), []
-    sheet = tabular.read_table(path)
+    label, headers, rows = read_filled(path, "records")
     names = header_map()
-    columns = [names.get(h) for h in sheet.headers]
+    if path.suffix.lower() in (".yaml", ".yml"):
+        unknown = [
+            row.problem("未知字段", key) for row in rows for key in row.data if key not in names
+        ]
+        if unknown:
+            raise InputError(unknown)
+        return [_mapped(row, names) for row in rows], []
+    columns = [names.get(h) for h in headers]
     problems = [
-        Problem(file=sheet.label, row=1, field=title(f), message="缺少必填列")
+        Problem(file=label, row=1, field=title(f), message="缺少必填列")
         for f in REQUIRED
         if f not in columns
     ]
     doubled = sorted({c for c in columns if c and columns.count(c) > 1})
     problems += [
-        Problem(file=sheet.label, row=1, field=title(c), message="此列出现了不止一次")
-        for c in doubled
+        Problem(file=label, row=1, field=title(c), message="此列出现了不止一次") for c in doubled
     ]
     if problems:
         raise InputError(problems)
-    unused = [h for h, c in zip(sheet.headers, columns, strict=True) if h and not c]
-    rows = []
-    for number, cells in sheet.rows:
-        data = {}
-        for column, cell in zip(columns, cells, strict=False):
-            if column:
-                if isinstance(cell, datetime):
-                    cell = cell.date()
-                value = cell if isinstance(cell, date) else values.text(cell)
-                if value not in ("", None):
-                    data[column] = value
-        rows.append(InputRow(sheet.label, number, None, data))
-    return rows, unused
+    unused = [h for h, c in zip(headers, columns, strict=True) if h and not c]
+    return [_mapped(row, names) for row in rows], unused
 
 
-def _yaml_rows(path: Path) -> list[InputRow]:
-    label = path.name
-    text = yamlio.load(path, label)
-    raw = path.read_bytes().decode("utf-8-sig")
-    items = text.get("records") if isinstance(text, dict) else text
-    if not isinstance(items, list):
-        raise InputError(
-            Problem(file=label, message="YAML 应为一个列表（或以“records:”开头的列表），每项一行")
-        )
-    key_path = ("records",) if isinstance(text, dict) else ()
-    lines = yamlio.lines_of(raw, [(*key_path, i) for i in range(len(items))])
-    names = header_map()
-    rows, problems = [], []
-    for item, line in zip(items, lines, strict=True):
-        if not isinstance(item, dict):
-            problems.append(Problem(file=label, line=line, message="每项应为 表头: 值 的键值表"))
-            continue
-        data = {}
-        for key, value in item.items():
-            name = names.get(str(key))
-            if name is None:
-                problems.append(Problem(file=label, line=line, field=str(key), message="未知字段"))
-            elif value is not None and value != "":
-                data[name] = value
-        rows.append(InputRow(label, None, line, data))
-    if problems:
-        raise InputError(problems)
-    return rows
+def _mapped(row: InputRow, names: dict[str, str]) -> InputRow:
+    data = {names[k]: v for k, v in row.data.items() if k in names}
+    return InputRow(row.file, row.row, row.line, data)
 
 
 # ------------------------------------------------------------------ from rows to versions

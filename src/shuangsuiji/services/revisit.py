@@ -20,7 +20,7 @@ from ..core import algorithm, dates, values
 from ..core.models import row_problems
 from ..core.problems import InputError, Problem, Refused
 from ..core.results import REVISIT_QUESTIONS, AnswerFile, AnswerRow, AnswerVersion, RevisitDraw
-from ..storage import tabular, yamlio
+from ..storage import yamlio
 from ..workspace import PLAN_DIR, Workspace, load_model, writer
 from ..workspace.revisits import (
     DRAW_HEADER,
@@ -30,10 +30,10 @@ from ..workspace.revisits import (
     population_at,
     revisits_dir,
 )
+from ..workspace.sheets import read_filled
 from . import SheetWritten, write_sheet
 
 ANSWER_HEADER = "# 由 ssj 生成：回访记录。只在末尾追加新版本，已有版本不得修改。\n"
-COMMAND_LINE = "命令行"
 
 
 def answers_path(ws: Workspace, year: int, entity: str) -> Path:
@@ -151,25 +151,8 @@ def answer_headers() -> dict[str, str]:
 def read_answer_rows(path: Path) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(where, data) of each row of a CSV/XLSX/YAML file of answers."""
     names = answer_headers()
-    if path.suffix.lower() in (".yaml", ".yml"):
-        raw = path.read_bytes().decode("utf-8-sig")
-        data = yamlio.load(path, path.name)
-        items = data.get("answers") if isinstance(data, dict) else data
-        if not isinstance(items, list):
-            raise InputError(Problem(file=path.name, message="YAML 应为一个列表，每项一个单位"))
-        prefix = ("answers",) if isinstance(data, dict) else ()
-        lines = yamlio.lines_of(raw, [(*prefix, i) for i in range(len(items))])
-        rows = [
-            ({"line": line}, dict(item) if isinstance(item, dict) else {})
-            for item, line in zip(items, lines, strict=True)
-        ]
-        headers = sorted({str(k) for _, d in rows for k in d})
-    else:
-        sheet = tabular.read_table(path)
-        headers = sheet.headers
-        rows = []
-        for number, cells in sheet.rows:
-            rows.append(({"row": number}, dict(zip(headers, cells, strict=False))))
+    _, headers, filled = read_filled(path, "answers")
+    rows = [({"row": r.row} if r.row is not None else {"line": r.line}, r.data) for r in filled]
     out = []
     problems = []
     mapping: dict[str, tuple[str, int | None]] = {}
