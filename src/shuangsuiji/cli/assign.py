@@ -70,40 +70,27 @@ def assign(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from ..core.plan import effective_rules
     from ..services import assign as assignments
     from ..workspace import matching
-    from ..workspace.records import load_plan
 
     ws = ctx.obj.workspace()
     year = ctx.obj.year(year)
-    plan = load_plan(ws, year)
-    options = matching.Options(
-        team_size=plan.team_size if min_inspectors is None else min_inspectors,
-        experts=plan.experts if experts is None else experts,
-        scope=scope.value,
-        lead_department=lead_department,
-        cross_region=cross_region,
-        rotation_years=effective_rules(ws.config, plan).rotation_years
-        if rotation_years is None
-        else rotation_years,
-    )
-    # A later matching keeps the first one's parameters: only options typed may differ.
-    given = frozenset(
-        field
-        for name, field in (
-            ("min_inspectors", "team_size"),
-            ("experts", "experts"),
-            ("scope", "scope"),
-            ("lead_department", "lead_department"),
-            ("cross_region", "cross_region"),
-            ("rotation_years", "rotation_years"),
+    # The matching parameters typed on the command line; the plan gives the others.
+    typed = {
+        field: value
+        for name, field, value in (
+            ("min_inspectors", "team_size", min_inspectors),
+            ("experts", "experts", experts),
+            ("scope", "scope", scope.value),
+            ("lead_department", "lead_department", lead_department),
+            ("cross_region", "cross_region", cross_region),
+            ("rotation_years", "rotation_years", rotation_years),
         )
         if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
-    )
+    }
     try:
         record = assignments.assign(
-            ws, year, draw_id, options, seed, seed_source, commit=not no_commit, given=given
+            ws, year, draw_id, typed, seed, seed_source, commit=not no_commit
         )
     except matching.Infeasible as exc:
         _show_infeasible(exc, json_output)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from typing import Any
 
 from ..core import algorithm
+from ..core.plan import effective_rules
 from ..core.problems import InputError, Refused
 from ..core.records import Assignment, AssignParameters, Draw, RosterRef, Round, Substitution
 from ..core.selection import superseded
@@ -15,6 +18,7 @@ from ..workspace.records import (
     all_draws,
     assignment_path,
     draw_tasks,
+    load_plan,
     load_replacements,
     load_substitutions,
     record_path,
@@ -50,24 +54,23 @@ def assign(
     ws: Workspace,
     year: int,
     draw_id: str | None,
-    options: Options,
+    typed: Mapping[str, Any],
     seed: str | None,
     seed_source: str | None,
     commit: bool,
-    given: frozenset[str] = frozenset(),
 ) -> Assignment:
     """Match inspectors to a draw's tasks; for a draw already matched, to the tasks a later
     replacement left without a team (appended to its record as a later matching).
 
-    `given`: the Options fields the user set explicitly (a later matching keeps the first's).
+    `typed`: the matching parameters (Options fields) given on the command line; the draw
+    year's plan gives the others, and a later matching keeps the first one's.
     """
-    if options.team_size < 2:
-        raise InputError("每组执法人员不得少于 2 名（R6）")
     with writer.batch(ws, commit=commit) as book:
         record = pick_draw(ws, year, draw_id)
+        options = options_for(ws, record.year, typed)
         path = assignment_path(ws, record.year, record.draw_id)
         if path.exists():
-            return rematch(book, record, options, given, seed, seed_source)
+            return rematch(book, record, options, frozenset(typed), seed, seed_source)
         if seed is not None and seed == record.seed:
             raise Refused(
                 "不能使用抽取对象时的种子：知道前一环节种子的人不应能左右下一环节。请另行产生种子"
@@ -101,6 +104,21 @@ def assign(
         book.write_record(path, result)
         book.message = f"匹配检查人员 {record.draw_id}（{algorithm.ALGORITHM}）"
     return result
+
+
+def options_for(ws: Workspace, year: int, typed: Mapping[str, Any]) -> Options:
+    """The matching parameters: those typed, else the plan's (team size, experts) and the
+    year's rules (rotation)."""
+    plan = load_plan(ws, year)
+    defaults = {
+        "team_size": plan.team_size,
+        "experts": plan.experts,
+        "rotation_years": effective_rules(ws.config, plan).rotation_years,
+    }
+    options = Options(**{**defaults, **typed})
+    if options.team_size < 2:
+        raise InputError("每组执法人员不得少于 2 名（R6）")
+    return options
 
 
 def rematch(
