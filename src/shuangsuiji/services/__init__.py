@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,26 @@ class SheetWritten:
 
     def as_json(self) -> dict[str, Any]:
         return {"file": str(self.file), "headers": self.headers, "rows": self.rows}
+
+
+@dataclass
+class Appended:
+    """New versions appended to growing records (results, return-visit answers), and the
+    rows whose content was already recorded."""
+
+    written: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[Any] = field(default_factory=list)
+    unused_columns: list[str] = field(default_factory=list)  # of the sheet read, if any
+    commit: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "written": self.written,
+            "unchanged": self.unchanged,
+            "unused_columns": self.unused_columns,
+            "commit": self.commit,
+        }
 
 
 def write_sheet(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from ..storage import yamlio
 from ..workspace import Workspace, writer
 from ..workspace.sheets import COMMAND_LINE, InputRow, read_filled
 from ..workspace.year import YearTasks, current_records, load_record_file, record_path, year_tasks
-from . import SheetWritten, write_sheet
+from . import Appended, SheetWritten, write_sheet
 
 RECORD_HEADER = (
     "# 由 ssj 生成：检查记录。只在末尾追加新版本，已有版本不得修改；"
@@ -451,23 +451,6 @@ class Planned:
     text: str
 
 
-@dataclass
-class Outcome:
-    written: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[dict[str, Any]] = field(default_factory=list)
-    unused_columns: list[str] = field(default_factory=list)
-    commit: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "written": self.written,
-            "unchanged": self.unchanged,
-            "unused_columns": self.unused_columns,
-            "commit": self.commit,
-        }
-
-
 def plan_versions(
     ws: Workspace, year: int, drafts: list[Draft], source: str
 ) -> tuple[list[Planned], list[Draft], list[Problem]]:
@@ -578,8 +561,8 @@ def _summary(planned: list[Planned]) -> str:
     return "，".join(f"{k} {v}" for k, v in counts.items())
 
 
-def outcome_of(planned: list[Planned], same: list[Draft], ws: Workspace) -> Outcome:
-    out = Outcome()
+def outcome_of(planned: list[Planned], same: list[Draft], ws: Workspace) -> Appended:
+    out = Appended()
     for p in planned:
         out.written.append(
             {
@@ -598,7 +581,7 @@ def outcome_of(planned: list[Planned], same: list[Draft], ws: Workspace) -> Outc
 
 def record_from_file(
     ws: Workspace, year: int, path: Path, reason: str | None, commit: bool, dry_run: bool = False
-) -> Outcome:
+) -> Appended:
     """`ssj record --from FILE`: all rows checked, then every task's version appended."""
     rows, unused = read_rows(path)
     if not rows:
@@ -682,7 +665,7 @@ def record_one(
     given: Given,
     reason: str | None,
     commit: bool,
-) -> Outcome:
+) -> Appended:
     """`ssj record TASK …`: a first record, or a new version built on the current one."""
     with writer.batch(ws, commit=commit) as book:
         ctx, task, previous = _current(ws, year, entity, draw_id)
@@ -796,7 +779,7 @@ def reinspect(
     order: str | None,
     note: str | None,
     commit: bool,
-) -> Outcome:
+) -> Appended:
     """`ssj record reinspect`: a re-inspection of one hazard, appended as a 补充 version."""
     with writer.batch(ws, commit=commit) as book:
         ctx, task, previous = _current(ws, year, entity, draw_id)

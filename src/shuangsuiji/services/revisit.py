@@ -9,7 +9,6 @@ results: `plans/<year>/revisits/answers/<entity>.yaml`, append-only versions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from ..workspace.revisits import (
     revisits_dir,
 )
 from ..workspace.sheets import read_filled
-from . import SheetWritten, write_sheet
+from . import Appended, SheetWritten, write_sheet
 
 ANSWER_HEADER = "# 由 ssj 生成：回访记录。只在末尾追加新版本，已有版本不得修改。\n"
 
@@ -114,21 +113,6 @@ def run(
 # ------------------------------------------------------------------ answers
 
 
-@dataclass
-class Outcome:
-    written: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    commit: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "written": self.written,
-            "unchanged": self.unchanged,
-            "commit": self.commit,
-        }
-
-
 _QUESTION_HEADER = re.compile(r"^(?:问题|第)?\s*([1-9])\s*(?:题)?\s*(?:[.、．:：)）]|$)")
 
 
@@ -193,7 +177,7 @@ def record_answers(
     label: str,
     reason: str | None,
     commit: bool,
-) -> Outcome:
+) -> Appended:
     """Validate every row, then append a version to each unit's answers file."""
     with writer.batch(ws, commit=commit) as book:
         draw = load_draw(ws, year)
@@ -206,7 +190,7 @@ def record_answers(
         today = ws.clock.today()
         problems: list[Problem] = []
         planned: list[tuple[Path, str, AnswerVersion, str]] = []
-        out = Outcome()
+        out = Appended()
         for where, data in rows:
             mark = len(problems)
 
