@@ -55,17 +55,12 @@ def verify(
 
 def _write_pages(ctx: typer.Context, draw_id: str | None, output: Path | None, json_output: bool):
     from ..core.problems import InputError
-    from ..services.verify import pages
-    from ..storage.files import write_atomic
+    from ..services.verify import write_pages
     from .output import console, emit_json
 
     if not draw_id or output is None:
         raise InputError("--html 需要抽取编号和 -o 文件，如 ssj verify 2026-1 --html -o 核验.html")
-    written = []
-    for kind, text in pages(ctx.obj.workspace(), draw_id).items():
-        path = output if kind == "draw" else output.with_name(f"{output.stem}-匹配{output.suffix}")
-        write_atomic(path, text.encode("utf-8"))
-        written.append(str(path))
+    written = [str(p) for p in write_pages(ctx.obj.workspace(), draw_id, output)]
     if json_output:
         emit_json({"ok": True, "pages": written})
         return

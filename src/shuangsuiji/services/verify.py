@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from ..core.records import Assignment
+from ..storage.files import write_atomic
 from ..workspace import Workspace
 from ..workspace.verification import Verdict, verify_all
 
@@ -38,10 +41,39 @@ def pages(ws: Workspace, draw_id: str) -> dict[str, str]:
     frozen = drawing.refrozen(ws, record)
     out = {"draw": verify_page.draw_page(verify_page.draw_inputs(record, frozen.membership))}
     assignment = next((a for a in records.all_assignments(ws) if a.draw_id == draw_id), None)
-    if assignment is not None:
-        ctx = matching.recorded_context(ws, assignment)
-        options = matching.Options(**assignment.parameters.model_dump())
+    if assignment is None:
+        return out
+    options = matching.Options(**assignment.parameters.model_dump())
+    for n in range(len(assignment.rounds) + 1):
+        ctx = matching.recorded_context(ws, assignment, n)
         tasks, _ = matching.candidates(ctx, options)
-        inputs = verify_page.assignment_inputs(assignment, tasks, ctx.prior_load())
-        out["assignment"] = verify_page.assignment_page(inputs)
+        # A later matching is checked as a matching of its own: its seed, its tasks.
+        shown = assignment if n == 0 else assignment.model_copy(update=_round(assignment, n))
+        inputs = verify_page.assignment_inputs(shown, tasks, ctx.prior_load())
+        out["assignment" if n == 0 else f"assignment-{n}"] = verify_page.assignment_page(inputs)
     return out
+
+
+def _round(assignment: Assignment, n: int) -> dict:
+    later = assignment.rounds[n - 1]
+    return {
+        "seed": later.seed,
+        "seed_source": later.seed_source,
+        "commit": later.commit,
+        "tasks": later.tasks,
+    }
+
+
+def write_pages(ws: Workspace, draw_id: str, output: Path) -> list[Path]:
+    """`ssj verify ID --html -o FILE`: the draw's page at FILE, each matching's beside it."""
+    written = []
+    for kind, text in pages(ws, draw_id).items():
+        if kind == "draw":
+            path = output
+        elif kind == "assignment":
+            path = output.with_name(f"{output.stem}-匹配{output.suffix}")
+        else:
+            path = output.with_name(f"{output.stem}-补充匹配{kind.split('-')[1]}{output.suffix}")
+        write_atomic(path, text.encode("utf-8"))
+        written.append(path)
+    return written
