@@ -229,3 +229,39 @@ def test_show_lists_own_records_and_imported_rows(example, ssj, recorded):
 def test_show_an_unknown_unit_is_an_input_error(example, ssj):
     result = ssj("-C", example, "ledger", "show", "--year", "2026", "--entity", "不存在的公司")
     assert result.code == 2 and "不在检查对象名录库中" in result.out + result.err
+
+
+# ---------------------------------------------------------------- the 执法监督 report
+
+
+def docx_text(path: Path) -> str:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        xml = book.read("word/document.xml").decode("utf-8")
+    return "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_supervision_report_in_each_format(example, ssj, recorded, fmt):
+    more = [
+        [recorded["random"], "2026-05-06", "非现场检查", "青岚区市场监督管理局", "县", "线上核查"]
+    ]
+    assert import_(ssj, example, sheet(example, more, "第三批.csv")).code == 0
+    out = example.parent / f"监督.{fmt}"
+    args = ("report", "--kind", "supervision", "--year", "2026", "--format", fmt, "-o", out)
+    with on("2026-06-30"):
+        result = ssj("-C", example, *args, "--json")
+    assert result.code == 0, result.out + result.err
+    summary = result.json()["summary"]
+    assert (summary["inspections"], summary["own"], summary["imported"]) == (4, 2, 2)
+    assert summary["most"] == 3 and summary["distribution"] == {"1": 1, "3": 1}
+    assert summary["by_type"] == {"双随机抽查": 1, "重点检查": 1, "专项检查": 1, "非现场检查": 1}
+    assert summary["off_site"] == 1 and summary["joint"] == 0
+    assert [b["entity"] for b in summary["breaches"]] == [recorded["random"]]
+    assert summary["recorded"] == 2 and summary["planned"] > 2
+    text = docx_text(out) if fmt == "docx" else out.read_text("utf-8")
+    assert "执法监督统计" in text and "超过检查频次上限的单位" in text
+    assert "非现场检查1次，占25%" in text
+    assert "已完成检查并记录2项" in text
