@@ -265,3 +265,19 @@ def test_supervision_report_in_each_format(example, ssj, recorded, fmt):
     assert "执法监督统计" in text and "超过检查频次上限的单位" in text
     assert "非现场检查1次，占25%" in text
     assert "已完成检查并记录2项" in text
+
+
+def test_init_ships_the_shanxi_caps_commented_out(example, ssj):
+    text = (example / "ssj.yaml").read_text("utf-8")
+    assert "caps" not in read_yaml(example / "ssj.yaml")  # commented out: no cap table yet
+    head, example_caps = text.split("# caps:\n")
+    adopted = (
+        head
+        + "caps:\n"
+        + "".join(line.removeprefix("# ") + "\n" for line in example_caps.splitlines())
+    )
+    (example / "ssj.yaml").write_text(adopted, "utf-8")
+    caps = Workspace(example).config.caps
+    assert [r.cap for r in caps.rules] == [2, 4, 8, 12, 1, 2, 4, 1, 2, 4, 6]
+    assert caps.exempt == ["个案检查", "上级专项"] and caps.repeat_days == 60
+    assert ssj("-C", example, "ledger", "show", "--year", "2026").code == 0

@@ -15,7 +15,7 @@ ssj 自己的任务有检查记录后自动计入（双随机抽查、重点检�
 ssj ledger import 从 CSV 或 XLSX 导入，保存在 plans/<年度>/ledger.yaml 并自动提交。
 
 抽取时，本年度检查次数已达上限的单位不入随机池（记为排除，理由“已达年度检查次数上限”）；
-上限表在 ssj.yaml 或年度方案的 caps 中填写，见 docs/ledger.md。
+上限表在 ssj.yaml 或年度方案的 `caps` 中填写，见 docs/ledger.md。
 
 示例：ssj ledger import 市场监管局检查.xlsx --year 2026
       ssj ledger show --year 2026
