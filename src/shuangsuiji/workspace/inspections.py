@@ -50,6 +50,14 @@ def ledger_path(ws: Workspace, year: int) -> Path:
     return ws.plan_dir(year) / "ledger.yaml"
 
 
+def _show(ws: Workspace, commit: str, relative: str) -> bytes | None:
+    """A file at a commit, read once per command (many draws share one commit)."""
+    memo = ws.__dict__.setdefault("_inspection_inputs_at", {})
+    if (commit, relative) not in memo:
+        memo[commit, relative] = ws.git.show(commit, relative)
+    return memo[commit, relative]
+
+
 def _parsed(model: type[BaseModel], raw: bytes, label: str) -> BaseModel:
     try:
         return model.model_validate(yamlio.parse(raw.decode("utf-8-sig"), label) or {})
@@ -66,7 +74,7 @@ def load_ledger(ws: Workspace, year: int, commit: str | None = None) -> LedgerFi
         path = ledger_path(ws, year)
         found = load_model(LedgerFile, path, relative) if path.is_file() else None
     else:
-        raw = ws.git.show(commit, relative)
+        raw = _show(ws, commit, relative)
         label = f"{relative}@{commit[:10]}"
         found = _parsed(LedgerFile, raw, label) if raw is not None else None
     if found is None:
@@ -91,9 +99,9 @@ def caps_in_force(
     """The cap table of a year and the ssj.yaml it was read with: now, or as committed."""
     if commit is None:
         return effective_caps(ws.config, load_plan(ws, year)), ws.config
-    raw = ws.git.show(commit, CONFIG)
+    raw = _show(ws, commit, CONFIG)
     config = _parsed(Config, raw, f"{CONFIG}@{commit[:10]}") if raw is not None else ws.config
-    plan_raw = ws.git.show(commit, f"{PLAN_DIR}/{year}/plan.yaml")
+    plan_raw = _show(ws, commit, f"{PLAN_DIR}/{year}/plan.yaml")
     label = f"{PLAN_DIR}/{year}/plan.yaml@{commit[:10]}"
     plan = _parsed(Plan, plan_raw, label) if plan_raw is not None else None
     return effective_caps(config, plan), config
