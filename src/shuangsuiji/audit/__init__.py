@@ -78,8 +78,8 @@ def run(
 ) -> Report:
     """`anchors`: commits given on the command line; those of ssj.yaml are checked as well."""
     from . import anchors as anchors_
-    from . import data as data_
     from . import caps, facts, history, rerun, results, rules, schema
+    from . import data as data_
 
     git = ws.git
     if not git.is_repo():
