@@ -126,4 +126,3 @@ def effective_rules(config: Config | None, plan: Plan | None) -> Defaults:
     if plan is not None and plan.rules:
         return plan.rules
     return config.defaults if config is not None else Defaults()
-
