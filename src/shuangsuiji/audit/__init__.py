@@ -9,6 +9,7 @@ git history read for what a file alone cannot show.
     facts    records paired with what was committed when they were made
     rules    R1 R2 R3 R5 R6 R7 R8 R9 R12 R13 as pure checks
     results  R9b R10 R11 and return visits (inspection records, hazards, disclosures)
+    caps     R15 R16 over each year's inspection ledger (own records and imported rows)
     formats  GitHub workflow annotations, GitLab Code Quality report
 
 `run` returns a Report; the command (cli/audit.py) prints it and sets the exit code.
@@ -77,8 +78,8 @@ def run(
 ) -> Report:
     """`anchors`: commits given on the command line; those of ssj.yaml are checked as well."""
     from . import anchors as anchors_
+    from . import caps, facts, history, rerun, results, rules, schema
     from . import data as data_
-    from . import facts, history, rerun, results, rules, schema
 
     git = ws.git
     if not git.is_repo():
@@ -121,6 +122,7 @@ def run(
     findings += _capacity(data, draws)
     not_checked = dict(NOT_CHECKED)
     findings += results.check(data, draws, assignments, year)
+    findings += caps.check(data)
     given = [(a, anchors_.FROM_CONFIG) for a in (data.config.anchors if data.config else [])]
     given += [(a, anchors_.FROM_OPTION) for a in anchors]
     anchored = anchors_.check(git, given)

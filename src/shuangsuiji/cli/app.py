@@ -33,6 +33,7 @@ ORDER = [
     "assign",
     "verify",
     "record",
+    "ledger",
     "status",
     "disclose",
     "revisit",
@@ -88,6 +89,7 @@ def _register() -> None:
         disclose,
         draw,
         init,
+        ledger,
         plan,
         record,
         report,
@@ -107,6 +109,7 @@ def _register() -> None:
     app.add_typer(
         record.app, name="record", cls=record.TaskOrCommand, short_help="记录检查结果、复查"
     )
+    app.add_typer(ledger.app, name="ledger", short_help="检查台账：导入其他检查、频次上限")
     app.command("status", help=status.HELP, short_help="待办与逾期事项")(status.status)
     app.add_typer(disclose.app, name="disclose", short_help="一公开：公开期限与公示")
     app.add_typer(revisit.app, name="revisit", short_help="回访：随机抽取与记录")

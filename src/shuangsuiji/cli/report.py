@@ -12,10 +12,12 @@ import typer
 from .options import Json, WorkspaceDir, Year, date_option
 
 HELP = """\
-生成年度报告：方案（--kind plan，报司法局和上级备案的“双随机、一公开”监管抽查工作方案）或
-工作情况报告（--kind results：计划完成率、隐患整改和到期复查、违法行为查处、结果公开、回访）。
+生成年度报告：方案（--kind plan，报司法局和上级备案的“双随机、一公开”监管抽查工作方案）、
+工作情况报告（--kind results：计划完成率、隐患整改和到期复查、违法行为查处、结果公开、回访）或
+执法监督统计（--kind supervision：检查台账中同一单位的检查次数及分布、检查类型、联合检查和非现场检查的占比、
+超过频次上限的单位、抽查计划完成情况，供司法局和行政执法统计年报使用）。
 
-数字全部取自工作区：名录库、抽取和匹配记录、检查记录、公开记录、年度方案和法定节假日安排。
+数字全部取自工作区：名录库、抽取和匹配记录、检查记录、检查台账、公开记录、年度方案和法定节假日安排。
 docx 按 GB/T 9704-2012 排版（A4，3号仿宋，每页22行、每行28字，页码“— 1 —”）；html 为可打印的单一网页；
 md 为纯文本，便于在 git 中比较。默认写入 plans/<年度>/reports/<kind>.<格式>（不自动提交）。
 
@@ -34,6 +36,7 @@ class Format(str, Enum):
 class Kind(str, Enum):
     plan = "plan"
     results = "results"
+    supervision = "supervision"
 
 
 def report(
@@ -41,7 +44,10 @@ def report(
     year: Year = None,
     fmt: Annotated[Format, typer.Option("--format", help="docx、html 或 md")] = Format.docx,
     kind: Annotated[
-        Kind, typer.Option("--kind", help="plan 年度方案；results 工作情况报告")
+        Kind,
+        typer.Option(
+            "--kind", help="plan 年度方案；results 工作情况报告；supervision 执法监督统计"
+        ),
     ] = Kind.plan,
     output: Annotated[
         Path | None,
@@ -72,9 +78,12 @@ def report(
     if kind is Kind.plan:
         facts = reports.plan_facts(ws, year, when)
         document = content.plan_document(facts)
-    else:
+    elif kind is Kind.results:
         facts = reports.results_facts(ws, year, when)
         document = content.results_document(facts)
+    else:
+        facts = reports.supervision_facts(ws, year, when)
+        document = content.supervision_document(facts)
     data = render(document, fmt.value)
     if output is not None and str(output) == "-":
         if fmt is Format.docx:
@@ -118,6 +127,10 @@ def render(document, fmt: str) -> bytes | str:
 
 def summary(facts, kind: str) -> dict:
     """The headline numbers of a report, for --json."""
+    if kind == "supervision":
+        from ..services.report import supervision_summary
+
+        return supervision_summary(facts)
     if kind == "plan":
         t = facts.total
         return {

@@ -86,6 +86,7 @@ class Pool:
     key: list[Entity] = field(default_factory=list)
     forced: list[Entity] = field(default_factory=list)
     excluded: dict[str, list[str]] = field(default_factory=dict)
+    key_at_cap: list[str] = field(default_factory=list)  # key units inspected all the same
 
 
 def months_before(day: date, months: int) -> date:
@@ -121,11 +122,14 @@ def build_pool(
     yearly_cap: int,
     uncovered: frozenset[str] = frozenset(),
     already_key: frozenset[str] = frozenset(),
+    at_cap: frozenset[str] | None = None,
 ) -> Pool:
     """Split the roster into the random pool, key tasks, forced tasks and the excluded.
 
     `uncovered` are the ids R3 forces in (not inspected in the coverage window);
-    `already_key` are key or forced tasks an earlier draw of the year already listed.
+    `already_key` are key or forced tasks an earlier draw of the year already listed;
+    `at_cap` are the units at their yearly cap counting the whole inspection ledger (R15),
+    when the workspace keeps one or a cap table; else `yearly_cap` counts `history`.
     """
     this_year: dict[str, int] = defaultdict(int)
     last_random: dict[str, date] = {}
@@ -150,8 +154,10 @@ def build_pool(
             continue  # an earlier draw of this year already made it a task
         elif entity.key:
             pool.key.append(entity)
+            if at_cap is not None and entity.id in at_cap:
+                pool.key_at_cap.append(entity.id)
             continue
-        elif this_year[entity.id] >= yearly_cap:
+        elif entity.id in at_cap if at_cap is not None else this_year[entity.id] >= yearly_cap:
             reason = AT_CAP
         elif (
             entity.id in last_random

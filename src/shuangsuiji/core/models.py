@@ -257,6 +257,76 @@ class Defaults(Strict):
     change_threshold: Ratio = Field(Decimal("0.2"), title="方案调整需重新报批的幅度")
 
 
+# ---------------------------------------------------------------- caps (涉企行政检查频次上限)
+
+# The kinds of inspection the ledger (检查台账) knows; the first two are ssj's own tasks.
+InspectionType = Literal[
+    "双随机抽查", "重点检查", "专项检查", "个案检查", "联合检查", "上级专项", "非现场检查"
+]
+INSPECTION_TYPES: tuple[str, ...] = InspectionType.__args__
+# Inspections for cause and those a higher authority ordered do not count toward a cap,
+# provided the ledger row says why (备注).
+EXEMPT_TYPES = ["个案检查", "上级专项"]
+REPEAT_DAYS = 60  # R16: the same authority twice within this many days
+
+
+class CapRule(Strict):
+    """频次上限表的一行：哪些单位、计哪些检查、每年最多几次。"""
+
+    category: TextList = Field(
+        default_factory=list,
+        title="监管类别",
+        description="监管类别或行业（如 危险化学品、金属冶炼），可列多个；空则适用于全部单位",
+    )
+    grade: TextList = Field(
+        default_factory=list,
+        title="等级",
+        description="名录中的标准化等级（一级、二级、三级；“未定级”含未填）或风险等级，可列多个；"
+        "空则不论等级",
+    )
+    cap: int = Field(ge=0, le=366, title="每年最多检查次数")
+    authority: TextList = Field(
+        default_factory=list,
+        title="检查机关",
+        description="只计这些机关的检查；空则计入台账中全部机关（含其他部门、上下级）的检查",
+    )
+    level: Annotated[
+        list[Level],
+        BeforeValidator(lambda v: [values.parse_level(x) for x in values.parse_list(v)]),
+    ] = Field(
+        default_factory=list, title="检查层级", description="只计这些层级的检查；空则不论层级"
+    )
+
+
+class Caps(Strict):
+    """同一单位每年检查次数上限（R15）与重复检查提示（R16）。"""
+
+    rules: list[CapRule] = Field(
+        default_factory=list,
+        title="上限表",
+        description="自上而下取第一条适用于该单位的规则；都不适用时按 default",
+    )
+    default: int | None = Field(
+        None,
+        ge=0,
+        le=366,
+        title="其余单位的上限",
+        description="上限表都不适用的单位；空则按默认规则的每年最多检查次数（yearly_cap）",
+    )
+    exempt: list[InspectionType] = Field(
+        default_factory=lambda: list(EXEMPT_TYPES),
+        title="不计入上限的检查类型",
+        description="须在台账的备注中写明理由，否则照常计入",
+    )
+    repeat_days: int = Field(
+        REPEAT_DAYS,
+        ge=1,
+        le=366,
+        title="重复检查提示间隔（日）",
+        description="同一机关在此天数内两次检查同一单位时提示（R16，个案检查除外）",
+    )
+
+
 def _zone(name: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -301,6 +371,12 @@ class Config(Strict):
     defaults: Defaults = Field(default_factory=Defaults, title="默认规则")
     timezone: Annotated[str, AfterValidator(_zone)] = Field(
         "Asia/Shanghai", title="时区", description="今天、期限和提交日期都按此时区计算"
+    )
+    caps: Caps | None = Field(
+        None,
+        title="检查频次上限",
+        description="同一单位每年检查次数上限表（计入台账中的全部检查）；年度方案可另定；"
+        "空则每个单位按 defaults.yearly_cap",
     )
     anchors: list[CommitId] = Field(
         default_factory=list,

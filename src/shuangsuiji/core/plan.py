@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, field_validator
 
 from . import values
-from .models import Config, Day, Defaults, Number, OptText, Ratio, Risk, Strict, Text
+from .models import Caps, Config, Day, Defaults, Number, OptText, Ratio, Risk, Strict, Text
 
 DEFAULT_PERIODS = ["2-3", "5-6", "9-10", "12"]  # 004 §五(二)
 _PERIOD = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
@@ -103,6 +103,9 @@ class Plan(Strict):
     experts: int = Field(0, ge=0, le=10, title="每组专家数")
     rules: Defaults | None = Field(
         None, title="本年度规则", description="空则用 ssj.yaml 的默认规则"
+    )
+    caps: Caps | None = Field(
+        None, title="检查频次上限", description="本年度的上限表；空则用 ssj.yaml 的 caps"
     )
     capacity: Capacity = Field(default_factory=Capacity, title="工作量测算")
     changes: list[PlanChange] = Field(

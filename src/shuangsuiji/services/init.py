@@ -40,12 +40,37 @@ def default_config(authority: str | None, level: str, example: bool) -> Config:
     )
 
 
+# The caps an authority publishes (山西省应急管理厅, 2025), shipped commented out: a bureau
+# that adopts them removes the "# " of the lines from `caps:` on.
+CAPS_EXAMPLE = """\
+# 检查频次上限（R15）：同一单位每年最多检查几次，计入检查台账中的全部检查（ssj ledger），
+# 不只是本局的抽查。不填时每个单位每年最多 defaults.yearly_cap 次。年度方案也可另定 caps。
+# 下例为山西省应急管理厅 2025 年公布的上限（自上而下取第一条适用的规定），采用时去掉行首的“# ”：
+# caps:
+#   exempt: [个案检查, 上级专项]   # 在台账备注中写明理由的，不计入上限
+#   repeat_days: 60                # R16：同一机关 60 日内两次检查同一单位时提示
+#   rules:
+#   - {category: [危险化学品, 金属冶炼], grade: [一级], cap: 2}
+#   - {category: [危险化学品, 金属冶炼], grade: [二级], cap: 4}
+#   - {category: [危险化学品, 金属冶炼], grade: [三级], cap: 8}
+#   - {category: [危险化学品, 金属冶炼], grade: [未定级], cap: 12}
+#   - {category: [非煤矿山], grade: [A, B], cap: 1}   # A、B、C、D 类填在名录的“标准化等级”中
+#   - {category: [非煤矿山], grade: [C], cap: 2}
+#   - {category: [非煤矿山], grade: [D], cap: 4}
+#   - {grade: [一级], cap: 1}                         # 其余（非高危）行业
+#   - {grade: [二级], cap: 2}
+#   - {grade: [三级], cap: 4}
+#   - {grade: [未定级], cap: 6}
+"""
+
+
 def config_text(config: Config) -> str:
     head = "# ssj 工作区配置。字段说明见 schemas/config.schema.json 与 docs/workspace.md\n"
     return (
         schema_line("config").replace("../", "./")
         + head
         + yamlio.dump_roundtrip(yamlio.commented(config))
+        + ("" if config.caps else CAPS_EXAMPLE)
     )
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..core.calendar import UnknownSchedule, WorkCalendar
 from ..core.capacity import CapacityInput, CapacityResult, compute_capacity
-from ..core.models import Config, Entity, Inspector, Item
+from ..core.inspections import Statistics
+from ..core.models import Caps, Config, Entity, Inspector, Item
 from ..core.plan import Plan
 from ..core.problems import InputError
 from ..core.records import Assignment, Draw, Replacement, Substitution
@@ -109,6 +110,7 @@ def draw_facts(ws: Workspace, record: Draw) -> DrawFacts:
             roster,
             record.parameters,
             [known[h] for h in record.history if h in known],
+            inputs=record.commit,
         )
         facts.pool, facts.membership = frozen.pool.eligible, frozen.membership
     except (InputError, KeyError):
@@ -754,3 +756,102 @@ def results_facts(ws: Workspace, year: int, day: date | None = None) -> ResultsF
         revisit_seed=revisit.seed if revisit else None,
         commit=ws.git.head(),
     )
+
+
+# ------------------------------------------------------------------ 执法监督 statistics
+
+
+@dataclass
+class Breach:
+    """A unit inspected more often than its cap (R15)."""
+
+    entity: str
+    name: str
+    counted: int
+    cap: int
+    source: str
+
+
+@dataclass
+class SupervisionFacts:
+    """The year's 涉企行政检查 for 司法局 and the 行政执法统计年报: every inspection of the ledger."""
+
+    year: int
+    day: date
+    config: Config
+    title: str
+    statistics: Statistics
+    own: int  # rows from ssj's records
+    imported: int  # rows from plans/<year>/ledger.yaml
+    caps: Caps | None  # the table in force (None: every unit at the default cap)
+    default_cap: int
+    breaches: list[Breach]
+    repeats: int  # R16 pairs
+    repeat_days: int
+    planned: int  # tasks of the year's live draws
+    recorded: int  # of those, with a record
+    commit: str | None = None
+
+
+def supervision_title(config: Config, year: int) -> str:
+    return f"{config.authority}{year}年度涉企行政检查执法监督统计"
+
+
+def supervision_facts(ws: Workspace, year: int, day: date | None = None) -> SupervisionFacts:
+    from ..core.inspections import repeats, statistics
+    from ..core.models import REPEAT_DAYS
+    from ..workspace.inspections import OWN, year_ledger
+
+    ledger = year_ledger(ws, year)
+    rows = ledger.inspections
+    tasks = year_files.year_tasks(ws, year)
+    recorded = year_files.current_records(ws, year, tasks)
+    names = {e.id: e.name for e in ledger.entities.values()}
+    breaches = [
+        Breach(s.entity, names.get(s.entity, ""), len(s.counted), s.cap.limit, s.cap.source)
+        for s in ledger.states().values()
+        if s.over
+    ]
+    days = ledger.caps.repeat_days if ledger.caps else REPEAT_DAYS
+    own = sum(1 for e in ledger.entries if e.source == OWN)
+    return SupervisionFacts(
+        year=year,
+        day=day or ws.clock.today(),
+        config=ws.config,
+        title=supervision_title(ws.config, year),
+        statistics=statistics(rows),
+        own=own,
+        imported=len(rows) - own,
+        caps=ledger.caps,
+        default_cap=ledger.default_cap,
+        breaches=breaches,
+        repeats=len(repeats(rows, days)),
+        repeat_days=days,
+        planned=len(tasks.tasks),
+        recorded=len(recorded),
+        commit=ws.git.head(),
+    )
+
+
+def supervision_summary(facts: SupervisionFacts) -> dict:
+    """The numbers of the 执法监督 statistics, for --json."""
+    s = facts.statistics
+    return {
+        "inspections": s.inspections,
+        "companies": s.companies,
+        "most": s.most,
+        "distribution": {str(k): v for k, v in s.distribution.items()},
+        "by_type": s.by_type,
+        "by_authority": s.by_authority,
+        "joint": s.joint,
+        "off_site": s.off_site,
+        "own": facts.own,
+        "imported": facts.imported,
+        "breaches": [
+            {"entity": b.entity, "name": b.name, "counted": b.counted, "cap": b.cap}
+            for b in facts.breaches
+        ],
+        "repeats": facts.repeats,
+        "planned": facts.planned,
+        "recorded": facts.recorded,
+    }

@@ -89,6 +89,18 @@ class Frozen:
         ids = list(self.membership)
         return Population(count=len(ids), digest=algorithm.population_digest(ids))
 
+    def warnings(self) -> list[str]:
+        """What the draw says without refusing: key units inspected beyond their cap."""
+        if not self.pool.key_at_cap:
+            return []
+        shown = "、".join(self.pool.key_at_cap[:10]) + (
+            "等" if len(self.pool.key_at_cap) > 10 else ""
+        )
+        return [
+            f"重点单位 {shown} 本年度的检查（含台账中其他部门的检查）已达频次上限，"
+            "仍列为重点检查任务：请与其他部门合并或联合检查，或在台账中写明不计入上限的理由（R15）"
+        ]
+
     def exclusions(self) -> list[Exclusion]:
         small = sum(len(v) for v in self.pool.excluded.values()) <= LIST_IDS_UP_TO
         return [
@@ -106,9 +118,13 @@ def build(
     parameters: Parameters,
     draws: Sequence[Draw],
     at: str | None = None,
+    inputs: str | None = None,
 ) -> Frozen:
     """The pool and strata from rosters, parameters and earlier draws, their replacements on
-    disk or (`at`, re-running a recorded draw) as committed at that commit."""
+    disk or (`at`, re-running a recorded draw) as committed at that commit; the inspection
+    ledger and cap table on disk or (`inputs`, a recorded draw's commit) as committed there."""
+    from .inspections import capped_units
+
     history = history_of(ws, draws, at)
     uncovered: frozenset[str] = frozenset()
     if parameters.force_uncovered:
@@ -131,6 +147,9 @@ def build(
         yearly_cap=parameters.yearly_cap,
         uncovered=uncovered,
         already_key=already,
+        at_cap=capped_units(
+            ws, year, entities, history, parameters.yearly_cap, parameters.level, inputs
+        ),
     )
     membership = {e.id: stratum_of(e, parameters.stratify) for e in pool.eligible}
     return Frozen(
@@ -255,6 +274,7 @@ def refrozen(ws: Workspace, record: Draw) -> Frozen:
         record.parameters,
         [draws[h] for h in record.history],
         at=added_in(ws, record_path(ws, record.year, record.draw_id)),
+        inputs=record.commit,
     )
     frozen.commit, frozen.rosters = record.commit, record.rosters
     frozen.redraw_of, frozen.reason = record.redraw_of, record.reason

@@ -43,13 +43,17 @@ def check_committed(ws: Workspace, year: int) -> str:
     check_git_unlocked(ws)
     check_records_committed(ws)
     plan = f"{PLAN_DIR}/{year}/plan.yaml"
-    watched = ["rosters", "ssj.yaml"] + ([plan] if (ws.root / plan).exists() else [])
+    # The year's inspection ledger counts toward the caps at the draw, as committed: watched
+    # even when deleted on disk.
+    ledger = f"{PLAN_DIR}/{year}/ledger.yaml"
+    watched = ["rosters", "ssj.yaml"] + ([plan] if (ws.root / plan).exists() else []) + [ledger]
     dirty = ws.git.dirty(*watched)
     if dirty:
         shown = "、".join(dirty[:5]) + ("等" if len(dirty) > 5 else "")
+        add = [w for w in watched if w != ledger or ledger in dirty]
         raise Refused(
-            f"{shown} 有未提交的修改：抽取前名录和方案必须已提交（R14）。"
-            f"请先 git add {' '.join(watched)} && git commit -m 更新名录"
+            f"{shown} 有未提交的修改：抽取前名录、方案和检查台账必须已提交（R14）。"
+            f"请先 git add {' '.join(add)} && git commit -m 更新名录"
         )
     return head
 
