@@ -115,6 +115,7 @@ def test_a_cap_table_in_ssj_yaml_by_category_and_grade(example, ssj):
     doc = draw(ssj, example)
     assert PLAIN in excluded(doc, AT_CAP)  # 危险化学品 三级: 1 a year, and it has had one
     assert KEY in doc["key"]
+    assert any(KEY in w and "已达频次上限" in w for w in doc["warnings"])  # said at the draw
     assert ssj("-C", example, "verify", doc["draw_id"]).code == 0
 
 

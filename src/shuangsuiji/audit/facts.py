@@ -105,6 +105,7 @@ def _strata_categories(data: AuditData, found: RecordFile) -> dict[str, set[str]
             record.parameters,
             [known[h] for h in record.history],
             at=records.added_in(data.ws, data.ws.root / found.path),  # as the draw saw them
+            inputs=record.commit,
         )
     except (InputError, Refused, KeyError, ValueError):
         return None

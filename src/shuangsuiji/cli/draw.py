@@ -113,8 +113,7 @@ def draw(
         frozen = draws.dry_run(ws, request)
         _show_frozen(frozen, json_output)
         return
-    record = draws.draw_now(ws, request, seed, seed_source, commit=not no_commit)
-    show_draw(ws, record, json_output)
+    show_draw(draws.draw_now(ws, request, seed, seed_source, commit=not no_commit), json_output)
 
 
 @app.command("prepare")
@@ -219,10 +218,10 @@ def run(
     from ..services import draw as draws
 
     ws = ctx.obj.workspace()
-    record = draws.run_prepared(
+    drawn = draws.run_prepared(
         ws, ctx.obj.year(year), draw_id, seed, seed_source, commit=not no_commit
     )
-    show_draw(ws, record, json_output)
+    show_draw(drawn, json_output)
 
 
 @app.command("cancel")
@@ -330,11 +329,14 @@ def _show_frozen(frozen, json_output: bool) -> None:
                 "key": [e.id for e in frozen.pool.key],
                 "forced": [e.id for e in frozen.pool.forced],
                 "excluded": {r: len(ids) for r, ids in frozen.pool.excluded.items()},
+                "warnings": frozen.warnings(),
             }
         )
         return
     _strata_table(frozen.strata)
     _exclusions(frozen.pool.excluded)
+    for warning in frozen.warnings():
+        console.print(f"提醒：{warning}", style="yellow")
     console.print(
         f"重点单位 {len(frozen.pool.key)} 个，强制纳入 {len(frozen.pool.forced)} 个。（--dry-run：未抽取，未写入）"
     )
@@ -349,15 +351,15 @@ def _exclusions(excluded: dict[str, list[str]]) -> None:
         )
 
 
-def show_draw(ws, record, json_output: bool) -> None:
-    from ..services import draw as draws
+def show_draw(drawn, json_output: bool) -> None:
     from .output import console, emit_json, table
 
-    drawn = draws.shown(ws, record)
     if json_output:
         emit_json(drawn.as_json())
         return
-    names = drawn.names
+    record, names = drawn.record, drawn.names
+    for warning in drawn.warnings:
+        console.print(f"提醒：{warning}", style="yellow")
     _strata_table(record.strata)
     rows = [
         [i, p.id, names.get(p.id, ""), p.stratum, p.period or "", p.ticket[:12]]

@@ -7,7 +7,7 @@ recomputes a recorded draw from the rosters at its commit, for `ssj verify`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -121,7 +121,7 @@ def check_request(ws: Workspace, request: Request) -> None:
 
 def draw_now(
     ws: Workspace, request: Request, seed: str | None, seed_source: str | None, commit: bool
-) -> Draw:
+) -> Shown:
     """The one-step draw: freeze, seed, record, commit."""
     with writer.batch(ws, commit=commit, inputs_of=request.year) as book:
         check_request(ws, request)
@@ -132,7 +132,7 @@ def draw_now(
         record = execute(frozen, seed, source, generated, None, ws.clock.now())
         book.write_record(record_path(ws, request.year, record.draw_id), record)
         book.message = f"抽取 {record.draw_id}（{algorithm.ALGORITHM}）"
-    return record
+    return shown(ws, record, frozen.warnings())
 
 
 class SeedPlan(Strict):
@@ -195,7 +195,7 @@ def waiting_prepared(ws: Workspace, year: int, draw_id: str | None) -> str:
 
 def run_prepared(
     ws: Workspace, year: int, draw_id: str | None, seed: str, seed_source: str | None, commit: bool
-) -> Draw:
+) -> Shown:
     with writer.batch(ws, commit=commit, inputs_of=year) as book:  # the prepared one too
         draw_id = waiting_prepared(ws, year, draw_id)
         path = prepared_path(ws, year, draw_id)
@@ -216,7 +216,7 @@ def run_prepared(
         )
         book.write_record(record_path(ws, year, draw_id), record)
         book.message = f"执行抽取 {draw_id}（{algorithm.ALGORITHM}）"
-    return record
+    return shown(ws, record, frozen.warnings())
 
 
 def refreeze(ws: Workspace, prepared: Prepared, head: str) -> Frozen:
@@ -356,10 +356,12 @@ class Shown:
 
     record: Draw
     names: dict[str, str]
+    warnings: list[str] = field(default_factory=list)  # said at the draw, not refused
 
     def as_json(self) -> dict[str, Any]:
         r = self.record
         return {
+            "warnings": self.warnings,
             "draw_id": r.draw_id,
             "year": r.year,
             "seed": r.seed,
@@ -382,10 +384,10 @@ class Shown:
         }
 
 
-def shown(ws: Workspace, record: Draw) -> Shown:
+def shown(ws: Workspace, record: Draw, warnings: list[str] | None = None) -> Shown:
     names = (
         {e.id: e.name for e in ws.roster_at("entities", record.commit).rows}
         if record.commit
         else {}
     )
-    return Shown(record, names)
+    return Shown(record, names, warnings or [])
