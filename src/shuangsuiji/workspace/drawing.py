@@ -50,6 +50,7 @@ from .records import (
     replacements_path,
 )
 
+
 def history_of(ws: Workspace, draws: Sequence[Draw], at: str | None = None) -> list[PastTask]:
     """The inspections earlier draws gave, after their replacements (on disk, or as committed
     at `at`): the unit finally inspected counts, on the later of the day the draw claims and
@@ -308,10 +309,10 @@ def differences(record: Draw, again: Draw) -> list[str]:
 
 
 def listed_as_recorded(recorded: list[Exclusion], rerun: list[Exclusion]) -> list[Exclusion]:
-    """The re-run's exclusions without ids where the record has none: records written before
-    every id was listed gave only the count of a list longer than 200."""
-    unlisted = {e.reason for e in recorded if e.ids is None}
-    return [e.model_copy(update={"ids": None}) if e.reason in unlisted else e for e in rerun]
+    """The re-run's exclusions as the record lists them: records written before every id was
+    listed gave no ids at all when more than 200 units were excluded."""
+    earlier_form = sum(e.count for e in recorded) > 200 and all(e.ids is None for e in recorded)
+    return [e.model_copy(update={"ids": None}) for e in rerun] if earlier_form else rerun
 
 
 def _diff_ids(recorded, rerun) -> str:
