@@ -314,3 +314,69 @@ def test_doc_walkthrough_matches_the_example_draw(drawn):
     for name, n, k, _ in shown:
         assert (strata[name]["population"], strata[name]["selected"]) == (int(n), int(k))
     assert record["population"]["digest"] in doc()
+
+
+# ------------------------------------------------------------------ the vectors through the CLI
+
+VECTOR_SEED = "20220104-6152-3341"
+ASSIGN_SEED = "7731 2045 9918 3306 5521"
+
+
+def vector_workspace(ssj, root: Path, units: list[str], flow: bool = False) -> None:
+    """A 2022 workspace whose roster holds exactly the vectors' units and inspectors, in
+    block YAML (or, `flow`, one {…} mapping a line)."""
+    with on("2022-01-02"):
+        assert ssj("init", root, "--authority", "测试区应急管理局").code == 0
+        rows = [
+            f"{{id: {u}, name: 单位{u}, category: 冶金工贸, industries: [机械]}}" for u in units
+        ]
+        if not flow:
+            rows = [r[1:-1].replace(", ", "\n  ", 3) for r in rows]
+        entities = ["entities:"] + [f"- {r}" for r in rows]
+        people = ["inspectors:"] + [
+            f"- id: I0{n}\n  name: 人员{n}\n  valid_until: 2030-12-31" for n in range(1, 6)
+        ]
+        (root / "rosters" / "entities.yaml").write_text("\n".join(entities) + "\n", "utf-8")
+        (root / "rosters" / "inspectors.yaml").write_text("\n".join(people) + "\n", "utf-8")
+        commit_all(root, "测试向量的名录")
+
+
+def test_the_draw_vector_is_what_the_cli_records(tmp_path, ssj):
+    """docs/algorithm.md §5 with the options a bureau types: seed, draw id, ratio, alternates,
+    periods."""
+    root = tmp_path / "v"
+    vector_workspace(ssj, root, [f"E{i:03d}" for i in range(1, 11)])
+    with on("2022-01-04"):
+        record = ok(ssj, "-C", root, "draw", "--year", "2022", "--draw-id", "2022-1", "--seed",
+                    VECTOR_SEED, "--ratio", "0.2", "--alternates", "2", "--periods",
+                    "2-3,5-6,9-10,12")  # fmt: skip
+    assert [(p["id"], p["period"]) for p in record["selected"]] == [
+        ("E006", "2-3"),
+        ("E009", "5-6"),
+    ]
+    assert [p["id"] for p in record["alternates"]] == ["E001", "E005"]
+    assert record["population"]["digest"] == population_digest([f"E{i:03d}" for i in range(1, 11)])
+    assert run_verify(root).returncode == 0
+
+
+def test_the_assignment_vector_is_what_the_cli_records(tmp_path, ssj):
+    root = tmp_path / "v"
+    vector_workspace(ssj, root, ["E001", "E002", "E003"])
+    with on("2022-01-04"):
+        ok(ssj, "-C", root, "draw", "--year", "2022", "--draw-id", "2022-1", "--seed",
+           VECTOR_SEED, "--ratio", "1", "--periods", "")  # fmt: skip
+        doc = ok(ssj, "-C", root, "assign", "--year", "2022", "--seed", ASSIGN_SEED)
+    teams = [(t["entity"], t["inspectors"]) for t in doc["tasks"]]
+    assert teams == [("E001", ["I01", "I05"]), ("E003", ["I03", "I04"]), ("E002", ["I02", "I05"])]
+    assert run_verify(root).returncode == 0
+
+
+def test_verify_py_refuses_yaml_outside_its_subset(tmp_path, ssj):
+    """A roster of flow mappings is valid YAML that ssj reads; the recipe says it cannot."""
+    root = tmp_path / "v"
+    vector_workspace(ssj, root, [f"E{i:03d}" for i in range(1, 11)], flow=True)
+    with on("2022-01-04"):
+        ok(ssj, "-C", root, "draw", "--year", "2022", "--seed", VECTOR_SEED, "--ratio", "0.2")
+    result = run_verify(root)
+    assert result.returncode == 2
+    assert "rosters/entities.yaml" in result.stderr and "YAML 子集" in result.stderr

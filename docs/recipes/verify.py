@@ -43,7 +43,7 @@ class Unreadable(Exception):
 
 _SINGLE = re.compile(r"'((?:[^']|'')*)'")
 _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_KEY = re.compile(r"""((?:'(?:[^']|'')*')|(?:"(?:[^"\\]|\\.)*")|[^'"#\s][^#]*?):(?:\s+|$)""")
+_KEY = re.compile(r"""((?:'(?:[^']|'')*')|(?:"(?:[^"\\]|\\.)*")|[^'"#\s{\[][^#]*?):(?:\s+|$)""")
 
 
 def _scalar(text: str, where: str) -> object:

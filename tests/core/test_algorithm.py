@@ -1,4 +1,4 @@
-"""Tests of ssj-sha256-v1: the ALGORITHM.md vectors, refusals and properties."""
+"""Tests of ssj-sha256-v1: the docs/algorithm.md vectors and rules, refusals and properties."""
 
 import hashlib
 import math
