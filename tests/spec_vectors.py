@@ -1,4 +1,5 @@
-"""The test vectors of ALGORITHM.md, written once for every test that checks them."""
+"""The test vectors of docs/algorithm.md §5, written once for every test that checks them
+(tests/test_recipes.py also records them through the command line)."""
 
 SEED = "20220104-6152-3341"
 DRAW = "2022-1"

@@ -6,7 +6,7 @@
 #
 # 做法（详见 docs/algorithm.md）：
 #   1. 从抽取记录 plans/*/draws/<编号>.yaml 读出种子、名录提交、参数、排除名单、重点单位；
-#   2. 用 git show <提交>:rosters/entities.yaml 取出当时提交的名录，核对其 SHA-256；
+#   2. 用 git show <提交>:<名录文件> 取出当时提交的名录（YAML 或 CSV），核对其 SHA-256；
 #   3. 名录编号去掉记录列出的排除单位、重点单位、R3 强制单位（及同年度先前抽取已列为任务的单位），
 #      得到随机池，用 LC_ALL=C sort + sha256sum 核对随机池摘要；
 #   4. 每个编号的签号 = printf '%s' "种子|抽取编号|编号" | sha256sum；
@@ -14,7 +14,9 @@
 #   6. 全部抽中单位按签号排序，第 i 个（从 0 起）归入时段 i mod P；重点单位同样按签号轮转。
 # 结果与记录不符时退出码为 1。
 #
-# 只读懂 ssj 写出的记录格式与一行一个字段的名录 YAML；不处理多行字符串等少见的 YAML 写法。
+# 只读懂 ssj 写出的记录格式、一行一个字段的名录 YAML 和 ssj 的 CSV 名录（分层字段的值须是
+# ssj 写出的规范写法，如“重大”而非“红”）；不处理多行字符串等少见的 YAML 写法。
+# 排除的单位、规则（冷却期、年度上限等）是否成立，以及替换、人员匹配、回访抽取，见 verify.py。
 set -eu
 
 if [ $# -ne 2 ]; then
@@ -101,15 +103,67 @@ get parameters.periods >"$tmp/periods"
 alternates=$(get parameters.alternates)
 printf '抽取 %s：种子 %s，名录 %s @ %s\n' "$draw" "$seed" "$roster" "$commit"
 
-# 2. 当时提交的名录，逐字节核对
-git -C "$ws" show "$commit:$roster" >"$tmp/roster.yaml"
-if [ "$(sha <"$tmp/roster.yaml")" != "$(get rosters.entities.sha256)" ]; then
+# 2. 当时提交的名录（YAML 或 CSV），逐字节核对
+case $roster in
+*.csv) fmt=csv ;;
+*) fmt=yaml ;;
+esac
+git -C "$ws" show "$commit:$roster" >"$tmp/roster.$fmt"
+if [ "$(sha <"$tmp/roster.$fmt")" != "$(get rosters.entities.sha256)" ]; then
     echo "名录 SHA-256 与记录不符" >&2
     exit 1
 fi
 
+# 名录展平为“条目号<TAB>entities.字段<TAB>值”，与记录的展平同一写法。
+# CSV 名录：第一行是表头（中文名或英文键），值按 RFC 4180 的引号规则读，
+# 以 '= '+ '- '@ 开头的单元格去掉防公式的单引号。
+if [ $fmt = csv ]; then
+    awk '
+        function cells(line,   n, i, c, f, q) {
+            if (index(line, "\"") == 0) return split(line, cell, ",")
+            n = 0; f = ""; q = 0
+            for (i = 1; i <= length(line); i++) {
+                c = substr(line, i, 1)
+                if (q) {
+                    if (c != "\"") f = f c
+                    else if (substr(line, i + 1, 1) == "\"") { f = f "\""; i++ }
+                    else q = 0
+                } else if (c == "\"") q = 1
+                else if (c == ",") { cell[++n] = f; f = "" }
+                else f = f c
+            }
+            cell[++n] = f
+            return n
+        }
+        BEGIN {
+            split("统一社会信用代码 id 编号 id 统一社会信用代码/编号 id 单位名称 name 监管类别 category " \
+                  "行业 industries 所属区域 region 规模 scale 风险等级 risk 重点单位 key " \
+                  "经营状态 status 监管层级 level 标准化等级 standardization 信用标记 flags", w, " ")
+            for (i = 1; i in w; i += 2) { title[w[i]] = w[i + 1]; title[w[i + 1]] = w[i + 1] }
+        }
+        { sub(/\r$/, "") }
+        NR == 1 {
+            sub(/^\357\273\277/, "")
+            n = cells($0)
+            for (i = 1; i <= n; i++) { h = cell[i]; gsub(/^[ *]+|[ *]+$/, "", h); name[i] = title[h] }
+            next
+        }
+        /^[, ]*$/ { next }
+        {
+            n = cells($0); item++
+            for (i = 1; i <= n; i++) if (name[i] != "") {
+                v = cell[i]
+                if (v ~ /^\047[=+@-]/) v = substr(v, 2)
+                if (v == "是") v = "true"; else if (v == "否") v = "false"
+                print item "\tentities." name[i] "\t" v
+            }
+        }' "$tmp/roster.csv" >"$tmp/roster.flat"
+else
+    flat "$tmp/roster.yaml" >"$tmp/roster.flat"
+fi
+
 # 每个单位：编号<TAB>分层（分层字段的值以 / 连接；无分层字段时为“全部”）
-flat "$tmp/roster.yaml" | awk -F "$tab" -v fields="$stratify" '
+awk -F "$tab" -v fields="$stratify" '
     BEGIN { n = split(fields, f, ",") }
     $2 == "entities.id" { id[$1] = $3; order[++m] = $1 }
     { split($2, p, "."); if (p[1] == "entities") val[$1, p[2]] = $3 }
@@ -124,7 +178,7 @@ flat "$tmp/roster.yaml" | awk -F "$tab" -v fields="$stratify" '
             }
             print id[it] "\t" (n ? s : "全部")
         }
-    }' >"$tmp/entities"
+    }' "$tmp/roster.flat" >"$tmp/entities"
 
 # 3. 随机池 = 名录 − 排除 − 重点单位 − R3 强制单位 − 同年度先前抽取已列为任务的单位
 {
@@ -144,7 +198,7 @@ awk -F "$tab" -v rm="$tmp/removed" 'BEGIN { while ((getline x < rm) > 0) out[x] 
 digest=$(cut -f1 "$tmp/pool" | sort | awk 'NR > 1 { printf "\n" } { printf "%s", $0 }' | sha)
 if [ "$digest" != "$(get population.digest)" ]; then
     echo "随机池摘要不符：重算 $(wc -l <"$tmp/pool" | tr -d ' ') 个，记录 $(get population.count) 个。" >&2
-    echo "（记录只在排除项不多于 200 个时列出其编号；否则须按 docs/draw.md 所列的规则自行筛选名录）" >&2
+    echo "（名录、记录的 excluded 或先前抽取的任务与抽取时不同；逐项核对请用 verify.py）" >&2
     exit 1
 fi
 echo "随机池 $(get population.count) 个，摘要 $digest 与记录一致"

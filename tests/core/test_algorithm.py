@@ -1,10 +1,11 @@
-"""Tests of ssj-sha256-v1: the ALGORITHM.md vectors, refusals and properties."""
+"""Tests of ssj-sha256-v1: the docs/algorithm.md vectors and rules, refusals and properties."""
 
 import hashlib
 import math
 import random
 import unicodedata
 from collections import Counter
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
@@ -29,6 +30,10 @@ from shuangsuiji.core.algorithm import (
     ticket,
     tickets,
 )
+from shuangsuiji.core.eligibility import PastTask, Pool, build_pool
+from shuangsuiji.core.models import Entity
+from shuangsuiji.core.records import Draw, Pick, Replacement
+from shuangsuiji.core.selection import current_picks, next_alternate
 from spec_vectors import DRAW, ORDER, SEED, TICKETS
 
 ASSIGN_SEED = "7731 2045 9918 3306 5521"
@@ -470,3 +475,76 @@ def test_assign_is_deterministic_and_independent_of_candidate_order():
     assert assign(ASSIGN_SEED, DRAW, tasks, team_size=3) == assign(
         ASSIGN_SEED, DRAW, shuffled, team_size=3
     )
+
+
+# ------------------------------------------------------------------ docs/algorithm.md §8
+
+
+def _unit(id_: str, **fields) -> Entity:
+    return Entity(id=id_, name=f"单位{id_}", category="冶金工贸", industries=["机械"], **fields)
+
+
+def _pool(day: str, history: list[PastTask], **unit) -> Pool:
+    return build_pool(
+        [_unit("E001", **unit)],
+        year=date.fromisoformat(day).year,
+        day=date.fromisoformat(day),
+        level="县",
+        where={},
+        history=history,
+        cooldown_months=12,
+        yearly_cap=2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("drawn", "day", "eligible"),
+    [
+        ("2026-03-01", "2027-02-28", False),
+        ("2026-03-01", "2027-03-01", True),
+        ("2024-02-29", "2025-02-28", False),
+        ("2024-02-29", "2025-03-01", True),
+    ],
+)
+def test_cooldown_boundary(drawn, day, eligible):
+    """§8.4: a unit drawn at random on `drawn` is eligible again on the day a year later."""
+    past = [PastTask("E001", date.fromisoformat(drawn).year, date.fromisoformat(drawn), True)]
+    pool = _pool(day, past)
+    assert bool(pool.eligible) is eligible
+    assert pool.excluded == ({} if eligible else {"冷却期内已随机抽查": ["E001"]})
+    # The highest risk grade is never cooled down; a key or forced task never cools down.
+    assert _pool(day, past, risk="重大").eligible
+    assert _pool(day, [PastTask("E001", past[0].year, past[0].day, False)]).eligible
+
+
+def test_first_reason_only_and_empty_level_is_the_bureaus():
+    """§8.3: one reason per unit, the first that applies; no level means the bureau's own."""
+    past = [PastTask("E001", 2027, date(2027, 1, 5), False)] * 2
+    assert _pool("2027-03-01", past).excluded == {"已达年度检查次数上限": ["E001"]}
+    assert _pool("2027-03-01", past, status="注销").excluded == {"已注销或吊销": ["E001"]}
+    assert _pool("2027-03-01", [], level=None).eligible
+    assert _pool("2027-03-01", [], level="市").excluded == {"属其他层级监管": ["E001"]}
+
+
+def _pick(id_: str, stratum: str) -> Pick:
+    return Pick(id=id_, ticket=ticket(SEED, DRAW, id_), stratum=stratum)
+
+
+def test_replacement_chain_and_taken_alternates():
+    """§8.6: A → X, then X → Z (Y is another draw's task); Z stands for A's pick."""
+    record = Draw.model_construct(
+        selected=[_pick("A", "甲"), _pick("B", "甲")],
+        alternates=[_pick("X", "甲"), _pick("Y", "甲"), _pick("Z", "甲"), _pick("W", "乙")],
+    )
+    day, at = date(2026, 3, 2), datetime(2026, 3, 2, 10, tzinfo=timezone(timedelta(hours=8)))
+    first = next_alternate(record, [], "A", taken={"Y"})
+    assert first is not None and first.id == "X"
+    swaps = [Replacement(entity="A", replacement="X", reason="已注销", date=day, recorded_at=at)]
+    second = next_alternate(record, swaps, "X", taken={"Y"})
+    assert second is not None and second.id == "Z"
+    swaps.append(
+        Replacement(entity="X", replacement="Z", reason="无法联系", date=day, recorded_at=at)
+    )
+    picks = current_picks(record, swaps)
+    assert set(picks) == {"Z", "B"} and picks["Z"].id == "A"
+    assert next_alternate(record, swaps, "B", taken={"Y"}) is None  # 甲 has no alternate left

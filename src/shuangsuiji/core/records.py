@@ -47,7 +47,9 @@ class Population(Strict):
 class Exclusion(Strict):
     reason: str
     count: int
-    ids: list[str] | None = Field(None, description="小名录时列出编号")
+    ids: list[str] | None = Field(
+        None, description="全部被排除单位的编号（早期记录在超过 200 个时省略）"
+    )
 
 
 class Stratum(Strict):

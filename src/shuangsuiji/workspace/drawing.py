@@ -50,8 +50,6 @@ from .records import (
     replacements_path,
 )
 
-LIST_IDS_UP_TO = 200  # excluded ids are listed in the record for rosters this small
-
 
 def history_of(ws: Workspace, draws: Sequence[Draw], at: str | None = None) -> list[PastTask]:
     """The inspections earlier draws gave, after their replacements (on disk, or as committed
@@ -102,10 +100,10 @@ class Frozen:
         ]
 
     def exclusions(self) -> list[Exclusion]:
-        small = sum(len(v) for v in self.pool.excluded.values()) <= LIST_IDS_UP_TO
+        # Every excluded id is listed, at any size: with them the record alone gives the
+        # pool (roster minus exclusions minus tasks), checked by its digest.
         return [
-            Exclusion(reason=r, count=len(ids), ids=ids if small else None)
-            for r, ids in self.pool.excluded.items()
+            Exclusion(reason=r, count=len(ids), ids=ids) for r, ids in self.pool.excluded.items()
         ]
 
 
@@ -323,9 +321,18 @@ def differences(record: Draw, again: Draw) -> list[str]:
         ("alternates", "候补单位"),
     ):
         a, b = getattr(record, name), getattr(again, name)
+        if name == "excluded":
+            b = listed_as_recorded(a, b)
         if a != b:
             out.append(f"{label}不一致" + _diff_ids(a, b))
     return out
+
+
+def listed_as_recorded(recorded: list[Exclusion], rerun: list[Exclusion]) -> list[Exclusion]:
+    """The re-run's exclusions as the record lists them: records written before every id was
+    listed gave no ids at all when more than 200 units were excluded."""
+    earlier_form = sum(e.count for e in recorded) > 200 and all(e.ids is None for e in recorded)
+    return [e.model_copy(update={"ids": None}) for e in rerun] if earlier_form else rerun
 
 
 def _diff_ids(recorded, rerun) -> str:
