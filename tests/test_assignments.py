@@ -258,3 +258,23 @@ def test_a_later_matchings_task_is_substituted_from_its_own_ranking(example, ssj
     assert result.json()["replacement"] not in doc["tasks"][0]["inspectors"]
     verified = ssj("-C", example, "verify")
     assert verified.code == 0 and "不一致" not in verified.out, verified.out
+
+
+def test_a_department_renamed_later_leaves_the_matching_verified(example, ssj, clock):
+    """The lead department of each category is read from ssj.yaml as it was when the
+    matching was made, not as it is today."""
+    with clock.on("2026-03-01"):
+        assert (
+            ssj("-C", example, "draw", "--year", "2026", "--ratio", "0.2", "--seed", "d1").code == 0
+        )
+        done = ssj("-C", example, "assign", "--year", "2026", "--seed", "a1", "--lead-department")
+        assert done.code == 0, done.err
+    path = example / "ssj.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("危化股", "危化科"), encoding="utf-8")
+    roster = example / "rosters" / "inspectors.yaml"
+    roster.write_text(
+        roster.read_text(encoding="utf-8").replace("危化股", "危化科"), encoding="utf-8"
+    )
+    commit_all(example, "科室改名")
+    verified = ssj("-C", example, "verify")
+    assert verified.code == 0 and "不一致" not in verified.out, verified.out

@@ -29,7 +29,7 @@ from ..core.plan import Plan, effective_rules
 from ..core.problems import InputError, Problem
 from ..core.selection import superseded
 from ..storage import yamlio
-from .load import CONFIG, PLAN_DIR, Workspace, load_model
+from .load import PLAN_DIR, Workspace, load_model
 from .records import all_draws, load_plan
 from .year import current_records, year_tasks
 
@@ -99,8 +99,7 @@ def caps_in_force(
     """The cap table of a year and the ssj.yaml it was read with: now, or as committed."""
     if commit is None:
         return effective_caps(ws.config, load_plan(ws, year)), ws.config
-    raw = _show(ws, commit, CONFIG)
-    config = _parsed(Config, raw, f"{CONFIG}@{commit[:10]}") if raw is not None else ws.config
+    config = ws.config_at(commit)
     plan_raw = _show(ws, commit, f"{PLAN_DIR}/{year}/plan.yaml")
     label = f"{PLAN_DIR}/{year}/plan.yaml@{commit[:10]}"
     plan = _parsed(Plan, plan_raw, label) if plan_raw is not None else None

@@ -266,10 +266,33 @@ class Workspace:
         memo[kind, commit] = self._parsed(kind, raw, path, f"{path}@{commit[:10]}")
         return memo[kind, commit]
 
-    # -- writing
+    def config_at(self, commit: str | None) -> Config:
+        """ssj.yaml as committed at `commit` (re-running a recorded draw or matching reads
+        the departments and caps it was made with), or as it is now (None, or a commit
+        before ssj.yaml existed)."""
+        if commit is None:
+            return self.config
+        memo = self.__dict__.setdefault("_configs_at", {})
+        if commit not in memo:
+            raw = self.git.show(commit, CONFIG)
+            memo[commit] = (
+                self.config if raw is None else parse_model(Config, raw, f"{CONFIG}@{commit[:10]}")
+            )
+        return memo[commit]
+
 
 
 CACHED_RECORD_BYTES = 256 * 1024  # smaller files parse faster than a cache is checked
+
+
+def parse_model(model: type[BaseModel], raw: bytes, label: str) -> Any:
+    """A YAML document's bytes validated, problems with their lines."""
+    text = _utf8(raw, label)
+    try:
+        data = yamlio.parse(text, label)
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        raise InputError(_located(label, text, row_problems(model, exc))) from None
 
 
 def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | None = None) -> Any:

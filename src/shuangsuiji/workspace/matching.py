@@ -200,7 +200,7 @@ def context(
     """What a matching of `record` depends on: its tasks (less those `earlier` matchings of
     the draw already teamed) and the teams of `history`, from the files on disk or (`at`)
     as committed at that commit."""
-    config = ws.config
+    config = ws.config_at(at)  # the departments of the categories, as they were
     earlier = earlier or {}
     return Context(
         draw=record,
