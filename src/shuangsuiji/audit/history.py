@@ -31,7 +31,7 @@ from .data import AuditData, parse_model
 from .findings import Finding, error, warning
 from .rules import plan_differences
 
-REAPPROVAL_DAYS = 30  # 004 §八: re-approval within 30 days of the decision
+REAPPROVAL_DAYS = 30  # 兴安区计划 §八: re-approval within 30 days of the decision
 
 ROSTER_PATHS = {kind: roster_files(kind) for kind in ("entities", "items", "inspectors")}
 ALL_ROSTER_PATHS = [path for paths in ROSTER_PATHS.values() for path in paths]
@@ -680,7 +680,7 @@ def _judge(data: AuditData, year: int, path: str, states: list[PlanState], level
                             path,
                             f"{year} 年度方案 {pending[0].day} 的重大调整于 {approved} 才记录重新报批"
                             f"（{entry.document}），超过 {REAPPROVAL_DAYS} 日",
-                            "重大调整应在作出决定之日起 30 日内重新履行报批手续（004 §八）",
+                            "重大调整应在作出决定之日起 30 日内重新履行报批手续（兴安区计划 §八）",
                             year=year,
                             commit=state.commit.sha,
                         )
@@ -717,7 +717,7 @@ def _judge(data: AuditData, year: int, path: str, states: list[PlanState], level
     )
     if cut:
         fix = (
-            "执法人员未减少时不得减少年度检查任务（002 §一(二)）：恢复任务数，或书面说明并重新报批后按上条记录。"
+            "执法人员未减少时不得减少年度检查任务（江西省意见 §一(二)）：恢复任务数，或书面说明并重新报批后按上条记录。"
             + fix
         )
     message = (

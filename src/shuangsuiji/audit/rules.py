@@ -580,8 +580,8 @@ def plan_differences(
     level: str,
     threshold: Decimal | None,
 ) -> tuple[list[str], bool]:
-    """What makes a plan change need re-approval (004 §八), and whether tasks were cut
-    while officers were not (002 §一(二)).
+    """What makes a plan change need re-approval (兴安区计划 §八), and whether tasks were cut
+    while officers were not (江西省意见 §一(二)).
 
     Unit counts of both versions are estimated on the *newer* roster, so that a roster
     growing or shrinking is not taken for a change of the plan.

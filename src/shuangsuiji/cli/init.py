@@ -19,7 +19,7 @@ class RosterFormat(str, Enum):
 HELP = """\
 新建工作区：ssj.yaml、rosters/（一单两库）、plans/、schemas/、.gitignore；目录不在 git 仓库中时执行 git init。
 
---example 填入一个虚构的青岚区示例（60 余家单位、十余名执法人员、附件1 的抽查事项清单），可直接试用全部流程。
+--example 填入一个虚构的青岚区示例（60 余家单位、十余名执法人员、江西省意见附件1 的抽查事项清单），可直接试用全部流程。
 --roster-format csv 把名录存为 CSV（适合数万家以上的名录：读写快得多，可用 Excel 打开；YAML 可写注释）。
 
 示例：ssj init 双随机 --authority 某某区应急管理局

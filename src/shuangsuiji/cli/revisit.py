@@ -11,9 +11,9 @@ import typer
 from .options import Json, NoCommit, Seed, SeedSource, WorkspaceDir, Year, date_option
 
 HELP = """\
-回访（赣应急 002 §(十五)）：从本年度已检查的单位中按 ssj-sha256-v1 随机抽取不低于 10%（向上取整）的单位，
+回访（江西省意见 §(十五)）：从本年度已检查的单位中按 ssj-sha256-v1 随机抽取不低于 10%（向上取整）的单位，
 抽取编号 <年度>-revisit，记录于 plans/<年度>/revisits/，自动提交，ssj verify 可重算。种子须重新产生，
-不得与本年度抽取、匹配所用的种子相同；检查记录须已提交。每家回访单位按附件3 的 8 个问题回访，
+不得与本年度抽取、匹配所用的种子相同；检查记录须已提交。每家回访单位按江西省意见附件3 的 8 个回访问题回访，
 回答像检查结果一样记录（只追加新版本）。
 
 示例：ssj revisit --year 2026 --ratio 0.1 --seed "福彩3D 2026330期 806" --seed-source "纪检组见证"
@@ -98,7 +98,7 @@ def template(
     json_output: Json = False,
     workspace: WorkspaceDir = None,
 ) -> None:
-    """写出回访表：每家尚未回访的抽中单位一行，附件3 的 8 个问题各占一列。
+    """写出回访表：每家尚未回访的抽中单位一行，江西省意见附件3 的 8 个回访问题各占一列。
 
     示例：ssj revisit template -o 回访表.xlsx --year 2026
     """
@@ -147,7 +147,7 @@ def record(
     json_output: Json = False,
     workspace: WorkspaceDir = None,
 ) -> None:
-    """记录回访单位对附件3 各问题的回答（只追加新版本；更正须写明理由）。
+    """记录回访单位对江西省意见附件3 各回访问题的回答（只追加新版本；更正须写明理由）。
 
     示例：ssj revisit record 91350102604010605L --date 2026-12-01 --method 电话 --visitors 王某;李某 --answer … （8 次）
           ssj revisit record --from 回访表.xlsx

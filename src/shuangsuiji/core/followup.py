@@ -87,7 +87,7 @@ def is_overdue(state: DisclosureState) -> bool:
 
 
 def revisit_size(inspected: int, ratio: Decimal) -> int:
-    """k = ceil(ratio × N) of the year's inspected units (002 §(十五): not below 10%)."""
+    """k = ceil(ratio × N) of the year's inspected units (江西省意见 §(十五): not below 10%)."""
     return algorithm.sample_size(inspected, ratio=ratio)
 
 

@@ -12,7 +12,7 @@ from pydantic import BeforeValidator, Field, field_validator
 from . import values
 from .models import Caps, Config, Day, Defaults, Number, OptText, Ratio, Risk, Strict, Text
 
-DEFAULT_PERIODS = ["2-3", "5-6", "9-10", "12"]  # 004 §五(二)
+DEFAULT_PERIODS = ["2-3", "5-6", "9-10", "12"]  # 兴安区计划 §五(二)
 _PERIOD = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
 
 
@@ -72,7 +72,7 @@ class Capacity(Strict):
 
 
 class PlanChange(Strict):
-    """方案的一次重大调整及其重新报批（004 §八；R13）。"""
+    """方案的一次重大调整及其重新报批（兴安区计划 §八；R13）。"""
 
     date: Day = Field(title="批准日期")
     document: Text = Field(title="批准文件", description="重新报批的批准机关、文号")

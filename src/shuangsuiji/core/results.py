@@ -485,7 +485,7 @@ class RevisitPick(Strict):
 
 
 class RevisitDraw(Strict):
-    """`plans/<year>/revisits/<year>-revisit.yaml`: the return-visit draw (002 §(十五)).
+    """`plans/<year>/revisits/<year>-revisit.yaml`: the return-visit draw (江西省意见 §(十五)).
 
     The population is every unit of the year with a record at `commit` whose result is not
     in `NOT_REACHED`; `ssj verify` recomputes it from the records at that commit and re-runs

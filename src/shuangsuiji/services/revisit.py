@@ -1,4 +1,4 @@
-"""Return visits (回访, seed 002 §(十五) and 附件3): the draw, the answers, verify.
+"""Return visits (回访, 江西省意见 §(十五) and 附件3): the draw, the answers, verify.
 
 At least 10% (ceil) of the year's inspected units are drawn by ssj-sha256-v1 as
 `<year>-revisit`, with a fresh seed, from the records committed at the time of the draw;
@@ -80,7 +80,7 @@ def run(
         chosen = algorithm.parse_ratio(ratio) if ratio is not None else floor
         if chosen < floor:
             raise Refused(
-                f"回访比例 {percent(chosen)} 低于规定的 {percent(floor)}（002 §(十五)；"
+                f"回访比例 {percent(chosen)} 低于规定的 {percent(floor)}（江西省意见 §(十五)；"
                 "可在 ssj.yaml 的 defaults.revisit_ratio 或年度方案中调整）"
             )
         if not ws.git.is_repo() or ws.git.head() is None:
