@@ -140,8 +140,10 @@ def add(
                 file="命令行", message="请给出检查任务（统一社会信用代码），或用 --from 批量记录"
             )
         )
-    outcome = inspections.record_one(ws, year, task, draw_id, given, reason, commit=not no_commit)
-    _show_outcome(outcome, json_output, False)
+    outcome = inspections.record_one(
+        ws, year, task, draw_id, given, reason, commit=not no_commit, dry_run=dry_run
+    )
+    _show_outcome(outcome, json_output, dry_run)
 
 
 def _interactive(json_output: bool) -> bool:

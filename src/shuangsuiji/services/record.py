@@ -665,9 +665,13 @@ def record_one(
     given: Given,
     reason: str | None,
     commit: bool,
+    dry_run: bool = False,
 ) -> Appended:
-    """`ssj record TASK …`: a first record, or a new version built on the current one."""
-    with writer.batch(ws, commit=commit) as book:
+    """`ssj record TASK …`: a first record, or a new version built on the current one.
+
+    With `dry_run` everything is checked and the outcome returned; nothing is written.
+    """
+    with writer.batch(ws, commit=commit and not dry_run) as book:
         ctx, task, previous = _current(ws, year, entity, draw_id)
         rows = task_rows(task, previous, given)
         more_rows, problems = hazard_rows(task.entity, given.hazards or [])
@@ -699,7 +703,8 @@ def record_one(
             message = f"{p.change}检查结果：{task.entity}（{task.name}）第 {p.version.version} 版"
         else:
             message = f"补交检查记录：{task.entity}（{task.name}）"
-        write_planned(book, planned, message, same)
+        if not dry_run:
+            write_planned(book, planned, message, same)
     out.commit = book.sha
     return out
 
