@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from . import values
-from .creditcode import credit_code_problem, looks_like_credit_code
+from .creditcode import credit_code_problem, excel_number_problem, looks_like_credit_code
 
 _BAD_ID = re.compile(r"[\s|/\\\x00-\x1f\x7f]")
 _CONTROL = re.compile(r"[\x00-\x1f]")
@@ -55,6 +55,12 @@ def _check_id(value: object) -> str:
 
 
 def _check_entity_id(value: object) -> str:
+    if isinstance(value, float):  # an unquoted 9.13501E+17 in YAML
+        value = repr(value).upper()
+    if isinstance(value, str):
+        excel = excel_number_problem(value.strip())
+        if excel:
+            raise ValueError(excel)
     value = _check_id(value)
     if looks_like_credit_code(value):
         problem = credit_code_problem(value)
@@ -72,6 +78,17 @@ def _clean_text(value: object) -> object:
     if _CONTROL.search(cleaned):
         raise ValueError("内容含有控制字符")
     return cleaned
+
+
+def _clean_lines(value: object) -> object:
+    """Text that may run over lines (Alt+Enter in an Excel cell): line ends kept as "\\n"."""
+    if isinstance(value, str):
+        lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        joined = "\n".join(c for c in (_clean_text(line) for line in lines) if c)
+        if len(joined) > MAX_TEXT:
+            raise ValueError(f"内容过长（{len(joined)} 个字符，最多 {MAX_TEXT} 个）")
+        return joined
+    return _clean_text(value)
 
 
 def _optional(parser):
@@ -96,6 +113,7 @@ Id = Annotated[str, BeforeValidator(_check_id)]
 EntityId = Annotated[str, BeforeValidator(_check_entity_id)]
 Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
 OptText = Annotated[str | None, BeforeValidator(_optional(_clean_text))]
+OptLines = Annotated[str | None, BeforeValidator(_optional(_clean_lines))]
 TextList = Annotated[list[str], BeforeValidator(values.parse_list)]
 IdList = Annotated[list[Id], BeforeValidator(values.parse_list)]
 Flag = Annotated[bool, BeforeValidator(lambda v: False if v is None else values.parse_bool(v))]
@@ -171,7 +189,7 @@ class Entity(Strict, EntityTraits):
     flags: TextList = Field(
         default_factory=list, title="信用标记", description="黑名单、近三年亡人事故、投诉举报、守信"
     )
-    address: OptText = Field(None, title="地址")
+    address: OptLines = Field(None, title="地址")
     contact: OptText = Field(None, title="联系人")
     phone: OptText = Field(None, title="联系电话")
     extra: dict[str, str] = Field(
