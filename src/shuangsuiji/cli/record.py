@@ -224,6 +224,10 @@ def _show_outcome(outcome, json_output: bool, dry_run: bool) -> None:
         )
     if outcome.unchanged:
         console.print(f"内容未变（已有记录已包含）：{len(outcome.unchanged)} 个任务")
+    skipped = getattr(outcome, "skipped", [])
+    if skipped:
+        shown = "、".join(str(s["row"]) for s in skipped[:20]) + ("…" if len(skipped) > 20 else "")
+        console.print(f"未填写检查结果、已跳过：{len(skipped)} 行（第 {shown} 行）")
     if outcome.unused_columns:
         console.print("未使用的列：" + "、".join(outcome.unused_columns))
     if dry_run:
