@@ -309,6 +309,18 @@ CommitId = Annotated[
 ]
 
 
+class CiSettings(Strict):
+    """持续集成：ssj init 写出的 CI 配置从哪里安装 ssj。"""
+
+    install: OptText = Field(
+        None,
+        title="安装来源",
+        description="pip install 的参数：固定版本如 shuangsuiji==0.1.0（须在所用的软件包索引或内网镜像中），"
+        "或 git 仓库某一提交如 git+https://git.example.gov.cn/tools/ssj.git@3f2a9c1；"
+        "空则为安装本机 ssj 的来源",
+    )
+
+
 class Config(Strict):
     """ssj.yaml：工作区配置。"""
 
@@ -320,6 +332,7 @@ class Config(Strict):
     timezone: Annotated[str, AfterValidator(_zone)] = Field(
         "Asia/Shanghai", title="时区", description="今天、期限和提交日期都按此时区计算"
     )
+    ci: CiSettings = Field(default_factory=CiSettings, title="持续集成")
     anchors: list[CommitId] = Field(
         default_factory=list,
         title="锚点",
