@@ -140,8 +140,10 @@ def add(
                 file="命令行", message="请给出检查任务（统一社会信用代码），或用 --from 批量记录"
             )
         )
-    outcome = inspections.record_one(ws, year, task, draw_id, given, reason, commit=not no_commit)
-    _show_outcome(outcome, json_output, False)
+    outcome = inspections.record_one(
+        ws, year, task, draw_id, given, reason, commit=not no_commit, dry_run=dry_run
+    )
+    _show_outcome(outcome, json_output, dry_run)
 
 
 def _interactive(json_output: bool) -> bool:
@@ -222,6 +224,10 @@ def _show_outcome(outcome, json_output: bool, dry_run: bool) -> None:
         )
     if outcome.unchanged:
         console.print(f"内容未变（已有记录已包含）：{len(outcome.unchanged)} 个任务")
+    skipped = getattr(outcome, "skipped", [])
+    if skipped:
+        shown = "、".join(str(s["row"]) for s in skipped[:20]) + ("…" if len(skipped) > 20 else "")
+        console.print(f"未填写检查结果、已跳过：{len(skipped)} 行（第 {shown} 行）")
     if outcome.unused_columns:
         console.print("未使用的列：" + "、".join(outcome.unused_columns))
     if dry_run:

@@ -1,11 +1,62 @@
-"""统一社会信用代码 (GB 32100-2015) check."""
+"""统一社会信用代码 (GB 32100-2015) and its 组织机构代码 part (GB 11714-1997).
+
+A code is 18 characters: 1 the registration authority, 2 the kind of organisation
+registered there (both from the standard's tables), 3–8 the region code of the
+registering office (digits), 9–17 the organisation code, 18 the check character.
+python-stdnum's `cn.uscc` checks neither table nor the organisation code, so the
+checks are written here from the standard.
+"""
 
 from __future__ import annotations
+
+import re
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _WEIGHTS = [pow(3, i, 31) for i in range(17)]
 LENGTH = 18
+
+# Position 1 (登记管理部门) -> (its name, {position 2 (机构类别): the kind's name}).
+AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
+    "1": ("机构编制", {"1": "机关", "2": "事业单位", "3": "群众团体", "9": "其他"}),
+    "2": ("外交", {"1": "外国常驻新闻机构", "9": "其他"}),
+    "3": (
+        "司法行政",
+        {
+            "1": "律师执业机构",
+            "2": "公证处",
+            "3": "基层法律服务所",
+            "4": "司法鉴定机构",
+            "5": "仲裁委员会",
+            "9": "其他",
+        },
+    ),
+    "4": ("文化", {"1": "外国在华文化中心", "9": "其他"}),
+    "5": ("民政", {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"}),
+    "6": (
+        "旅游",
+        {"1": "外国旅游部门常驻代表机构", "2": "港澳台旅游部门常驻代表机构", "9": "其他"},
+    ),
+    "7": ("宗教", {"1": "宗教活动场所", "2": "宗教院校", "9": "其他"}),
+    "8": ("工会", {"1": "基层工会", "9": "其他"}),
+    "9": ("工商", {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}),
+    "A": ("中央军委改革和编制办公室", {"1": "军队事业单位", "9": "其他"}),
+    "N": (
+        "农业",
+        {"1": "组级集体经济组织", "2": "村级集体经济组织", "3": "乡镇级集体经济组织", "9": "其他"},
+    ),
+    "Y": ("其他", {"1": "其他"}),
+}
+
+# GB 11714: eight characters (digits or capital letters, A = 10 … Z = 35) and a check.
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_ORG_VALUE = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+
+# What Excel makes of a long code typed into a number cell: 9.13501E+17, 9.13501e17.
+_SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE][+]?\d+")
+EXCEL_HINT = (
+    "请在 Excel 中把这一列的格式设为“文本”后重新输入代码（或在代码前加英文单引号 '），再导出"
+)
 
 
 def looks_like_credit_code(value: str) -> bool:
@@ -18,14 +69,44 @@ def check_character(first17: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
+def excel_number_problem(value: str) -> str | None:
+    """Why `value` reads as a code that Excel turned into a number; None when it does not.
+
+    Excel keeps 15 significant digits: an 18-digit code saved as a number shows as
+    9.13501E+17 or ends in zeros, and its last digits are lost for good.
+    """
+    if _SCIENTIFIC.fullmatch(value):
+        return f"“{value}”是被 Excel 变成数字（科学计数法）的代码，后几位已丢失；{EXCEL_HINT}"
+    lost = len(value) == LENGTH and value.isdigit() and value.endswith("000")
+    if lost and check_character(value[:17]) != value[17]:
+        return f"“{value}”像是被 Excel 存成数字的代码（只保留 15 位，末尾变成了 0）；{EXCEL_HINT}"
+    return None
+
+
 def credit_code_problem(code: str) -> str | None:
     """Why `code` is not a valid 统一社会信用代码, in Chinese; None when it is."""
+    excel = excel_number_problem(code)
+    if excel:
+        return excel
     if len(code) != LENGTH:
         return f"统一社会信用代码应为 18 位，实为 {len(code)} 位"
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
         shown = "、".join(f"“{c}”" for c in bad)
         return f"统一社会信用代码含有不允许的字符 {shown}（不得使用 I、O、Z、S、V 和小写字母）"
+    authority = AUTHORITIES.get(code[0])
+    if authority is None:
+        allowed = "、".join(AUTHORITIES)
+        return f"统一社会信用代码第 1 位（登记管理部门）“{code[0]}”不存在，应为 {allowed} 之一"
+    name, kinds = authority
+    if code[1] not in kinds:
+        allowed = "、".join(f"{k}（{v}）" for k, v in kinds.items())
+        return (
+            f"统一社会信用代码第 2 位（机构类别）“{code[1]}”在登记管理部门“{name}”下不存在，"
+            f"应为 {allowed} 之一"
+        )
+    if not code[2:8].isdigit():
+        return f"统一社会信用代码第 3–8 位是行政区划代码，只能是数字，实为“{code[2:8]}”"
     expected = check_character(code[:17])
     if code[17] != expected:
         return f"统一社会信用代码校验位错误：第 18 位应为“{expected}”，实为“{code[17]}”"
@@ -34,3 +115,23 @@ def credit_code_problem(code: str) -> str | None:
 
 def is_valid_credit_code(code: str) -> bool:
     return credit_code_problem(code) is None
+
+
+def organization_check(body: str) -> str:
+    """The GB 11714 check character of an eight-character organisation code body."""
+    total = sum(_ORG_VALUE[c] * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return "X" if check == 10 else "0" if check == 11 else str(check)
+
+
+def organization_code_problem(code: str) -> str | None:
+    """Why positions 9–17 of a valid credit code are not a GB 11714 组织机构代码; None when
+    they are. Some registrations assign this part without the check, hence only a warning."""
+    org = code[8:17]
+    expected = organization_check(org[:8])
+    if org[8] != expected:
+        return (
+            f"统一社会信用代码第 9–17 位（组织机构代码 {org}）的校验位应为“{expected}”，"
+            f"实为“{org[8]}”：请核对代码是否抄错"
+        )
+    return None

@@ -21,10 +21,16 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
 )
 
 from . import values
-from .creditcode import credit_code_problem, looks_like_credit_code
+from .creditcode import (
+    AUTHORITIES,
+    credit_code_problem,
+    excel_number_problem,
+    looks_like_credit_code,
+)
 
 _BAD_ID = re.compile(r"[\s|/\\\x00-\x1f\x7f]")
 _CONTROL = re.compile(r"[\x00-\x1f]")
@@ -55,6 +61,12 @@ def _check_id(value: object) -> str:
 
 
 def _check_entity_id(value: object) -> str:
+    if isinstance(value, float):  # an unquoted 9.13501E+17 in YAML
+        value = repr(value).upper()
+    if isinstance(value, str):
+        excel = excel_number_problem(value.strip())
+        if excel:
+            raise ValueError(excel)
     value = _check_id(value)
     if looks_like_credit_code(value):
         problem = credit_code_problem(value)
@@ -72,6 +84,17 @@ def _clean_text(value: object) -> object:
     if _CONTROL.search(cleaned):
         raise ValueError("内容含有控制字符")
     return cleaned
+
+
+def _clean_lines(value: object) -> object:
+    """Text that may run over lines (Alt+Enter in an Excel cell): line ends kept as "\\n"."""
+    if isinstance(value, str):
+        lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        joined = "\n".join(c for c in (_clean_text(line) for line in lines) if c)
+        if len(joined) > MAX_TEXT:
+            raise ValueError(f"内容过长（{len(joined)} 个字符，最多 {MAX_TEXT} 个）")
+        return joined
+    return _clean_text(value)
 
 
 def _optional(parser):
@@ -92,20 +115,105 @@ def _ratio(value: object) -> Decimal:
         raise ValueError(str(exc)) from None
 
 
-Id = Annotated[str, BeforeValidator(_check_id)]
-EntityId = Annotated[str, BeforeValidator(_check_entity_id)]
-Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
-OptText = Annotated[str | None, BeforeValidator(_optional(_clean_text))]
-TextList = Annotated[list[str], BeforeValidator(values.parse_list)]
-IdList = Annotated[list[Id], BeforeValidator(values.parse_list)]
-Flag = Annotated[bool, BeforeValidator(lambda v: False if v is None else values.parse_bool(v))]
+# ---------------------------------------------------------------- what the editors' schemas say
+# The validators accept more than the Python types say (是/否, 红, 县级, “；” lists, 2028年
+# 12月31日): each type's JSON Schema describes what its validator accepts, so that an
+# editor marks exactly what ssj refuses (up to what a pattern cannot see: a check
+# character, a date that does not exist).
+
+_NULL = {"type": "null"}
+_SCALAR = [{"type": "number"}, {"type": "boolean"}]  # a cell read as a number is its text
+_ID_PATTERN = r"^[^\s|/\\\x00-\x1f\x7f]{1,64}$"
+_KINDS = "|".join(f"{a}[{''.join(kinds)}]" for a, (_, kinds) in AUTHORITIES.items())
+_CODE_CHARS = "0-9A-HJ-NPQRTUWXY"
+_ENTITY_ID_PATTERN = (
+    rf"^(?:(?:{_KINDS})[0-9]{{6}}[{_CODE_CHARS}]{{10}}"  # a credit code, as GB 32100 builds it
+    r"|(?![0-9A-Za-z]{18}$)(?!\d+(?:\.\d+)?[eE]\+?\d+$)[^\s|/\\\x00-\x1f\x7f]{1,64})$"  # or a 编号
+)
+_DATE_PATTERN = r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$"
+_TEXT = {"type": "string", "pattern": r"\S"}
+
+
+def _schema(*options: dict, optional: bool = False) -> WithJsonSchema:
+    choices = [*options, *([_NULL, {"const": ""}] if optional else [])]
+    return WithJsonSchema(choices[0] if len(choices) == 1 else {"anyOf": choices})
+
+
+def _words(table: dict[str, tuple[str, ...]]) -> dict:
+    return {"type": "string", "enum": sorted({v for vs in table.values() for v in vs})}
+
+
+def _bool_words() -> dict:
+    words = values.YES | values.NO
+    cased = {w for word in words for w in (word, word.upper(), word.capitalize())}
+    return {"type": "string", "enum": sorted(cased)}
+
+
+Id = Annotated[
+    str,
+    BeforeValidator(_check_id),
+    _schema({"type": "string", "pattern": _ID_PATTERN}, {"type": "integer", "minimum": 0}),
+]
+EntityId = Annotated[
+    str,
+    BeforeValidator(_check_entity_id),
+    _schema({"type": "string", "pattern": _ENTITY_ID_PATTERN}, {"type": "integer", "minimum": 0}),
+]
+Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1), _schema(_TEXT, *_SCALAR)]
+OptText = Annotated[
+    str | None,
+    BeforeValidator(_optional(_clean_text)),
+    _schema({"type": "string"}, *_SCALAR, _NULL),
+]
+OptLines = Annotated[
+    str | None,
+    BeforeValidator(_optional(_clean_lines)),
+    _schema({"type": "string"}, *_SCALAR, _NULL),
+]
+_LIST = ({"type": "array", "items": {"anyOf": [{"type": "string"}, *_SCALAR]}}, {"type": "string"})
+TextList = Annotated[list[str], BeforeValidator(values.parse_list), _schema(*_LIST, _NULL)]
+IdList = Annotated[list[Id], BeforeValidator(values.parse_list), _schema(*_LIST, _NULL)]
+Flag = Annotated[
+    bool,
+    BeforeValidator(lambda v: False if v is None else values.parse_bool(v)),
+    _schema({"type": "boolean"}, {"enum": [0, 1]}, _bool_words(), _NULL),
+]
 Level = Literal["省", "市", "县"]
 Risk = Literal["重大", "较大", "一般", "低"]
 Status = Literal["在营", "停产", "停业", "注销", "吊销"]
 Role = Literal["执法人员", "专家"]
 Duty = Literal["在岗", "离岗", "借调", "病休", "退休"]
-Day = Annotated[date, BeforeValidator(values.parse_date)]
-OptDay = Annotated[date | None, BeforeValidator(_optional(values.parse_date))]
+_DATE = {"type": "string", "pattern": _DATE_PATTERN}
+Day = Annotated[date, BeforeValidator(values.parse_date), _schema(_DATE)]
+OptDay = Annotated[
+    date | None, BeforeValidator(_optional(values.parse_date)), _schema(_DATE, optional=True)
+]
+AnyLevel = Annotated[Level, BeforeValidator(values.parse_level), _schema(_words(values.LEVELS))]
+OptLevel = Annotated[
+    Level | None,
+    BeforeValidator(_optional(values.parse_level)),
+    _schema(_words(values.LEVELS), optional=True),
+]
+OptRisk = Annotated[
+    Risk | None,
+    BeforeValidator(_optional(values.parse_risk)),
+    _schema(_words(values.RISKS), optional=True),
+]
+AnyStatus = Annotated[
+    Status,
+    BeforeValidator(_optional(values.parse_status)),
+    _schema(_words(values.STATUSES)),
+]
+AnyRole = Annotated[
+    Role,
+    BeforeValidator(_optional(values.parse_role)),
+    _schema(_words(values.ROLES)),
+]
+AnyDuty = Annotated[
+    Duty,
+    BeforeValidator(_optional(values.parse_duty)),
+    _schema(_words(values.DUTIES)),
+]
 
 
 def _plain_number(value: Decimal) -> int | float | str:
@@ -117,7 +225,15 @@ def _plain_number(value: Decimal) -> int | float | str:
 
 
 # Ratios and day counts are kept exact in memory (Decimal) and written as plain numbers.
-Ratio = Annotated[Decimal, BeforeValidator(_ratio), PlainSerializer(_plain_number)]
+Ratio = Annotated[
+    Decimal,
+    BeforeValidator(_ratio),
+    PlainSerializer(_plain_number),
+    _schema(
+        {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        {"type": "string", "pattern": r"^\s*(0?\.\d+|1(\.0*)?|\d{1,3}(\.\d+)?\s*[%％])\s*$"},
+    ),
+]
 Number = Annotated[Decimal, PlainSerializer(_plain_number)]
 
 
@@ -157,21 +273,15 @@ class Entity(Strict, EntityTraits):
     industries: TextList = Field(default_factory=list, title="行业")
     region: OptText = Field(None, title="所属区域", description="乡镇/街道")
     scale: OptText = Field(None, title="规模")
-    risk: Annotated[Risk | None, BeforeValidator(_optional(values.parse_risk))] = Field(
-        None, title="风险等级"
-    )
+    risk: OptRisk = Field(None, title="风险等级")
     key: Flag = Field(False, title="重点单位")
-    status: Annotated[Status, BeforeValidator(_optional(values.parse_status))] = Field(
-        "在营", title="经营状态"
-    )
-    level: Annotated[Level | None, BeforeValidator(_optional(values.parse_level))] = Field(
-        None, title="监管层级", description="省/市/县；空则为本机关的层级"
-    )
+    status: AnyStatus = Field("在营", title="经营状态")
+    level: OptLevel = Field(None, title="监管层级", description="省/市/县；空则为本机关的层级")
     standardization: OptText = Field(None, title="标准化等级")
     flags: TextList = Field(
         default_factory=list, title="信用标记", description="黑名单、近三年亡人事故、投诉举报、守信"
     )
-    address: OptText = Field(None, title="地址")
+    address: OptLines = Field(None, title="地址")
     contact: OptText = Field(None, title="联系人")
     phone: OptText = Field(None, title="联系电话")
     extra: dict[str, str] = Field(
@@ -185,13 +295,9 @@ class Inspector(Strict):
     id: Id = Field(title="执法证号")
     name: Text = Field(title="姓名")
     department: OptText = Field(None, title="科室")
-    role: Annotated[Role, BeforeValidator(_optional(values.parse_role))] = Field(
-        "执法人员", title="角色"
-    )
+    role: AnyRole = Field("执法人员", title="角色")
     valid_until: OptDay = Field(None, title="证件有效期至")
-    status: Annotated[Duty, BeforeValidator(_optional(values.parse_duty))] = Field(
-        "在岗", title="在岗状态"
-    )
+    status: AnyDuty = Field("在岗", title="在岗状态")
     region: OptText = Field(None, title="所属区域")
     conflicts: IdList = Field(
         default_factory=list,
@@ -361,12 +467,24 @@ CommitId = Annotated[
 ]
 
 
+class CiSettings(Strict):
+    """持续集成：ssj init 写出的 CI 配置从哪里安装 ssj。"""
+
+    install: OptText = Field(
+        None,
+        title="安装来源",
+        description="pip install 的参数：固定版本如 shuangsuiji==0.1.0（须在所用的软件包索引或内网镜像中），"
+        "或 git 仓库某一提交如 git+https://git.example.gov.cn/tools/ssj.git@3f2a9c1；"
+        "空则为安装本机 ssj 的来源",
+    )
+
+
 class Config(Strict):
     """ssj.yaml：工作区配置。"""
 
     authority: Text = Field(title="机关名称")
     region: OptText = Field(None, title="辖区")
-    level: Annotated[Level, BeforeValidator(values.parse_level)] = Field("县", title="监管层级")
+    level: AnyLevel = Field("县", title="监管层级")
     categories: list[Category] = Field(default_factory=list, title="监管类别")
     defaults: Defaults = Field(default_factory=Defaults, title="默认规则")
     timezone: Annotated[str, AfterValidator(_zone)] = Field(
@@ -378,6 +496,7 @@ class Config(Strict):
         description="同一单位每年检查次数上限表（计入台账中的全部检查）；年度方案可另定；"
         "空则每个单位按 defaults.yearly_cap",
     )
+    ci: CiSettings = Field(default_factory=CiSettings, title="持续集成")
     anchors: list[CommitId] = Field(
         default_factory=list,
         title="锚点",

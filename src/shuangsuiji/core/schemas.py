@@ -1,4 +1,9 @@
-"""JSON Schemas for editors, generated from the models (never written by hand)."""
+"""JSON Schemas for editors, generated from the models (never written by hand).
+
+The inputs people write (ssj.yaml, the rosters, the plan) and the records ssj writes
+(draws, assignments, inspection records, publications, return visits), so that an editor
+shows what each field means and marks what ssj would refuse.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import json
 
 from .models import Config, EntityRoster, InspectorRoster, ItemList
 from .plan import Plan
+from .records import Assignment, Draw, Prepared, Replacements, Substitutions
+from .results import AnswerFile, DisclosureFile, RecordFile, RevisitDraw
 
 
 def _models() -> dict[str, type]:
@@ -15,6 +22,16 @@ def _models() -> dict[str, type]:
         "items": ItemList,
         "config": Config,
         "plan": Plan,
+        # records ssj writes
+        "draw": Draw,
+        "prepared": Prepared,
+        "replacements": Replacements,
+        "assignment": Assignment,
+        "substitutions": Substitutions,
+        "record": RecordFile,
+        "disclosure": DisclosureFile,
+        "revisit": RevisitDraw,
+        "answers": AnswerFile,
     }
 
 

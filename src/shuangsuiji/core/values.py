@@ -149,5 +149,11 @@ def parse_list(value: object) -> list[str]:
     """A list cell: items separated by ';' or '；' (a YAML list is taken as it is)."""
     if value is None:
         return []
+    if isinstance(value, dict) or any(isinstance(v, (dict, list)) for v in _items(value)):
+        raise ValueError("应为列表，或以“；”分隔的文字")
     items = value if isinstance(value, (list, tuple)) else _LIST_SPLIT.split(text(value))
     return [t for t in (text(v) for v in items) if t]
+
+
+def _items(value: object) -> tuple:
+    return tuple(value) if isinstance(value, (list, tuple)) else ()

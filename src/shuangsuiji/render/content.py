@@ -24,10 +24,6 @@ from .blocks import (
     break_title,
 )
 
-ALGORITHM_DOC = "docs/algorithm.md"
-RECIPE = "docs/recipes/reproduce_draw.sh"
-
-
 # ------------------------------------------------------------------ wording helpers
 
 
@@ -106,15 +102,31 @@ def plan_document(f) -> Document:
     annexes = []
     if f.tasks and not f.expected:
         annexes.append(("检查对象及检查人员安排表", _annex_tasks))
-    annexes.append(("检查事项", _annex_items))
+    if f.items:
+        annexes.append(("检查事项", _annex_items))
     if f.draws:
-        annexes.append(("抽取与匹配记录摘要", _annex_records))
+        annexes.append(("抽取与匹配的核验信息", _annex_records))
     doc.add(AnnexList([t for t, _ in annexes]))
     doc.add(Signature(f.config.authority, date_cn(f.day)))
     _made_from(doc, f.commit)
     for i, (title, build) in enumerate(annexes, 1):
         doc.add(Annex(i, title))
         build(doc, f)
+    return _tables_numbered(doc)
+
+
+def _tables_numbered(doc: Document) -> Document:
+    """Tables with a caption numbered 表1, 表2 … in the order they appear (none skipped);
+    a table without rows is left out, never printed empty."""
+    blocks, number = [], 0
+    for block in doc.blocks:
+        if isinstance(block, Table) and not block.rows:
+            continue
+        if isinstance(block, Table) and block.caption:
+            number += 1
+            block.caption = f"表{number}  {block.caption}"
+        blocks.append(block)
+    doc.blocks[:] = blocks
     return doc
 
 
@@ -137,7 +149,7 @@ def _basis(doc: Document, f, n: Numbering) -> None:
         for i, item in enumerate(f.plan.basis, 1):
             doc.add(Para(f"{i}．{item}{'；' if i < len(f.plan.basis) else '。'}"))
     else:
-        doc.add(Para("本方案依据有关法律法规和规定编制（年度方案 plan.yaml 未列出编制依据）。"))
+        doc.add(Para("本方案依据有关法律法规和规定编制。"))
     doc.add(
         Para(
             "检查对象和执法检查人员均以可复核的算法随机抽取，抽取前名录和方案已提交留档，"
@@ -186,7 +198,7 @@ def _time_and_objects(doc: Document, f, n: Numbering) -> None:
     t = f.total
     excluded = listing([f"{r}{k}家" for r, k in f.excluded.items()], "")
     left_out = f"；{excluded}，不纳入随机池" if excluded else ""
-    pool = f"{t.pool}家" if t.pool is not None else "（见附件3）"
+    pool = f"{t.pool}家" if t.pool is not None else "数量于抽取时冻结"
     doc.add(
         Para(
             f"《检查对象名录库》登记的{level}级监管单位共{f.roster_units}家：{per_category}。"
@@ -266,8 +278,8 @@ def _methods(doc: Document, f, n: Numbering) -> None:
         Para(
             f"任何人均可复核抽取结果：在工作区运行 ssj verify {ids.split('、')[0]}，"
             "以记录的种子和当时提交的名录重新计算，结果须与记录完全一致；"
-            f"不使用 ssj 时，可按 {ALGORITHM_DOC} 所述步骤，用 sha256sum 等通用工具独立重算"
-            f"（{RECIPE}）。抽取和匹配记录提交 git 后不得修改，任何改动都留有历史。"
+            "不使用 ssj 时，也可用任何能计算 SHA-256 的通用工具，按公开的算法独立重算。"
+            "抽取和匹配记录提交 git 后不得修改，任何改动都留有历史。"
         )
     )
     scope = {"bureau": "全局内随机", "department": "各股室内随机"}.get(f.scope or "", "全局内随机")
@@ -355,7 +367,7 @@ def _ratios(doc: Document, f, n: Numbering) -> None:
         Table(
             columns=columns,
             rows=rows,
-            caption=f"表1  {f.year}年度各类别抽查比例和数量",
+            caption=f"{f.year}年度各类别抽查比例和数量",
             widths=[2.2] + [1] * (len(columns) - 1),
             align="l" + "r" * (len(columns) - 1),
             total=True,
@@ -368,10 +380,16 @@ def _items(doc: Document, f, n: Numbering) -> None:
     doc.add(Heading(1, n.next(1), "抽查事项"))
     general = [i for i in f.items if i.general]
     special = [i for i in f.items if not i.general]
+    rule = (
+        "检查事项依《随机抽查事项清单》确定：每项任务检查通用事项，加上该单位监管类别和行业的专项事项，"
+        "重复的只查一次。"
+    )
+    if not f.items:  # said plainly rather than "0项 … 见附件" with no annex
+        doc.add(Para(rule + "《随机抽查事项清单》尚未编制，检查事项在清单编制后确定。"))
+        return
     doc.add(
         Para(
-            "检查事项依《随机抽查事项清单》确定：每项任务检查通用事项，加上该单位监管类别和行业的专项事项，"
-            f"重复的只查一次。本年度涉及事项{len(f.items)}项，其中通用事项{len(general)}项、"
+            rule + f"本年度涉及事项{len(f.items)}项，其中通用事项{len(general)}项、"
             f"专项事项{len(special)}项；各项的抽查依据、方式和各单位的检查事项见附件。"
         )
     )
@@ -389,7 +407,7 @@ def _items(doc: Document, f, n: Numbering) -> None:
             Table(
                 columns=["适用范围", "事项数"],
                 rows=rows,
-                caption="表2  抽查事项分布",
+                caption="抽查事项分布",
                 widths=[3, 1],
                 align="lr",
                 width=0.6,
@@ -433,7 +451,7 @@ def _schedule(doc: Document, f, n: Numbering) -> None:
             Table(
                 columns=["时段", "重点单位", "随机抽查", "合计", "执法人员（人次）"],
                 rows=rows,
-                caption="表3  各时段检查任务",
+                caption="各时段检查任务",
                 widths=[1.4, 1, 1, 1, 1.6],
                 align="lrrrr",
                 total=True,
@@ -451,8 +469,8 @@ def _schedule(doc: Document, f, n: Numbering) -> None:
 def capacity_rows(c) -> list[list[str]]:
     """The 工作量测算 table: item, how it is computed, person-days."""
     r, i = c.result, c.inputs
-    other = "、".join(f"{k}{num(v)}" for k, v in i.other_enforcement_days.items()) or "未填"
-    non = "、".join(f"{k}{num(v)}" for k, v in i.non_enforcement_days.items()) or "未填"
+    other = "、".join(f"{k}{num(v)}" for k, v in i.other_enforcement_days.items()) or "无"
+    non = "、".join(f"{k}{num(v)}" for k, v in i.non_enforcement_days.items()) or "无"
     rate = (
         f"{c.tasks}×{pct(c.reinspection_rate)}向上取整"
         if c.reinspection_rate
@@ -525,7 +543,7 @@ def _capacity(doc: Document, f, n: Numbering) -> None:
         Table(
             columns=["序号", "项目", "计算", "人·日"],
             rows=capacity_rows(c),
-            caption=f"表{4 if f.periods else 3}  {f.year}年度工作量测算",
+            caption=f"{f.year}年度工作量测算",
             widths=[0.7, 2.4, 5.2, 1.2],
             align="cllr",
         )
@@ -745,10 +763,11 @@ def _annex_records(doc: Document, f) -> None:
         )
     doc.add(
         Para(
-            "核验方法：在工作区运行 ssj verify，逐一重算抽取和匹配，与记录比对；"
-            f"或按 {ALGORITHM_DOC} 的步骤，取名录所在提交中的名录（git show <提交>:rosters/entities.yaml），"
-            "核对其 SHA-256 和随机池摘要后，以 sha256sum 计算每个单位的签号并排序重算"
-            f"（{RECIPE}）。"
+            "核验方法：上表列出重算所需的全部信息。算法为 ssj-sha256-v1：取“名录所在提交”时的"
+            "检查对象名录库（其 SHA-256 应与上表一致），按抽取参数确定随机池（其摘要应与上表一致），"
+            "以“种子|抽取编号|统一社会信用代码”计算每个单位的 SHA-256 签号，各层按签号从小到大排序，"
+            "前若干家即为抽中单位，其后为候补；执法检查人员的匹配以匹配种子同样重算。"
+            "重算结果应与抽取记录、匹配记录（其 SHA-256 应与上表一致）完全一致。"
         )
     )
 

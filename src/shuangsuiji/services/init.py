@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..core.models import ROSTER_NAMES, ROSTERS, Category, Config
+from ..core.models import ROSTER_NAMES, ROSTERS, Category, CiSettings, Config
 from ..core.plan import Capacity, Plan
 from ..core.problems import Refused
 from ..storage import yamlio
@@ -37,6 +37,7 @@ def default_config(authority: str | None, level: str, example: bool) -> Config:
         region="青岚区" if example else None,
         level=level,
         categories=[Category(name=c, department=departments.get(c)) for c in DEFAULT_CATEGORIES],
+        ci=CiSettings(install=install_source()),
     )
 
 
@@ -134,8 +135,14 @@ def create_workspace(
     if not (root / ".gitignore").exists():
         files[".gitignore"] = GITIGNORE
     files[f"{CALENDAR_DIR}/README.md"] = CALENDAR_README
-    for relative, text in ci_files(repository_prefix(root)).items():
-        if not (root / relative).exists():  # never overwrite the user's own CI
+    prefix = repository_prefix(root)
+    starting = {
+        **ci_files(prefix, config.ci.install or install_source()),
+        PRE_COMMIT: pre_commit_config(prefix),
+        WORKSPACE_README: workspace_readme(config, example),
+    }
+    for relative, text in starting.items():
+        if not (root / relative).exists():  # never overwrite the user's own CI or README
             files[relative] = text
     files[CONFIG] = config_text(config)  # last: a workspace exists once ssj.yaml does
     root.mkdir(parents=True, exist_ok=True)
@@ -180,10 +187,89 @@ def plan_text(plan: Plan) -> str:
     )
 
 
+# ---------------------------------------------------------------- the workspace's README
+
+WORKSPACE_README = "README.md"
+
+
+def workspace_readme(config: Config, example: bool) -> str:
+    """What to do next, in a few lines, for whoever opens the new workspace first."""
+    year = Clock().year()
+    start = "这是虚构的青岚区示例，名录和方案都已填好，可直接从第 4 步试起。\n\n" if example else ""
+    return f"""# {config.authority}“双随机、一公开”抽查工作区
+
+由 `ssj init` 建立。名录、方案和每一次抽取、匹配、检查结果都以文件保存在这里，由 git 记下每一处改动。
+
+{start}## 下一步
+
+1. 第一次在这台电脑上用 git：写明操作人，每一次抽取的提交都署此名
+   `git config --global user.name "张三"`，`git config --global user.email "zhangsan@example.gov.cn"`
+2. 打开 `ssj.yaml`：核对机关名称、辖区、监管层级和监管类别。
+3. 导入名录（Excel 或 CSV，中文表头）：`ssj roster import 企业名单.xlsx`、`ssj roster import 执法人员.xlsx`；
+   抽查事项清单在 `rosters/items.yaml`。统一社会信用代码一列请设为“文本”格式，免得 Excel 把代码变成数字。
+4. `ssj roster check` 一次列出全部问题；改好后提交：`git add -A && git commit -m "建立名录库"`。
+5. 编写 {year} 年度方案 `plans/{year}/plan.yaml`，然后抽取：`ssj draw --year {year} --ratio 0.2 --dry-run` 先看数量。
+6. 每条命令的用法：`ssj --help`、`ssj 命令 --help`。
+
+`schemas/` 是编辑器（如 VS Code）用的格式说明；`.gitlab-ci.yml`、`.github/workflows/ssj-audit.yml`
+和 `.pre-commit-config.yaml` 在每次提交、推送时运行 `ssj audit`，不用可删除。
+"""
+
+
 # ---------------------------------------------------------------- CI (docs/ci.md)
 
 GITHUB_WORKFLOW = ".github/workflows/ssj-audit.yml"
 GITLAB_CI = ".gitlab-ci.yml"
+PRE_COMMIT = ".pre-commit-config.yaml"
+DIST = "shuangsuiji"
+
+
+def install_source() -> str:
+    """What `pip install` installs this very ssj from, for CI to install the same one.
+
+    Installed from a git repository: that repository at its commit. Otherwise the pinned
+    version, which the bureau's package index or mirror must hold (docs/ci.md).
+    """
+    import json
+    from importlib import metadata
+
+    from .. import __version__
+
+    try:
+        direct = metadata.distribution(DIST).read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        direct = None
+    info = json.loads(direct) if direct else {}
+    vcs = info.get("vcs_info") or {}
+    url = info.get("url", "")
+    if vcs.get("vcs") == "git" and vcs.get("commit_id") and not url.startswith("file:"):
+        return f"git+{url}@{vcs['commit_id']}"
+    return f"{DIST}=={__version__}"
+
+
+def pre_commit_config(prefix: str = "") -> str:
+    """Local pre-commit hooks: the installed ssj checks the rosters and audits, before a
+    commit. `repo: local` needs no tag of the ssj repository, only ssj on the PATH."""
+    ssj = f'ssj -C "{prefix}"' if prefix else "ssj"
+    note = f"# 工作区在仓库的 {prefix}/ 目录中：请把本文件移到仓库根目录。\n" if prefix else ""
+    hooks = ""
+    for hook, name, command in (
+        ("ssj-roster-check", "ssj roster check（名录校验）", "roster check"),
+        ("ssj-audit", "ssj audit（审计）", "audit"),
+    ):
+        hooks += f"""      - id: {hook}
+        name: {name}
+        entry: {ssj} {command}
+        language: system
+        pass_filenames: false
+        always_run: true
+"""
+    return f"""# 提交前用本机安装的 ssj 校验名录并审计（见 ssj 的 docs/ci.md）。
+# 启用：pip install pre-commit && pre-commit install
+{note}repos:
+  - repo: local
+    hooks:
+{hooks}"""
 
 
 def repository_prefix(root: Path) -> str:
@@ -199,11 +285,14 @@ def repository_prefix(root: Path) -> str:
     return "" if inside == "." else inside
 
 
-def ci_files(prefix: str = "") -> dict[str, str]:
-    """The CI jobs that run `ssj audit`: on a pull/merge request only what it changes."""
-    from .. import __version__
+def ci_files(prefix: str = "", source: str | None = None) -> dict[str, str]:
+    """The CI jobs that run `ssj audit`: on a pull/merge request only what it changes.
 
-    install = f'pip install "shuangsuiji=={__version__}"'
+    `source` is what pip installs ssj from (ssj.yaml `ci.install`; by default the source
+    this ssj was installed from).
+    """
+    install = f'pip install "{source or install_source()}"'
+    alternative = "安装来源由 ssj.yaml 的 ci.install 决定：固定版本，或 git+<ssj 仓库地址>@<提交>"
     ssj = f'ssj -C "{prefix}"' if prefix else "ssj"
     note = (
         f"# 工作区在仓库的 {prefix}/ 目录中：请把本文件移到仓库根目录的同一位置。\n"
@@ -226,7 +315,7 @@ jobs:
         with:
           python-version: "3.12"
       - name: 安装 ssj
-        # 与生成记录的 ssj 同一版本；也可从源码安装：pip install "git+<ssj 仓库地址>@v{__version__}"
+        # 与生成记录的 ssj 同一版本。{alternative}
         run: {install}
       - name: ssj audit
         env:
@@ -245,7 +334,7 @@ jobs:
   variables:
     GIT_DEPTH: "0"  # ssj audit 要读完整的 git 历史
   before_script:
-    # 与生成记录的 ssj 同一版本；也可从源码安装：pip install "git+<ssj 仓库地址>@v{__version__}"
+    # 与生成记录的 ssj 同一版本。{alternative}
     - {install}
   script:
     - |

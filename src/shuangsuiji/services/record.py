@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,10 @@ ALIASES = {
     "罚款金额(元)": "amount",
 }
 REQUIRED = ("entity", "end", "result")  # docs/record.md: the first, third and fifth headers
+# What `record template` fills in before anyone inspects: a row with nothing else is a task
+# not yet inspected, skipped on import. 时段 is shown to help fill in, never read back.
+PREFILLED = frozenset({"entity", "name", "draw_id", "inspectors"})
+PERIOD_HEADER = "时段"
 TEMPLATE_ORDER = (
     "entity",
     "name",
@@ -174,7 +178,9 @@ def read_rows(path: Path) -> tuple[list[InputRow], list[str]]:
     ]
     if problems:
         raise InputError(problems)
-    unused = [h for h, c in zip(headers, columns, strict=True) if h and not c]
+    unused = [
+        h for h, c in zip(headers, columns, strict=True) if h and not c and h != PERIOD_HEADER
+    ]
     return [_mapped(row, names) for row in rows], unused
 
 
@@ -579,13 +585,37 @@ def outcome_of(planned: list[Planned], same: list[Draft], ws: Workspace) -> Appe
     return out
 
 
+@dataclass
+class Recorded(Appended):
+    """What `ssj record --from` did, with the template's rows left as they were (skipped)."""
+
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # {row, entity, draw_id}
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "skipped": self.skipped}
+
+
+def untouched(row: InputRow) -> bool:
+    """A template row nobody filled in: only the prefilled columns hold anything."""
+    return bool(row.data) and set(row.data) <= PREFILLED
+
+
 def record_from_file(
     ws: Workspace, year: int, path: Path, reason: str | None, commit: bool, dry_run: bool = False
-) -> Appended:
-    """`ssj record --from FILE`: all rows checked, then every task's version appended."""
+) -> Recorded:
+    """`ssj record --from FILE`: all rows checked, then every task's version appended.
+
+    Rows of the template left as they were (tasks not yet inspected) are skipped and listed.
+    """
     rows, unused = read_rows(path)
     if not rows:
         raise InputError(Problem(file=path.name, message="文件中没有数据行"))
+    skipped = [
+        {"row": r.row or r.line, "entity": r.data.get("entity"), "draw_id": r.data.get("draw_id")}
+        for r in rows
+        if untouched(r)
+    ]
+    rows = [r for r in rows if not untouched(r)]
     with writer.batch(ws, commit=commit and not dry_run) as book:
         ctx = load_context(ws, year)
         drafts, problems = drafts_from_rows(rows, ctx, reason)
@@ -593,7 +623,7 @@ def record_from_file(
         problems += more
         if problems:
             raise InputError(_sorted(problems))
-        out = outcome_of(planned, same, ws)
+        out = Recorded(**vars(outcome_of(planned, same, ws)), skipped=skipped)
         out.unused_columns = unused
         if not dry_run:
             summary = f"（{_summary(planned)}）" if planned else ""
@@ -665,9 +695,13 @@ def record_one(
     given: Given,
     reason: str | None,
     commit: bool,
+    dry_run: bool = False,
 ) -> Appended:
-    """`ssj record TASK …`: a first record, or a new version built on the current one."""
-    with writer.batch(ws, commit=commit) as book:
+    """`ssj record TASK …`: a first record, or a new version built on the current one.
+
+    With `dry_run` everything is checked and the outcome returned; nothing is written.
+    """
+    with writer.batch(ws, commit=commit and not dry_run) as book:
         ctx, task, previous = _current(ws, year, entity, draw_id)
         rows = task_rows(task, previous, given)
         more_rows, problems = hazard_rows(task.entity, given.hazards or [])
@@ -699,7 +733,8 @@ def record_one(
             message = f"{p.change}检查结果：{task.entity}（{task.name}）第 {p.version.version} 版"
         else:
             message = f"补交检查记录：{task.entity}（{task.name}）"
-        write_planned(book, planned, message, same)
+        if not dry_run:
+            write_planned(book, planned, message, same)
     out.commit = book.sha
     return out
 
@@ -882,8 +917,14 @@ def write_template(ws: Workspace, year: int, output: Path) -> SheetWritten:
 
 
 def template(ws: Workspace, year: int) -> tuple[list[str], list[list[Any]], dict[int, list[str]]]:
-    """Headers, one prefilled row per task of the year without a record, drop-down lists."""
-    headers = [title(n) for n in TEMPLATE_ORDER]
+    """Headers, one prefilled row per task of the year without a record, drop-down lists.
+
+    A 时段 column (the task's period) follows the draw id, to help find the row; it is
+    not read back.
+    """
+    order = [*TEMPLATE_ORDER]
+    order.insert(order.index("draw_id") + 1, "period")
+    headers = [PERIOD_HEADER if n == "period" else title(n) for n in order]
     rows: list[list[Any]] = []
     tasks = year_tasks(ws, year)
     done = current_records(ws, year, tasks)
@@ -896,14 +937,15 @@ def template(ws: Workspace, year: int) -> tuple[list[str], list[list[Any]], dict
             "entity": entity,
             "name": task.name,
             "draw_id": draw_id,
+            "period": task.period or "全年",
             "inspectors": "；".join(task.officers + task.experts),
         }
-        rows.append([row.get(n) for n in TEMPLATE_ORDER])
+        rows.append([row.get(n) for n in order])
     choices = {
-        TEMPLATE_ORDER.index("result") + 1: list(RESULT_CODES),
-        TEMPLATE_ORDER.index("level") + 1: list(HAZARD_LEVELS),
-        TEMPLATE_ORDER.index("outcome") + 1: list(OUTCOMES),
-        TEMPLATE_ORDER.index("waived") + 1: ["是", "否"],
+        order.index("result") + 1: list(RESULT_CODES),
+        order.index("level") + 1: list(HAZARD_LEVELS),
+        order.index("outcome") + 1: list(OUTCOMES),
+        order.index("waived") + 1: ["是", "否"],
     }
     return headers, rows, choices
 

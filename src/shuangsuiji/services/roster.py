@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import rows
+from ..core.creditcode import looks_like_credit_code, organization_code_problem
 from ..core.models import ROSTER_NAMES, ROSTERS
 from ..core.problems import InputError, Problem, Refused
 from ..core.tables import detect_kind, export_rows, validate_sheet
@@ -37,6 +38,7 @@ class ImportResult:
     removed: list[str] = field(default_factory=list)
     written: bool = False
     roster: str = ""  # the roster file, relative to the workspace
+    warnings: list[Problem] = field(default_factory=list)  # imported, but worth a look
 
     def counts(self) -> dict[str, int]:
         return {k: len(getattr(self, k)) for k in ("added", "updated", "unchanged", "removed")}
@@ -90,6 +92,9 @@ def import_file(
             row = builder.from_model(model.model_validate(combined))
             (result.unchanged if dump_row(kind, row) == old else result.updated).append(ident)
             merged[ident] = row
+        if kind == "entities":
+            where = {getattr(row, id_field): number for number, row, _ in imported_rows}
+            result.warnings = import_warnings(result.file, where, merged)
         del imported_rows
         if replace:
             result.removed = [i for i in known if i not in imported]
@@ -106,6 +111,32 @@ def import_file(
     if result.written:
         keep_rows(ws.root, kind, hashlib.sha256(data).hexdigest(), merged.values())
     return result
+
+
+def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]) -> list[Problem]:
+    """Units of the sheet ({id: row}) whose organisation code fails its check, or whose name
+    another unit of the roster has under a different code (one unit entered twice?)."""
+    out = [
+        Problem(file=label, row=number, field="统一社会信用代码", message=problem)
+        for ident, number in imported.items()
+        if (problem := _organization_problem(ident))
+    ]
+    by_name: dict[str, list[str]] = {}
+    for ident, row in merged.items():
+        by_name.setdefault(row.name, []).append(ident)
+    for ident, number in imported.items():
+        others = [i for i in by_name.get(merged[ident].name, []) if i != ident]
+        if others:
+            message = (
+                f"单位名称“{merged[ident].name}”在名录中还有代码 {'、'.join(others)}："
+                "是否同一单位录入了两次？"
+            )
+            out.append(Problem(file=label, row=number, field="单位名称", message=message))
+    return out
+
+
+def _organization_problem(ident: str) -> str | None:
+    return organization_code_problem(ident) if looks_like_credit_code(ident) else None
 
 
 def roster_bytes(
@@ -206,6 +237,16 @@ def check_workspace(ws: Workspace) -> tuple[list[Problem], list[Problem]]:
                         ),
                     )
                 )
+    if "entities" in loaded:
+        warnings += [
+            Problem(
+                file=loaded["entities"].path,
+                field="统一社会信用代码",
+                message=f"第 {index + 1} 条（{entity.name}）：{problem}",
+            )
+            for index, entity in enumerate(loaded["entities"].rows)
+            if (problem := _organization_problem(entity.id))
+        ]
     if "entities" in loaded and "inspectors" in loaded:
         ids = {e.id for e in loaded["entities"].rows}
         for person in loaded["inspectors"].rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -11,8 +12,14 @@ from typing import Protocol
 
 from ..core.problems import Refused
 
-# Used only when the user has no identity configured, so that ssj can still commit.
-_FALLBACK_IDENTITY = {"GIT_AUTHOR_NAME": "ssj", "GIT_AUTHOR_EMAIL": "ssj@localhost"}
+# Used only for what the user has not configured, so that ssj can still commit.
+FALLBACK_NAME, FALLBACK_EMAIL = "ssj", "ssj@localhost"
+IDENTITY_HINT = (
+    "提醒：git 尚未设置提交人（user.name、user.email），ssj 的提交记为“{who}”，"
+    "历史中看不出是谁抽取、记录的。请设置一次："
+    '`git config --global user.name "张三"`、'
+    '`git config --global user.email "zhangsan@example.gov.cn"`\n'
+)
 
 
 class GitError(Refused):
@@ -28,6 +35,7 @@ class Git:
     def __init__(self, root: Path, clock: BureauClock | None = None) -> None:
         self.root = root
         self.clock = clock  # the workspace's: commits are dated by it, their days counted in it
+        self.reminded = False  # of a missing identity, once
 
     def run(
         self,
@@ -58,7 +66,7 @@ class Git:
             raise GitError("找不到 git 命令：请先安装 git") from None
         if check and done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip()
-            raise GitError(f"git {' '.join(args[:2])} 失败：{message}")
+            raise GitError(f"git {' '.join(_command(args))} 失败：{message}")
         return done.stdout
 
     def is_repo(self) -> bool:
@@ -85,27 +93,46 @@ class Git:
     def exists(self, commit: str, path: str) -> bool:
         return bool(self.run("ls-tree", "--name-only", commit, "--", path, check=False).strip())
 
+    def identity(self) -> tuple[str | None, str | None]:
+        """(name, email) commits are made by, as git takes them: environment, then config."""
+        name = os.environ.get("GIT_AUTHOR_NAME") or self.config("user.name")
+        email = (
+            os.environ.get("GIT_AUTHOR_EMAIL")
+            or self.config("user.email")
+            or os.environ.get("EMAIL")
+        )
+        return name, email
+
+    def config(self, key: str) -> str | None:
+        return self.run("config", key, check=False).strip() or None
+
     def identity_env(self) -> dict[str, str]:
-        configured = self.run("config", "user.email", check=False).strip()
-        return {} if configured else _FALLBACK_IDENTITY
+        """The fallback for what the user has not configured (nothing when all is set)."""
+        name, email = self.identity()
+        env = {}
+        if not name:
+            env |= {"GIT_AUTHOR_NAME": FALLBACK_NAME, "GIT_COMMITTER_NAME": FALLBACK_NAME}
+        if not email:
+            env |= {"GIT_AUTHOR_EMAIL": FALLBACK_EMAIL, "GIT_COMMITTER_EMAIL": FALLBACK_EMAIL}
+        return env
 
     def commit(self, paths: list[str], message: str) -> str:
-        """Commit exactly `paths` (nothing else the user has staged) and return the commit."""
+        """Commit exactly `paths` (nothing else the user has staged) and return the commit.
+
+        Made as the configured user; when none is configured, as ssj, with a reminder on
+        stderr (once per workspace opened) to set one, so that history shows who drew and recorded.
+        """
         self.run("add", "--", *paths)
-        extra = self.identity_env()
-        env_args: list[str] = []
-        if extra:
-            env_args = [
-                "-c",
-                f"user.name={extra['GIT_AUTHOR_NAME']}",
-                "-c",
-                f"user.email={extra['GIT_AUTHOR_EMAIL']}",
-            ]
-        dated = {}
+        env = self.identity_env()
+        if env and not self.reminded:
+            self.reminded = True
+            name, email = self.identity()
+            who = f"{name or FALLBACK_NAME} <{email or FALLBACK_EMAIL}>"
+            sys.stderr.write(IDENTITY_HINT.format(who=who))
         if self.clock is not None:
             stamp = self.clock.now().isoformat()
-            dated = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
-        self.run(*env_args, "commit", "-q", "--no-verify", "-m", message, "--", *paths, env=dated)
+            env |= {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        self.run("commit", "-q", "--no-verify", "-m", message, "--", *paths, env=env)
         head = self.head()
         assert head is not None
         return head
@@ -251,6 +278,13 @@ class Git:
                 meta, _, path = entry.partition("\t")
                 found[path] = meta.split()[2]
         return found
+
+
+def _command(args: tuple[str, ...]) -> list[str]:
+    """The git sub-command and its first argument, without the `-c key=value` before it."""
+    while len(args) >= 2 and args[0] == "-c":
+        args = args[2:]
+    return list(args[:2])
 
 
 def _utc_day(seconds: int) -> date:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -17,6 +19,16 @@ from ..core.problems import InputError, Problem
 from ..core.tables import Sheet, escape_formula
 
 MAX_CELL = 32767  # Excel's own limit
+
+# An XLSX is a zip: its parts are checked before openpyxl unpacks any of them, so that a
+# zip bomb (a few MB that unpack to GBs) is refused at once. Real sheets unpack 5–30 times.
+MAX_XLSX_BYTES = 200 * 2**20
+MAX_UNPACKED = 2**30
+MAX_RATIO = 200
+RATIO_FROM = 4 * 2**20  # small parts may compress much better; they cannot be a bomb
+FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+EXCEL_ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!")
+FORMULA_HINT = "请在 Excel 中复制这些单元格，再“选择性粘贴 → 数值”，保存后重新导入"
 
 
 def detect(raw: bytes, label: str) -> tuple[str, str]:
@@ -67,19 +79,98 @@ def _csv_records(reader, label: str) -> Iterator[list[object]]:
         raise InputError(problem) from None
 
 
+def check_xlsx(path: Path, label: str) -> bool:
+    """Refuse an XLSX too big, or whose parts unpack too big or too well (a zip bomb),
+    before anything is unpacked; True when a worksheet holds formulas."""
+    size = path.stat().st_size
+    if size > MAX_XLSX_BYTES:
+        raise InputError(
+            Problem(
+                file=label, message=f"文件过大（{size // 2**20} MB，最多 200 MB）；请另存为 CSV"
+            )
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            unpacked = sum(p.file_size for p in parts)
+            inflated = [
+                p
+                for p in parts
+                if p.file_size > RATIO_FROM and p.file_size > MAX_RATIO * max(p.compress_size, 1)
+            ]
+            if unpacked > MAX_UNPACKED or inflated:
+                raise InputError(
+                    Problem(
+                        file=label,
+                        message=f"文件解压后过大（{unpacked // 2**20} MB）或压缩比异常，"
+                        "不像 Excel 保存的表格，未读取；请在 Excel 中打开后另存为 .xlsx 或 CSV",
+                    )
+                )
+            sheets = [p for p in parts if p.filename.startswith("xl/worksheets/")]
+            return any(_has_formula(archive, p) for p in sheets)
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(
+            Problem(file=label, message="不是有效的 .xlsx 文件（已损坏，或是改了扩展名的其他文件）")
+        ) from None
+
+
+def _has_formula(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(2**20):
+            if FORMULA_ELEMENT.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
 def read_xlsx(path: Path, label: str | None = None) -> Sheet:
+    label = label or path.name
+    formulas = check_xlsx(path, label)
+    records = _xlsx_rows(path, label, data_only=True)
+    if formulas:
+        _refuse_formulas(label, records, _xlsx_rows(path, label, data_only=False))
+    return _sheet(label, records, None)
+
+
+def _xlsx_rows(path: Path, label: str, data_only: bool) -> list[list[object]]:
+    """The first worksheet's rows: values as Excel last computed them, or formulas as text."""
     from openpyxl import load_workbook
 
-    label = label or path.name
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise InputError(Problem(file=label, message=f"无法读取 Excel 文件：{exc}")) from None
     try:
-        records = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     finally:
         book.close()
-    return _sheet(label, records, None)
+
+
+def _refuse_formulas(label: str, values: list[list[object]], formulas: list[list[object]]) -> None:
+    """Formula cells with no computed value, or an error value, named cell by cell.
+
+    A formula that Excel computed is taken as the value it shows; one never computed
+    (a file written by a program) or computed to an error has no value to take.
+    """
+    from openpyxl.utils import get_column_letter
+
+    problems = []
+    for number, (shown, written) in enumerate(zip(values, formulas, strict=False), start=1):
+        for column, (value, formula) in enumerate(zip(shown, written, strict=False), start=1):
+            is_formula = isinstance(formula, str) and formula.startswith("=") and formula != value
+            if is_formula and (value is None or value in EXCEL_ERRORS):
+                result = "没有计算结果" if value is None else f"结果为错误值 {value}"
+                cell = f"{get_column_letter(column)}{number}"
+                problems.append(
+                    Problem(
+                        file=label,
+                        row=number,
+                        message=f"单元格 {cell} 是公式（{formula[:40]}），{result}；{FORMULA_HINT}",
+                    )
+                )
+    if problems:
+        raise InputError(problems)
 
 
 def read_table(path: Path) -> Sheet:

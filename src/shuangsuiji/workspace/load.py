@@ -281,7 +281,6 @@ class Workspace:
         return memo[commit]
 
 
-
 CACHED_RECORD_BYTES = 256 * 1024  # smaller files parse faster than a cache is checked
 
 
