@@ -76,3 +76,14 @@ def test_a_growing_record_is_only_ever_grown(example):
         with pytest.raises(Refused, match="只能追加"), writer.batch(ws) as book:
             book.write(example / RECORD, text)
         assert snapshot(example) == before
+
+
+def test_a_folder_linked_out_of_the_workspace_is_refused(example, ssj, tmp_path, clock):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (example / "plans/2026").mkdir(parents=True, exist_ok=True)
+    (example / "plans/2026/draws").symlink_to(outside, target_is_directory=True)
+    with clock.on("2026-03-01"):
+        result = ssj("-C", example, "draw", "--year", "2026", "--ratio", "0.2", "--seed", "s")
+    assert result.code == 1 and "指向工作区之外" in result.err, result.err
+    assert "Traceback" not in result.err and not any(outside.iterdir())

@@ -67,14 +67,7 @@ def local_time(stamp: datetime | str) -> str:
 
 
 def problem_dict(problem: Problem, severity: str = "error") -> dict[str, Any]:
-    return {
-        "severity": severity,
-        "file": problem.file,
-        "line": problem.line,
-        "row": problem.row,
-        "field": problem.field,
-        "message": problem.message,
-    }
+    return problem.as_json(severity)
 
 
 def text(value: Any) -> Text:

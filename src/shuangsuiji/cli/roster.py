@@ -54,21 +54,12 @@ def import_(
           ssj -C 工作区 roster import 执法人员.csv --kind inspectors
     """
     from ..services.roster import import_file
-    from .output import console, emit_json
+    from .output import console, emit_json, problems_table
 
     ws = ctx.obj.workspace()
     result = import_file(ws, file, kind.value if kind else None, replace, dry_run)
     if json_output:
-        emit_json(
-            {
-                "kind": result.kind,
-                "file": result.file,
-                "encoding": result.encoding,
-                "written": result.written,
-                **result.counts(),
-                "ids": {k: getattr(result, k) for k in result.counts()},
-            }
-        )
+        emit_json(result.as_json())
         return
     counts = result.counts()
     encoding = f"（编码 {result.encoding}）" if result.encoding else ""
@@ -77,6 +68,8 @@ def import_(
         f"更新 {counts['updated']}，未变 {counts['unchanged']}"
         + (f"，删除 {counts['removed']}" if replace else "")
     )
+    if result.warnings:
+        console.print(problems_table(result.warnings, f"提醒 {len(result.warnings)} 处"))
     if dry_run:
         console.print("（--dry-run：未写入文件）")
     elif result.written:

@@ -23,6 +23,17 @@ class Problem:
             parts.append(f"字段“{self.field}”")
         return "，".join(parts)
 
+    def as_json(self, severity: str = "error") -> dict:
+        """The problem in a --json document."""
+        return {
+            "severity": severity,
+            "file": self.file,
+            "line": self.line,
+            "row": self.row,
+            "field": self.field,
+            "message": self.message,
+        }
+
     def __str__(self) -> str:
         where = self.where()
         return f"{where}：{self.message}" if where else self.message

@@ -29,7 +29,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import BeforeValidator, Field, model_validator
 
 from . import values
-from .models import Day, EntityId, Flag, Id, Number, OptDay, OptText, Strict, Text
+from .models import Day, EntityId, Flag, Id, Number, OptDay, OptLines, OptText, Strict, Text
 
 # ---------------------------------------------------------------- coded values
 
@@ -223,7 +223,7 @@ class Reinspection(Strict):
     outcome: OutcomeValue = Field(title="复查结论", description="已整改 / 未整改")
     inspectors: People = Field(default_factory=list, title="复查人员")
     order: OptText = Field(None, title="复查意见书文号")
-    note: OptText = Field(None, title="备注")
+    note: OptLines = Field(None, title="备注")
 
 
 class Finding(Strict):
@@ -270,7 +270,7 @@ class Penalty(Strict):
     decision: OptText = Field(None, title="处罚决定书文号")
     amount: OptMoney = Field(None, title="罚款金额", description="元")
     waived: Flag = Field(False, title="首违不罚", description="依法不予行政处罚")
-    note: OptText = Field(None, title="备注")
+    note: OptLines = Field(None, title="备注")
 
     @model_validator(mode="after")
     def _complete(self) -> Penalty:
@@ -304,7 +304,7 @@ class RecordVersion(Strict):
     result: Result = Field(title="检查结果")
     findings: list[Finding] = Field(default_factory=list, title="发现的问题")
     penalties: list[Penalty] = Field(default_factory=list, title="行政处罚")
-    note: OptText = Field(None, title="备注")
+    note: OptLines = Field(None, title="备注")
 
     @model_validator(mode="after")
     def _consistent(self) -> RecordVersion:
@@ -393,7 +393,7 @@ class RecordRow(Strict):
     name: OptText = Field(None, title="单位名称", description="仅供核对")
     team_reason: OptText = Field(None, title="人员变动理由")
     reason: OptText = Field(None, title="更正理由")
-    note: OptText = Field(None, title="备注")
+    note: OptLines = Field(None, title="备注")
 
 
 TASK_COLUMNS = ("start", "end", "inspectors", "result", "items", "team_reason", "reason", "note")

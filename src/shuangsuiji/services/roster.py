@@ -43,6 +43,17 @@ class ImportResult:
     def counts(self) -> dict[str, int]:
         return {k: len(getattr(self, k)) for k in ("added", "updated", "unchanged", "removed")}
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "encoding": self.encoding,
+            "written": self.written,
+            **self.counts(),
+            "ids": {k: getattr(self, k) for k in self.counts()},
+            "warnings": [w.as_json("warning") for w in self.warnings],
+        }
+
 
 def read_rows(
     path: Path, kind: str | None

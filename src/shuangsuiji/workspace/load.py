@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..core import rows
 from ..core.models import ROSTERS, Config, row_problems
-from ..core.problems import InputError, Problem
+from ..core.problems import InputError, Problem, Refused
 from ..core.tables import validate_sheet
 from ..storage import cache as cache_store
 from ..storage import tabular, yamlio
@@ -179,8 +179,18 @@ class Workspace:
         return self.root / relative
 
     def rel(self, path: Path) -> str:
-        """A path inside the workspace as git and records name it (forward slashes)."""
-        return path.resolve().relative_to(self.root).as_posix()
+        """A path inside the workspace as git and records name it (forward slashes).
+
+        A folder that links out of the workspace (plans/2026/draws → /tmp) is refused:
+        what is written there would be outside git and outside the audit.
+        """
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root):
+            raise Refused(
+                f"{path} 指向工作区之外（{resolved}）：工作区中的目录和文件不能是指向别处的链接，"
+                "请改为普通目录"
+            )
+        return resolved.relative_to(self.root).as_posix()
 
     def roster_path(self, kind: str) -> Path:
         """The roster's file: rosters/<kind>.csv when there is one, else <kind>.yaml."""
