@@ -187,8 +187,8 @@ def test_annex_lists_every_task_with_inspector_names(plan_docx):
     names = {p.id: p.name for p in ws.roster("inspectors").rows}
     units = {e.id: e.name for e in ws.roster("entities").rows}
     assignment = read_yaml(ws.root / "plans" / str(YEAR) / "assignments" / f"{YEAR}-1.yaml")
-    expected = {
-        units[t["entity"]]: "、".join(names[m["id"]] for m in t["inspectors"])
+    expected = {  # a name to a line: never broken by a narrow column
+        units[t["entity"]]: "\n".join(names[m["id"]] for m in t["inspectors"])
         for t in assignment["tasks"]
     }
     shown = {r.cells[1].text: r.cells[6].text for r in table.rows[1:]}

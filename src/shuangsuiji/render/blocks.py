@@ -42,6 +42,7 @@ class Table:
     align: str = ""  # one letter per column: l, c, r; empty: all centred
     total: bool = False  # the last row is a total row
     mono: list[int] = field(default_factory=list)  # columns of codes and digests
+    names: list[int] = field(default_factory=list)  # columns of 、-joined names: one a line
     note: str = ""  # a line under the table
     small: bool = False  # 五号 instead of 小四: wide annex tables
     width: float = 1.0  # share of the type area's width

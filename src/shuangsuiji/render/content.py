@@ -654,6 +654,7 @@ def _annex_tasks(doc: Document, f) -> None:
             ),
             align="cllllcl" + ("l" if experts else ""),
             mono=[2],
+            names=[6, 7] if experts else [6],
             small=True,
             note=f"共{len(rows)}项任务。执法人员由随机匹配产生，变动以记录为准。",
         )

@@ -641,10 +641,12 @@ def _table(docx_doc, block: Table) -> None:
                     rpr = mono_props
                 else:
                     rpr = plain
-            out.append(
-                f"<w:tc>{cell_props[i]}<w:p>{ppr}<w:r>{rpr}"
-                f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
+            # A list of names is written a name to a line: a narrow column never splits one.
+            parts = text.split("、") if i in block.names and not header else [text]
+            runs = f"<w:r>{rpr}<w:br/></w:r>".join(
+                f'<w:r>{rpr}<w:t xml:space="preserve">{escape(part)}</w:t></w:r>' for part in parts
             )
+            out.append(f"<w:tc>{cell_props[i]}<w:p>{ppr}{runs}</w:p></w:tc>")
         out.append("</w:tr>")
 
     row(block.columns, header=True, total=False)
