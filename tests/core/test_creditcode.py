@@ -130,3 +130,12 @@ def test_an_eighteen_digit_number_ending_in_zeros_is_named():
     problem = credit_code_problem("913501000000000000")
     assert problem and "Excel" in problem and "校验位" not in problem
     assert excel_number_problem("LS-2026-001") is None
+
+
+def test_a_real_code_with_e_and_digits_is_not_taken_for_an_excel_number():
+    from shuangsuiji.core.creditcode import excel_number_problem
+
+    for code in ("91395533519156E005", "9108614035552E1722"):  # E is a valid character
+        assert excel_number_problem(code) is None
+    for shown in ("9.13501E+17", "9E+17", "9.13501e17"):
+        assert excel_number_problem(shown)

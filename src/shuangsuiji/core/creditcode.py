@@ -52,8 +52,9 @@ AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_VALUE = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
 
-# What Excel makes of a long code typed into a number cell: 9.13501E+17, 9.13501e17.
-_SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE][+]?\d+")
+# What Excel makes of a long code typed into a number cell: 9.13501E+17, 9.13501e17 — with
+# a "+" or a "." that no code has (a real code may well hold E followed by digits).
+_SCIENTIFIC = re.compile(r"\d+(\.\d+[eE]\+?|[eE]\+)\d{1,2}")
 EXCEL_HINT = (
     "请在 Excel 中把这一列的格式设为“文本”后重新输入代码（或在代码前加英文单引号 '），再导出"
 )
