@@ -92,8 +92,6 @@ class PlanChange(Strict):
     reason: Text = Field(title="调整理由")
 
 
-
-
 class Approval(Strict):
     """方案的批准（004 §八“经区政府批准后实施”）：批准之前不得抽取。"""
 
@@ -129,7 +127,11 @@ class Plan(Strict):
     year: int = Field(ge=2000, le=2100, title="年度")
     title: OptText = Field(None, title="方案标题")
     sequence: int = Field(
-        1, ge=1, le=9999, title="计划序号", description="本机关本年度的第几个抽查计划，用于抽查计划编号"
+        1,
+        ge=1,
+        le=9999,
+        title="计划序号",
+        description="本机关本年度的第几个抽查计划，用于抽查计划编号",
     )
     approval: Annotated[Approval | None, BeforeValidator(_approval)] = Field(
         None, title="批准情况", description="由 ssj plan approve 记录：批准日期、文号、批准机关"
