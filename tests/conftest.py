@@ -142,12 +142,33 @@ def example(tmp_path, clock, request) -> Path:
     return root
 
 
+def approve_plan(root: Path, year: int | str = 2026) -> None:
+    """Open the plan gate of `year` on the clock's day, as a bureau does before drawing:
+    `ssj plan init` when the year has no plan, then `ssj plan approve`. An approved year
+    is left as it is."""
+    path = root / "plans" / str(year) / "plan.yaml"
+    if path.is_file() and (read_yaml(path) or {}).get("approval"):
+        return
+    if not path.is_file():
+        result = run("-C", root, "plan", "init", "--year", str(year))
+        assert result.code == 0, result.out + result.err
+    day = _ACTIVE[0].today.isoformat()
+    result = run(
+        "-C", root, "plan", "approve", "--year", str(year), "--date", day,
+        "--document", f"测政字〔{year}〕1号",
+    )  # fmt: skip
+    assert result.code == 0, result.out + result.err
+
+
 @pytest.fixture
 def empty_ws(tmp_path, clock) -> Path:
+    """`ssj init` without the example, committed at the start of the year, its 2026 plan
+    written and approved (a draw needs an approved plan)."""
     root = tmp_path / "ws"
     with clock.on(SET_UP):
         assert run("init", root, "--authority", "测试区应急管理局").code == 0
         commit_all(root, "空工作区")
+        approve_plan(root, 2026)
     return root
 
 

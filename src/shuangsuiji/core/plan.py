@@ -178,6 +178,30 @@ class Plan(Strict):
         return values.parse_list(value) if isinstance(value, str) else value
 
 
+def unapproved(plan: Plan | None, year: int, day: date) -> str | None:
+    """Why no draw of `year` may be made on `day`: the plan is not approved, or not yet."""
+    approval = plan.approval if plan else None
+    if approval is None:
+        return (
+            f"{year} 年度方案尚未批准，不能抽取（方案经批准后实施）。"
+            f"请先 ssj plan init --year {year}（如尚无方案）、填写并提交，报批后用 "
+            f"ssj plan approve --year {year} --date 批准日期 --document 文号 记录批准"
+        )
+    if day < approval.date:
+        return (
+            f"抽取日期 {day} 早于 {year} 年度方案的批准日期 {approval.date}：方案经批准后才能抽取"
+        )
+    return None
+
+
+NO_ITEMS = (
+    "随机抽查事项清单（rosters/items.yaml）为空：检查只能针对已公布的事项，没有事项就不能安排检查。"
+    "请用 ssj roster import 清单.xlsx 导入本局的事项清单并提交；或从 ssj 附带的通用和专业监督检查"
+    "事项清单开始：在另一目录运行 ssj init 临时目录，把其中的 rosters/items.yaml 复制过来，"
+    "按本局权责清单修改后提交"
+)
+
+
 def published_codes(plan: Plan | None, items: Iterable, day: date) -> set[str]:
     """The item codes published on or before `day` for the plan's year: those listed by a
     plan announcement of that day or earlier, and those with their own earlier date."""

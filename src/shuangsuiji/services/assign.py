@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from ..core import algorithm
+from ..core.plan import NO_ITEMS, published_codes
 from ..core.problems import InputError, Refused
 from ..core.records import Assignment, AssignParameters, Draw, RosterRef, Round, Substitution
 from ..core.selection import superseded
@@ -15,6 +17,7 @@ from ..workspace.records import (
     all_draws,
     assignment_path,
     draw_tasks,
+    load_plan,
     load_replacements,
     load_substitutions,
     record_path,
@@ -74,9 +77,11 @@ def assign(
             )
         head = book.check_inputs(record.year)
         draw_file = record_path(ws, record.year, record.draw_id)
+        items = ws.roster("items")
+        if not items.rows:  # no checklist can be made: nothing may be checked
+            raise Refused(NO_ITEMS)
         seed, source, generated = choose_seed(seed, seed_source)
         people = ws.roster("inspectors")
-        items = ws.roster("items")
         gone = superseded(all_draws(ws))
         history = [a for a in all_assignments(ws) if a.draw_id not in gone]
         ctx = context(ws, record, people.rows, items.rows, history)
@@ -133,9 +138,11 @@ def rematch(
     if seed is not None and seed in used:
         raise Refused("补充匹配的种子须重新产生：不能沿用抽取对象或此前匹配的种子。请另行产生种子")
     head = book.check_inputs(record.year)
+    items = ws.roster("items")
+    if not items.rows:
+        raise Refused(NO_ITEMS)
     seed, source, generated = choose_seed(seed, seed_source)
     people = ws.roster("inspectors")
-    items = ws.roster("items")
     gone = superseded(all_draws(ws))
     history = [
         a for a in all_assignments(ws) if a.draw_id not in gone and a.draw_id != record.draw_id
@@ -162,6 +169,16 @@ def rematch(
         f"{len(later.tasks)} 项任务，{algorithm.ALGORITHM}）"
     )
     return result
+
+
+def unpublished(ws: Workspace, record: Assignment, day: date) -> list[str]:
+    """The checklist items of a matching not yet published on `day` (a warning at
+    `ssj assign`: publish them, `ssj plan publish`, before the inspection, R17)."""
+    latest = record.rounds[-1] if record.rounds else record
+    items = ws.roster("items").rows
+    published = published_codes(load_plan(ws, record.year), items, day)
+    listed = dict.fromkeys(c for t in latest.tasks for c in t.checklist)
+    return [c for c in listed if c not in published]
 
 
 # The command-line option of each matching parameter (Options field).

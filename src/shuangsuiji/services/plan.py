@@ -18,7 +18,14 @@ from pydantic import ValidationError
 
 from ..core import dates
 from ..core.models import Config, row_problems
-from ..core.plan import DEFAULT_PERIODS, Approval, Plan, PlanPublication, effective_rules
+from ..core.plan import (
+    DEFAULT_PERIODS,
+    NO_ITEMS,
+    Approval,
+    Plan,
+    PlanPublication,
+    effective_rules,
+)
 from ..core.problems import InputError, Problem, Refused
 from ..storage import yamlio
 from ..storage.files import write_atomic
@@ -245,14 +252,6 @@ def plan_code(config: Config, plan: Plan) -> str | None:
     return f"{config.department_code}{plan.year}{plan.sequence:04d}"
 
 
-def no_items_message() -> str:
-    return (
-        "随机抽查事项清单（rosters/items.yaml）为空：抽查只能针对已公布的事项。"
-        "请用 ssj roster import items 清单.xlsx 导入本局的事项清单，"
-        "或从 ssj init 附带的通用和专业监督检查事项清单开始（另建一个工作区可见 rosters/items.yaml）"
-    )
-
-
 def publish(
     ws: Workspace,
     year: int,
@@ -281,7 +280,7 @@ def publish(
         config = ws.config
         items = list(ws.roster("items").rows)
         if not items:
-            raise Refused(no_items_message())
+            raise Refused(NO_ITEMS)
         units: dict[str, int] = {}
         for e in ws.roster("entities").rows:
             if e.active:
@@ -336,7 +335,6 @@ __all__ = [
     "PlanWritten",
     "approve",
     "init",
-    "no_items_message",
     "plan_code",
     "publish",
     "template",
