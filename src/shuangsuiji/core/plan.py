@@ -194,6 +194,20 @@ def unapproved(plan: Plan | None, year: int, day: date) -> str | None:
     return None
 
 
+def plan_code(config: Config, plan: Plan) -> str | None:
+    """抽查计划编号 as the platforms build it: department code + year + 4-digit sequence
+    (None without a department code in ssj.yaml)."""
+    if not config.department_code:
+        return None
+    return f"{config.department_code}{plan.year}{plan.sequence:04d}"
+
+
+def task_code(plan: str, number: int) -> str:
+    """抽查任务编号: the plan's code + the task's 4-digit number within the plan (a draw, in
+    the order the year's draws were made: the number of a draw never changes)."""
+    return f"{plan}{number:04d}"
+
+
 NO_ITEMS = (
     "随机抽查事项清单（rosters/items.yaml）为空：检查只能针对已公布的事项，没有事项就不能安排检查。"
     "请用 ssj roster import 清单.xlsx 导入本局的事项清单并提交；或从 ssj 附带的通用和专业监督检查"

@@ -25,6 +25,7 @@ from ..core.plan import (
     Plan,
     PlanPublication,
     effective_rules,
+    plan_code,
 )
 from ..core.problems import InputError, Problem, Refused
 from ..storage import yamlio
@@ -245,13 +246,6 @@ class Announced:
         }
 
 
-def plan_code(config: Config, plan: Plan) -> str | None:
-    """抽查计划编号 as the platforms build it: department code + year + 4-digit sequence."""
-    if not config.department_code:
-        return None
-    return f"{config.department_code}{plan.year}{plan.sequence:04d}"
-
-
 def publish(
     ws: Workspace,
     year: int,
@@ -335,7 +329,6 @@ __all__ = [
     "PlanWritten",
     "approve",
     "init",
-    "plan_code",
     "publish",
     "template",
 ]
