@@ -29,7 +29,7 @@ INIT_HELP = """\
 APPROVE_HELP = """\
 在 plans/<年度>/plan.yaml 中记录方案的批准（批准日期、文号、批准机关）并提交：此时提交的方案即批准的方案。
 批准之前不能抽取（ssj draw、ssj draw prepare 拒绝）；审计把批准之前的抽取列为错误（R13）。
-批准日期是已发生的事：不能是将来的日期。方案重大调整后的重新报批记入 plan.yaml 的 changes。
+批准日期是已发生的事：不能是将来的日期。方案重大调整后的重新报批记入 plan.yaml 的 `changes`。
 
 示例：ssj plan approve --year 2026 --date 2026-01-10 --document 青政字〔2026〕3号
       ssj plan approve --year 2026 --date 2026-01-08 --document 局党组会议纪要〔2026〕1号 --by 局党组
@@ -37,8 +37,8 @@ APPROVE_HELP = """\
 
 PUBLISH_HELP = """\
 写出年度抽查计划公告（html 网页或 docx 公文），列出抽查计划、抽查比例、重点检查范围、抽查方式和
-全部抽查事项；在 plan.yaml 的 publications 中记录公告日期和随之公布的事项编码并提交。
-检查只能针对检查开始之日已公布的事项（R17）；事项也可在 rosters/items.yaml 中单独写明公布日期 published。
+全部抽查事项；在 plan.yaml 的 `publications` 中记录公告日期和随之公布的事项编码并提交。
+检查只能针对检查开始之日已公布的事项（R17）；事项也可在 rosters/items.yaml 中单独写明公布日期 `published`。
 
 示例：ssj plan publish --year 2026 --format html -o 2026年度抽查计划公告.html
       ssj plan publish --year 2026 --date 2026-01-12 --reason 公告当日未及时录入 --format docx -o 公告.docx
