@@ -142,22 +142,22 @@ def example(tmp_path, clock, request) -> Path:
     return root
 
 
-def approve_plan(root: Path, year: int | str = 2026) -> None:
-    """Open the plan gate of `year` on the clock's day, as a bureau does before drawing:
-    `ssj plan init` when the year has no plan, then `ssj plan approve`. An approved year
-    is left as it is."""
+def approve_plan(root: Path, year: int | str = 2026, day: str | None = None) -> None:
+    """Open the plan gate of `year` on `day` (default: the running test's clock's), as a
+    bureau does before drawing: `ssj plan init` when the year has no plan, `ssj plan
+    approve`, and `ssj plan publish` (the items published with it, R17). An approved
+    year is left as it is."""
     path = root / "plans" / str(year) / "plan.yaml"
     if path.is_file() and (read_yaml(path) or {}).get("approval"):
         return
-    if not path.is_file():
-        result = run("-C", root, "plan", "init", "--year", str(year))
+    day = day or _ACTIVE[0].today.isoformat()
+    steps = [] if path.is_file() else [("init",)]
+    steps.append(("approve", "--date", day, "--document", f"测政字〔{year}〕1号"))
+    out = root.parent / f"{root.name}-{year}年度抽查计划公告.html"
+    steps.append(("publish", "--date", day, "--reason", "测试", "-o", str(out)))
+    for step in steps:
+        result = run("-C", root, "plan", step[0], "--year", str(year), *step[1:])
         assert result.code == 0, result.out + result.err
-    day = _ACTIVE[0].today.isoformat()
-    result = run(
-        "-C", root, "plan", "approve", "--year", str(year), "--date", day,
-        "--document", f"测政字〔{year}〕1号",
-    )  # fmt: skip
-    assert result.code == 0, result.out + result.err
 
 
 @pytest.fixture

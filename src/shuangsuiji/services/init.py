@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,8 @@ def create_workspace(
     if example:
         clock = Clock()
         items = parse_roster("items", *roster_file(files, "items")).rows
-        plan = example_plan(clock.year(), clock.today(), [i.code for i in items])
+        year = clock.year()
+        plan = example_plan(year, date(year, 1, 1), [i.code for i in items])
         files[f"{PLAN_DIR}/{plan.year}/plan.yaml"] = plan_text(plan)
     else:
         files[f"{PLAN_DIR}/README.md"] = (
@@ -159,9 +161,9 @@ def roster_file(files: dict[str, str | bytes], kind: str) -> tuple[bytes, str]:
     return (found.encode("utf-8") if isinstance(found, str) else found), path
 
 
-def example_plan(year: int, day, items: list[str]) -> Plan:
-    """The example's plan: approved and announced on the day the workspace is made, so
-    that the example can be drawn at once (a real plan is approved with `ssj plan approve`)."""
+def example_plan(year: int, day: date, items: list[str]) -> Plan:
+    """The example's plan, approved and announced on `day` (the first of its year): the
+    example draws at once, on any day of the year (a real plan: `ssj plan approve`)."""
     return Plan(
         year=year,
         title=f"青岚区应急管理局{year}年度“双随机、一公开”监管抽查工作方案",
