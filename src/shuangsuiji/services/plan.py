@@ -30,7 +30,7 @@ from ..core.plan import (
 from ..core.problems import InputError, Problem, Refused
 from ..storage import yamlio
 from ..storage.files import write_atomic
-from ..workspace import PLAN_DIR, Workspace, schema_line, writer
+from ..workspace import Workspace, schema_line, writer
 from ..workspace.records import load_plan
 
 FORMATS = ("html", "docx")
@@ -323,7 +323,6 @@ def _render(document, fmt: str) -> bytes:
 
 __all__ = [
     "FORMATS",
-    "PLAN_DIR",
     "Announced",
     "Approved",
     "PlanWritten",
