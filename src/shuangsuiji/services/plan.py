@@ -107,6 +107,9 @@ experts: 0  # 每组专家数（不计入执法人员）
 # 本年度规则：空则用 ssj.yaml 的默认规则（冷却期、年度上限、公开期限等）
 rules:
 
+# 本年度检查频次上限表（R15）：格式同 ssj.yaml 中 caps 的示例；空则用 ssj.yaml 的 caps
+caps:
+
 # 工作量测算（人·日，安监总政法〔2017〕150号；ssj plan capacity 据此计算）
 capacity:
   officers:  # 执法人员数；空则按名录库在岗执法人员计
