@@ -142,12 +142,33 @@ def example(tmp_path, clock, request) -> Path:
     return root
 
 
+def approve_plan(root: Path, year: int | str = 2026, day: str | None = None) -> None:
+    """Open the plan gate of `year` on `day` (default: the running test's clock's), as a
+    bureau does before drawing: `ssj plan init` when the year has no plan, `ssj plan
+    approve`, and `ssj plan publish` (the items published with it, R17). An approved
+    year is left as it is."""
+    path = root / "plans" / str(year) / "plan.yaml"
+    if path.is_file() and (read_yaml(path) or {}).get("approval"):
+        return
+    day = day or _ACTIVE[0].today.isoformat()
+    steps = [] if path.is_file() else [("init",)]
+    steps.append(("approve", "--date", day, "--document", f"测政字〔{year}〕1号"))
+    out = root.parent / f"{root.name}-{year}年度抽查计划公告.html"
+    steps.append(("publish", "--date", day, "--reason", "测试", "-o", str(out)))
+    for step in steps:
+        result = run("-C", root, "plan", step[0], "--year", str(year), *step[1:])
+        assert result.code == 0, result.out + result.err
+
+
 @pytest.fixture
 def empty_ws(tmp_path, clock) -> Path:
+    """`ssj init` without the example, committed at the start of the year, its 2026 plan
+    written and approved (a draw needs an approved plan)."""
     root = tmp_path / "ws"
     with clock.on(SET_UP):
         assert run("init", root, "--authority", "测试区应急管理局").code == 0
         commit_all(root, "空工作区")
+        approve_plan(root, 2026)
     return root
 
 

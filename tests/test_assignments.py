@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from conftest import commit_all, git, on, read_yaml, snapshot
+from conftest import approve_plan, commit_all, git, on, read_yaml, snapshot
 from shuangsuiji.core.staffing import period_end
 from shuangsuiji.workspace import Workspace
 
@@ -14,6 +14,7 @@ DRAW_SEED = "20260104-6152-3341"
 
 def drawn(ssj, root, year=2026, seed=DRAW_SEED, *extra):
     with on(f"{year}-03-01"):
+        approve_plan(root, year)
         result = ssj(
             "-C", root, "draw", "--year", str(year), "--ratio", "0.2", "--seed", seed, *extra,
             "--json",

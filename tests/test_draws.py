@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import commit_all, git, read_yaml, snapshot, write_yaml
+from conftest import approve_plan, commit_all, git, read_yaml, snapshot, write_yaml
 from shuangsuiji.workspace import Workspace
 
 SEED = "20260104-6152-3341"
@@ -208,6 +208,7 @@ def test_cooldown_and_cap(example, ssj, clock):
 def test_units_not_inspected_for_two_years_are_forced(example, ssj, clock):
     def year_draw(year, seed):
         clock.set(f"{year}-03-01")
+        approve_plan(example, year)
         return ssj(
             "-C",
             example,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from conftest import commit_all, git, on
+from conftest import approve_plan, commit_all, git, on
 
 SEED = "20260104-6152-3341"
 ASSIGN_SEED = "assign-2026-0001"
@@ -15,7 +15,8 @@ DAY = "2026-03-01"
 
 
 def draw(ssj, root: Path, *args: str, year: str = "2026", day: str = DAY, seed: str = SEED):
-    with on(day):  # drawn on its day, as a bureau would
+    with on(day):  # drawn on its day, as a bureau would, under its year's approved plan
+        approve_plan(root, year)
         result = ssj("-C", root, "draw", "--year", year, "--seed", seed, *args, "--json")
     assert result.code == 0, result.out + result.err
     return result.json()

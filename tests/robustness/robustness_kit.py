@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SET_UP, commit_all, git, on, run, snapshot
+from conftest import SET_UP, approve_plan, commit_all, git, on, run, snapshot
 from shuangsuiji.workspace import records
 
 SEED = "20260104-6152-3341"
@@ -94,6 +94,7 @@ def templates(tmp_path_factory) -> dict[str, Path]:
         empty = base / "empty"
         assert run("init", empty, "--authority", "测试区应急管理局").code == 0
         commit_all(empty, "空工作区")
+        approve_plan(empty, 2026, day=SET_UP[:10])  # as conftest's empty_ws
     return {"example": example, "drawn": drawn, "empty": empty}
 
 

@@ -24,7 +24,7 @@ from robustness_kit import (  # noqa: F401  (fixtures: session templates, copied
     templates,
 )
 
-from conftest import on, read_yaml
+from conftest import approve_plan, on, read_yaml
 
 DRAW = "plans/2026/draws/2026-1.yaml"
 ASSIGNMENT = "plans/2026/assignments/2026-1.yaml"
@@ -52,6 +52,7 @@ def test_a_draw_id_is_drawn_once(drawn):
     base = ("draw", "--date", DAY, "--seed", "再抽一次", "--draw-id", "2026-1")
     _refused_unchanged(root, *base, "--year", "2026", words=("已经进行过", DRAW))
     # …in any year: the id names one draw of the workspace
+    approve_plan(root, 2025, day="2025-01-02")
     late = (
         "draw",
         "--date",

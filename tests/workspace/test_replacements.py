@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import on, read_yaml
+from conftest import approve_plan, on, read_yaml
 from shuangsuiji.workspace import Workspace
 
 SEED = "20260104-6152-3341"
@@ -14,6 +14,7 @@ SEED = "20260104-6152-3341"
 
 def draw(ssj, root, day: str, *args: str, seed: str = SEED) -> dict:
     with on(day):
+        approve_plan(root, 2026)
         result = ssj("-C", root, "draw", "--year", "2026", "--seed", seed, *args, "--json")
     assert result.code == 0, result.out + result.err
     return result.json()

@@ -4,10 +4,12 @@ git history read for what a file alone cannot show.
     data     read and validate every file (schema findings), rosters/plans at commits
     schema   the schema findings and the checks across files
     rerun    every draw and assignment recomputed (verification.verify_all)
-    history  git: records never edited, redraws, prepared draws, commits, R13 plan changes
+    history  git: records never edited, redraws, prepared draws, commits, R13 plan approval
+             (no draw before it) and plan changes
     anchors  commits named by published documents: still in history, their records unchanged
     facts    records paired with what was committed when they were made
     rules    R1 R2 R3 R5 R6 R7 R8 R9 R12 R13 as pure checks
+    items    R17 a recorded item published before the inspection
     results  R9b R10 R11 and return visits (inspection records, hazards, disclosures)
     caps     R15 R16 over each year's inspection ledger (own records and imported rows)
     formats  GitHub workflow annotations, GitLab Code Quality report
@@ -78,7 +80,7 @@ def run(
 ) -> Report:
     """`anchors`: commits given on the command line; those of ssj.yaml are checked as well."""
     from . import anchors as anchors_
-    from . import caps, facts, history, rerun, results, rules, schema
+    from . import caps, facts, history, items, rerun, results, rules, schema
     from . import data as data_
 
     git = ws.git
@@ -123,6 +125,7 @@ def run(
     not_checked = dict(NOT_CHECKED)
     findings += results.check(data, draws, assignments, year)
     findings += caps.check(data)
+    findings += items.check(data, year)
     given = [(a, anchors_.FROM_CONFIG) for a in (data.config.anchors if data.config else [])]
     given += [(a, anchors_.FROM_OPTION) for a in anchors]
     anchored = anchors_.check(git, given)

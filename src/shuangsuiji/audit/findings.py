@@ -24,10 +24,11 @@ RULES: dict[str, str] = {
     "R10": "隐患复查",
     "R11": "结果公开期限",
     "R12": "工作量测算",
-    "R13": "方案调整与重新报批",
+    "R13": "方案批准、调整与重新报批",
     "R14": "抽取与匹配的完整性",
     "R15": "检查频次上限",
     "R16": "重复检查提示",
+    "R17": "已公布的抽查事项",
 }
 ORDER = {rule: n for n, rule in enumerate(RULES)}
 
@@ -36,7 +37,7 @@ ORDER = {rule: n for n, rule in enumerate(RULES)}
 class Finding:
     """One rule finding: where, what, and how to fix it (Chinese)."""
 
-    rule: str  # "R1".."R16", "R9b" or "schema"
+    rule: str  # "R1".."R17", "R9b" or "schema"
     severity: str  # ERROR / WARNING
     file: str  # relative to the workspace root, forward slashes
     message: str

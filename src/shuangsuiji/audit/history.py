@@ -1,4 +1,5 @@
-"""Git history: what a file alone cannot show (R14 record integrity, R13 plan changes).
+"""Git history: what a file alone cannot show (R14 record integrity, R13 plan approval
+and changes).
 
 One `git log` over plans/, rosters/ and ssj.yaml gives every commit with the blob ids
 before and after each change; records are followed through renames.
@@ -98,6 +99,7 @@ def check(data: AuditData, history: History) -> list[Finding]:
     out += _working_tree(data)
     out += _integrity(data, history)
     out += _plan_changes(data, history)
+    out += approval_gate(data)
     out += _dates_backwards(data)
     out += _late_entries(data, history)
     return out
@@ -558,6 +560,44 @@ def _prepared_checks(data: AuditData, history: History, found, prepared, first, 
 
 
 # ------------------------------------------------------------------ R13 plan changes
+
+FIX_APPROVAL = (
+    "方案经批准后才能抽取：报批后用 ssj plan approve 记录批准，再以 --redraw-of 重抽并写明理由"
+)
+
+
+def approval_gate(data: AuditData) -> list[Finding]:
+    """R13, the plan gate: every draw was made under its year's approved plan, as the plan
+    stood at the commit the draw was made from (approving afterwards does not help), and
+    on or after the day of the approval."""
+    out: list[Finding] = []
+    for found in data.draws:
+        record = found.model
+        year = record.year
+        plan_path = f"{PLAN_DIR}/{year}/plan.yaml"
+        plan = data.plan_at(record.commit, year)
+        approval = plan.approval if plan else None
+        where = f"抽取 {record.draw_id}（{record.date}，依据提交 {record.commit[:10]}）"
+        if approval is None:
+            message = f"{where}时 {year} 年度方案尚未批准：方案经批准后才能抽取"
+        elif record.date < approval.date:
+            message = (
+                f"{where}早于 {year} 年度方案的批准日期 {approval.date}（{approval.document}）"
+            )
+        else:
+            continue
+        out.append(
+            error(
+                "R13",
+                found.path,
+                message,
+                FIX_APPROVAL,
+                line=found.line("draw_id", record.draw_id),
+                year=year,
+                related=(plan_path,),
+            )
+        )
+    return out
 
 
 def _seed_against_commitment(prepared, record) -> str | None:

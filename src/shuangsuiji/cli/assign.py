@@ -152,9 +152,11 @@ def show(ws, record, json_output: bool) -> None:
     """The matching just made: the record's first, or the later one appended to it."""
     from collections import Counter
 
+    from ..services.assign import unpublished
     from .output import console, emit_json, table
 
     latest = record.rounds[-1] if record.rounds else record
+    pending = unpublished(ws, record, ws.clock.today())
     if json_output:
         emit_json(
             {
@@ -176,6 +178,7 @@ def show(ws, record, json_output: bool) -> None:
                     }
                     for t in latest.tasks
                 ],
+                "unpublished": pending,
             }
         )
         return
@@ -193,6 +196,12 @@ def show(ws, record, json_output: bool) -> None:
     ]
     title = f"补充匹配的检查任务（{len(rows)}）" if record.rounds else f"检查任务（{len(rows)}）"
     console.print(table(title, ["检查对象", "时段", "执法人员", "专家", "检查事项"], rows))
+    if pending:
+        console.print(
+            f"提醒（R17）：检查事项 {'、'.join(pending)} 尚未公布：请在检查之前用 ssj plan publish 公告"
+            "（或在 rosters/items.yaml 写明 published）",
+            style="yellow",
+        )
     load = Counter(m.id for t in latest.tasks for m in t.inspectors)
     if load:
         console.print(

@@ -62,4 +62,9 @@ def init(
         console.print(f"  {path}")
     if result["git_init"]:
         console.print("已执行 git init。")
-    console.print("\n下一步：检查名录后提交，例如  git add -A && git commit -m 建立名录库")
+    then = (
+        "示例的年度方案已批准，可直接抽取"
+        if result["example"]
+        else "再 ssj plan init 编制年度方案，批准后用 ssj plan approve 记录批准，然后才能抽取"
+    )
+    console.print(f"\n下一步：检查名录后提交（git add -A && git commit -m 建立名录库），{then}")

@@ -324,6 +324,11 @@ class Item(Strict, ItemTraits):
         title="适用类别",
         description="“通用”适用于全部；否则为监管类别或行业",
     )
+    published: OptDay = Field(
+        None,
+        title="公布日期",
+        description="单独公布本事项的日期；空则随年度抽查计划公告公布（ssj plan publish）",
+    )
     extra: dict[str, str] = Field(default_factory=dict, title="其他")
 
 
@@ -433,6 +438,17 @@ class Caps(Strict):
     )
 
 
+_DEPARTMENT_CODE = re.compile(r"[0-9A-Za-z]{1,20}")
+
+
+def _department_code(value: object) -> str:
+    # It begins every plan and task code: digits and letters only, as the platforms print them.
+    text = values.text(value)
+    if not _DEPARTMENT_CODE.fullmatch(text):
+        raise ValueError(f"部门代码“{values.shown(text)}”应为 1–20 位数字或字母，如 350102")
+    return text
+
+
 def _zone(name: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -484,6 +500,12 @@ class Config(Strict):
 
     authority: Text = Field(title="机关名称")
     region: OptText = Field(None, title="辖区")
+    department_code: Annotated[str | None, BeforeValidator(_optional(_department_code))] = Field(
+        None,
+        title="部门代码",
+        description="抽查计划、抽查任务编号的前缀（行政区划代码加部门代码，以协同监管平台分配的为准），"
+        "导出国家企业信用信息公示系统格式时使用",
+    )
     level: AnyLevel = Field("县", title="监管层级")
     categories: list[Category] = Field(default_factory=list, title="监管类别")
     defaults: Defaults = Field(default_factory=Defaults, title="默认规则")

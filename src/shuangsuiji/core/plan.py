@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field, field_validator
 
 from . import values
-from .models import Caps, Config, Day, Defaults, Number, OptText, Ratio, Risk, Strict, Text
+from .models import (
+    Caps,
+    Config,
+    Day,
+    Defaults,
+    Id,
+    Number,
+    OptText,
+    Ratio,
+    Risk,
+    Strict,
+    Text,
+)
 
 DEFAULT_PERIODS = ["2-3", "5-6", "9-10", "12"]  # 兴安区计划 §五(二)
 _PERIOD = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
@@ -79,13 +93,56 @@ class PlanChange(Strict):
     reason: Text = Field(title="调整理由")
 
 
+class Approval(Strict):
+    """方案的批准（004 §八“经区政府批准后实施”）：批准之前不得抽取。"""
+
+    date: Day = Field(title="批准日期")
+    document: Text = Field(title="批准文件", description="批准文件的文号")
+    by: Text = Field("区人民政府", title="批准机关", description="如 区人民政府、局党组")
+
+    def __str__(self) -> str:
+        # The plan document prints it as is (render/content.py “本方案批准情况：…”).
+        day = f"{self.date.year}年{self.date.month}月{self.date.day}日"
+        return f"经{self.by}于{day}批准（{self.document}）"
+
+
+def _approval(value: object) -> object:
+    # Before `ssj plan approve`, the example plan held a sentence here (“待……批准后填写”):
+    # a sentence is no approval, and the year stays unapproved until one is recorded.
+    return None if isinstance(value, str) else value
+
+
+class PlanPublication(Strict):
+    """一次年度抽查计划公告（ssj plan publish）：公布之日和随之公布的抽查事项。"""
+
+    date: Day = Field(title="公告日期")
+    items: list[Id] = Field(default_factory=list, title="公布的抽查事项", description="事项编码")
+    file: OptText = Field(None, title="公告文件")
+    sha256: OptText = Field(None, title="公告文件 SHA-256")
+    reason: OptText = Field(None, title="补录理由", description="公告日期早于记录之日时")
+
+
 class Plan(Strict):
     """年度“双随机、一公开”监管抽查工作方案。"""
 
     year: int = Field(ge=2000, le=2100, title="年度")
     title: OptText = Field(None, title="方案标题")
-    approval: OptText = Field(None, title="批准情况", description="批准机关、文号和日期")
+    sequence: int = Field(
+        1,
+        ge=1,
+        le=9999,
+        title="计划序号",
+        description="本机关本年度的第几个抽查计划，用于抽查计划编号",
+    )
+    approval: Annotated[Approval | None, BeforeValidator(_approval)] = Field(
+        None, title="批准情况", description="由 ssj plan approve 记录：批准日期、文号、批准机关"
+    )
     basis: list[Text] = Field(default_factory=list, title="编制依据")
+    guiding: OptText = Field(None, title="指导思想")
+    goals: list[Text] = Field(default_factory=list, title="工作目标")
+    key_scope: list[Text] = Field(
+        default_factory=list, title="重点检查范围", description="重点行业领域、重点单位和重点事项"
+    )
     ratio: Ratio = Field(Decimal("0.2"), title="抽查比例", description="未单列的类别适用此比例")
     categories: dict[str, CategoryPlan] = Field(default_factory=dict, title="各类别")
     risk_ratios: dict[Risk, Ratio] = Field(
@@ -113,11 +170,61 @@ class Plan(Strict):
         title="调整与重新报批",
         description="R13：数量增减超过 20% 或重点变更时，每次重新报批追加一条",
     )
+    publications: list[PlanPublication] = Field(
+        default_factory=list,
+        title="计划公告",
+        description="由 ssj plan publish 追加：公告日期和随之公布的抽查事项（R17）",
+    )
 
     @field_validator("stratify", mode="before")
     @classmethod
     def _list(cls, value: object) -> object:
         return values.parse_list(value) if isinstance(value, str) else value
+
+
+def unapproved(plan: Plan | None, year: int, day: date) -> str | None:
+    """Why no draw of `year` may be made on `day`: the plan is not approved, or not yet."""
+    approval = plan.approval if plan else None
+    if approval is None:
+        return (
+            f"{year} 年度方案尚未批准，不能抽取（方案经批准后实施）。"
+            f"请先 ssj plan init --year {year}（如尚无方案）、填写并提交，报批后用 "
+            f"ssj plan approve --year {year} --date 批准日期 --document 文号 记录批准"
+        )
+    if day < approval.date:
+        return (
+            f"抽取日期 {day} 早于 {year} 年度方案的批准日期 {approval.date}：方案经批准后才能抽取"
+        )
+    return None
+
+
+def plan_code(config: Config, plan: Plan) -> str | None:
+    """抽查计划编号 as the platforms build it: department code + year + 4-digit sequence
+    (None without a department code in ssj.yaml)."""
+    if not config.department_code:
+        return None
+    return f"{config.department_code}{plan.year}{plan.sequence:04d}"
+
+
+def task_code(plan: str, number: int) -> str:
+    """抽查任务编号: the plan's code + the task's 4-digit number within the plan (a draw, in
+    the order the year's draws were made: the number of a draw never changes)."""
+    return f"{plan}{number:04d}"
+
+
+NO_ITEMS = (
+    "随机抽查事项清单（rosters/items.yaml）为空：检查只能针对已公布的事项，没有事项就不能安排检查。"
+    "请用 ssj roster import 清单.xlsx 导入本局的事项清单并提交；或从 ssj 附带的通用和专业监督检查"
+    "事项清单开始：在另一目录运行 ssj init 临时目录，把其中的 rosters/items.yaml 复制过来，"
+    "按本局权责清单修改后提交"
+)
+
+
+def published_codes(plan: Plan | None, items: Iterable, day: date) -> set[str]:
+    """The item codes published on or before `day` for the plan's year: those listed by a
+    plan announcement of that day or earlier, and those with their own earlier date."""
+    codes = {c for p in (plan.publications if plan else []) if p.date <= day for c in p.items}
+    return codes | {i.code for i in items if i.published is not None and i.published <= day}
 
 
 def effective_rules(config: Config | None, plan: Plan | None) -> Defaults:

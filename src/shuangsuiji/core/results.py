@@ -43,6 +43,8 @@ ResultCode = Literal[
     "不配合检查情节严重",
     "未按规定公示应当公示的信息",
     "公示信息隐瞒真实情况、弄虚作假",
+    "注销",
+    "被吊销",
 ]
 """The national result codes of a spot check (docs/audit.md R9b), spelt as docs/audit.md does."""
 
@@ -50,7 +52,9 @@ RESULT_CODES: tuple[str, ...] = get_args(ResultCode)
 NO_PROBLEM = "未发现问题"
 WITH_FINDINGS = frozenset({"发现问题已责令改正", "发现问题待后续处理"})
 """Results that need at least one finding; `NO_PROBLEM` allows none."""
-NOT_REACHED = frozenset({"通过登记的住所(经营场所)无法联系", "已关闭停业或正在组织清算"})
+NOT_REACHED = frozenset(
+    {"通过登记的住所(经营场所)无法联系", "已关闭停业或正在组织清算", "注销", "被吊销"}
+)
 """Results where nobody was met on site: such units are not drawn for a return visit."""
 
 HazardLevel = Literal["一般事故隐患", "重大事故隐患"]
@@ -61,7 +65,7 @@ Change = Literal["记录", "补充", "更正"]
 """记录: the first version of a task's record; 补充: only adds follow-up (re-inspections,
 penalties, a note) to the previous version; 更正: changes what was recorded, needs a reason."""
 RevisitMethod = Literal["实地", "电话", "书面", "网络"]
-PublicationFormat = Literal["xlsx", "csv", "json", "html"]
+PublicationFormat = Literal["xlsx", "csv", "json", "html", "gsxt"]
 
 ON_SITE_WORDS = ("当场整改", "立即整改", "现场整改", "当场", "立即", "现场")
 
@@ -71,6 +75,11 @@ _RESULT_ALIASES = {
     "公示信息隐瞒真实情况,弄虚作假": "公示信息隐瞒真实情况、弄虚作假",
     "公示信息隐瞒真实情况，弄虚作假": "公示信息隐瞒真实情况、弄虚作假",
     "无问题": "未发现问题",
+    "发现问题经责令已改正": "发现问题已责令改正",
+    "公示信息隐瞒真实情况弄虚作假": "公示信息隐瞒真实情况、弄虚作假",
+    "已注销": "注销",
+    "吊销": "被吊销",
+    "已吊销": "被吊销",
 }
 _LEVEL_ALIASES = {
     "一般": "一般事故隐患",
@@ -456,7 +465,47 @@ PUBLIC_FIELDS = {
     "inspectors": "检查人员（执法证号）",
 }
 """What is published, and nothing else: never address, contact, phone or ID numbers."""
-PUBLIC_TYPE = "双随机抽查"
+
+# 检查类型 of a task, by how its unit came into the draw: drawn at random, a key unit
+# inspected every year (R2), a unit forced in after two years without inspection (R3, a
+# deterministic task like a key one), or a joint inspection of several departments.
+INSPECTION_TYPES = {
+    "random": "双随机抽查",
+    "key": "重点检查",
+    "forced": "重点检查",
+    "joint": "联合检查",
+}
+
+# The result codes of the 国家企业信用信息公示系统 (双随机抽查结果): ssj's result -> (code,
+# the platform's wording). The platform spells two results its own way.
+GSXT_RESULTS: dict[str, tuple[str, str]] = {
+    "未发现问题": ("1", "未发现问题"),
+    "通过登记的住所(经营场所)无法联系": ("6", "通过登记的住所（经营场所）无法联系"),
+    "已关闭停业或正在组织清算": ("7", "已关闭停业或正在组织清算"),
+    "不配合检查情节严重": ("8", "不配合检查情节严重"),
+    "注销": ("9", "注销"),
+    "被吊销": ("10", "被吊销"),
+    "发现问题待后续处理": ("A", "发现问题待后续处理"),
+    "未按规定公示应当公示的信息": ("B", "未按规定公示应当公示的信息"),
+    "公示信息隐瞒真实情况、弄虚作假": ("C", "公示信息隐瞒真实情况弄虚作假"),
+    "发现问题已责令改正": ("E", "发现问题经责令已改正"),
+    "未发现开展本次抽查涉及的经营活动": ("F", "未发现开展本次抽查涉及的经营活动"),
+}
+GSXT_FIELDS = {
+    # key: header of the 国家企业信用信息公示系统 双随机抽查结果 export
+    "entity": "统一社会信用代码",
+    "name": "企业名称",
+    "plan_code": "抽查计划编号",
+    "plan_name": "抽查计划名称",
+    "task_code": "抽查任务编号",
+    "task_name": "抽查任务名称",
+    "kind": "抽查类型",
+    "authority": "抽查机关",
+    "completed": "抽查完成日期",
+    "items": "检查事项",
+    "result": "检查结果",
+    "result_code": "检查结果代码",
+}
 
 
 # ---------------------------------------------------------------- return visits (回访)
@@ -578,13 +627,15 @@ class AnswerRow(Strict):
 
 
 __all__ = [
+    "GSXT_FIELDS",
+    "GSXT_RESULTS",
     "HAZARD_COLUMNS",
     "HAZARD_LEVELS",
+    "INSPECTION_TYPES",
     "NOT_REACHED",
     "NO_PROBLEM",
     "OUTCOMES",
     "PUBLIC_FIELDS",
-    "PUBLIC_TYPE",
     "RESULT_CODES",
     "REVISIT_QUESTIONS",
     "REVISIT_SOURCE",

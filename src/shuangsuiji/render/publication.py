@@ -16,7 +16,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from ..core.results import PUBLIC_FIELDS
+from ..core.results import GSXT_FIELDS, PUBLIC_FIELDS
 from .wording import COMMIT_LABEL, NO_COMMIT
 
 
@@ -168,6 +168,54 @@ def to_html(sheet: Sheet) -> bytes:
 </html>
 """
     return page.encode("utf-8")
+
+
+@dataclass
+class GsxtRow:
+    """One result in the fields of the 国家企业信用信息公示系统 双随机抽查结果 (GSXT_FIELDS)."""
+
+    entity: str
+    name: str
+    plan_code: str
+    plan_name: str
+    task_code: str
+    task_name: str
+    kind: str  # 定向 / 不定向
+    authority: str
+    completed: date
+    items: list[str]
+    result: str  # the platform's wording
+    result_code: str
+
+    def cells(self) -> list[str]:
+        return [
+            self.entity,
+            self.name,
+            self.plan_code,
+            self.plan_name,
+            self.task_code,
+            self.task_name,
+            self.kind,
+            self.authority,
+            self.completed.isoformat(),
+            "；".join(self.items),
+            self.result,
+            self.result_code,
+        ]
+
+
+GSXT_HEADERS = list(GSXT_FIELDS.values())
+
+
+def to_gsxt(rows: Sequence[GsxtRow], suffix: str) -> bytes:
+    """The rows for import into the platform: .xlsx or .csv (UTF-8 with BOM), header first,
+    nothing under the rows (an import takes every row as a result)."""
+    from ..storage import tabular
+
+    table = [row.cells() for row in rows]
+    if suffix == ".csv":
+        return tabular.write_csv(GSXT_HEADERS, table)
+    return tabular.write_xlsx(GSXT_HEADERS, table, title="双随机抽查结果")
 
 
 RENDERERS = {"xlsx": to_xlsx, "csv": to_csv, "json": to_json, "html": to_html}

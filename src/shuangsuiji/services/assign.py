@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from ..core import algorithm
-from ..core.plan import effective_rules
+from ..core.plan import NO_ITEMS, effective_rules, published_codes
 from ..core.problems import InputError, Refused
 from ..core.records import Assignment, AssignParameters, Draw, RosterRef, Round, Substitution
 from ..core.selection import superseded
@@ -77,9 +78,11 @@ def assign(
             )
         head = book.check_inputs(record.year)
         draw_file = record_path(ws, record.year, record.draw_id)
+        items = ws.roster("items")
+        if not items.rows:  # no checklist can be made: nothing may be checked
+            raise Refused(NO_ITEMS)
         seed, source, generated = choose_seed(seed, seed_source)
         people = ws.roster("inspectors")
-        items = ws.roster("items")
         gone = superseded(all_draws(ws))
         history = [a for a in all_assignments(ws) if a.draw_id not in gone]
         ctx = context(ws, record, people.rows, items.rows, history)
@@ -151,9 +154,11 @@ def rematch(
     if seed is not None and seed in used:
         raise Refused("补充匹配的种子须重新产生：不能沿用抽取对象或此前匹配的种子。请另行产生种子")
     head = book.check_inputs(record.year)
+    items = ws.roster("items")
+    if not items.rows:
+        raise Refused(NO_ITEMS)
     seed, source, generated = choose_seed(seed, seed_source)
     people = ws.roster("inspectors")
-    items = ws.roster("items")
     gone = superseded(all_draws(ws))
     history = [
         a for a in all_assignments(ws) if a.draw_id not in gone and a.draw_id != record.draw_id
@@ -180,6 +185,16 @@ def rematch(
         f"{len(later.tasks)} 项任务，{algorithm.ALGORITHM}）"
     )
     return result
+
+
+def unpublished(ws: Workspace, record: Assignment, day: date) -> list[str]:
+    """The checklist items of a matching not yet published on `day` (a warning at
+    `ssj assign`: publish them, `ssj plan publish`, before the inspection, R17)."""
+    latest = record.rounds[-1] if record.rounds else record
+    items = ws.roster("items").rows
+    published = published_codes(load_plan(ws, record.year), items, day)
+    listed = dict.fromkeys(c for t in latest.tasks for c in t.checklist)
+    return [c for c in listed if c not in published]
 
 
 # The command-line option of each matching parameter (Options field).

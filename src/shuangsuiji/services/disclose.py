@@ -18,8 +18,17 @@ from pydantic import ValidationError
 
 from ..core import dates, followup
 from ..core.models import Entity, Inspector, Item
+from ..core.plan import Plan, plan_code, task_code
 from ..core.problems import InputError, Problem, Refused
-from ..core.results import PUBLIC_TYPE, DisclosureFile, Publication, PublishedEntry, RecordVersion
+from ..core.records import Draw
+from ..core.results import (
+    GSXT_RESULTS,
+    INSPECTION_TYPES,
+    DisclosureFile,
+    Publication,
+    PublishedEntry,
+    RecordVersion,
+)
 from ..storage import yamlio
 from ..storage.files import write_atomic
 from ..workspace import Workspace, writer
@@ -100,14 +109,26 @@ def privacy_problems(rows, entities: list[Entity]) -> list[str]:
     return sorted(set(out))
 
 
+def task_kinds(draws: list[Draw]) -> dict[tuple[str, str], str]:
+    """(draw, unit) -> how the unit came into the draw (INSPECTION_TYPES keys); a unit
+    drawn or taken as a replacement is not listed: it is "random"."""
+    kinds = {}
+    for d in draws:
+        kinds.update({(d.draw_id, t.id): "key" for t in d.key})
+        kinds.update({(d.draw_id, t.id): "forced" for t in d.forced})
+    return kinds
+
+
 def public_rows(
     chosen: list[tuple[Any, RecordVersion]],
     authority: str,
     people: dict[str, Inspector],
     items: dict[str, Item],
+    kinds: dict[tuple[str, str], str] | None = None,
 ):
     from ..render.publication import Public
 
+    kinds = kinds or {}
     rows = []
     for task, version in chosen:
         officers = [
@@ -120,7 +141,7 @@ def public_rows(
                 entity=task.entity,
                 name=task.name,
                 authority=authority,
-                type=PUBLIC_TYPE,
+                type=INSPECTION_TYPES[kinds.get((task.draw_id, task.entity), "random")],
                 items=[items[c].name if c in items else c for c in version.items],
                 completed=version.end,
                 result=version.result,
@@ -129,6 +150,49 @@ def public_rows(
             )
         )
     return rows
+
+
+def gsxt_rows(chosen, rows, draws: list[Draw], config, plan: Plan):
+    """The chosen random results in the platform's fields, with the plan and task codes
+    built as the platforms build them (core/plan.py `plan_code`, `task_code`)."""
+    from ..render.publication import GsxtRow
+
+    code = plan_code(config, plan)
+    if code is None:
+        raise InputError(
+            Problem(
+                file="ssj.yaml",
+                field="department_code",
+                message="导出国家企业信用信息公示系统格式须在 ssj.yaml 中填写部门代码 department_code"
+                "（抽查计划编号、抽查任务编号的前缀，如 350102），填写后提交",
+            )
+        )
+    plan_name = plan.title or f"{config.authority}{plan.year}年度“双随机、一公开”监管抽查工作方案"
+    numbers = {d.draw_id: n for n, d in enumerate(draws, start=1)}
+    by_id = {d.draw_id: d for d in draws}
+    out = []
+    for (task, version), public in zip(chosen, rows, strict=True):
+        draw = by_id[task.draw_id]
+        n = numbers[task.draw_id]
+        result_code, result = GSXT_RESULTS[version.result]
+        out.append(
+            GsxtRow(
+                entity=task.entity,
+                name=task.name,
+                plan_code=code,
+                plan_name=plan_name,
+                task_code=task_code(code, n),
+                task_name=f"{config.authority}{plan.year}年度“双随机、一公开”抽查第{n}批"
+                f"（抽取 {draw.draw_id}）",
+                kind="定向" if draw.parameters.where else "不定向",
+                authority=config.authority,
+                completed=version.end,
+                items=public.items,
+                result=result,
+                result_code=result_code,
+            )
+        )
+    return out
 
 
 @dataclass
@@ -153,11 +217,22 @@ def publish(
     """Write the publication of the results not yet published (or all: `everything`)."""
     from ..render import publication as render
     from ..workspace.calendars import load_calendar
+    from ..workspace.records import all_draws
     from ..workspace.year import current_records, year_tasks
 
-    if fmt not in render.RENDERERS:
+    if fmt not in (*render.RENDERERS, "gsxt"):
         raise InputError(
-            Problem(file="命令行", field="--format", message="格式应为 xlsx、csv、json 或 html")
+            Problem(
+                file="命令行", field="--format", message="格式应为 xlsx、csv、json、html 或 gsxt"
+            )
+        )
+    if fmt == "gsxt" and output.suffix.lower() not in (".xlsx", ".csv"):
+        raise InputError(
+            Problem(
+                file="命令行",
+                field="-o",
+                message="gsxt 格式写成 .xlsx 或 .csv 文件：请用 -o 结果.xlsx 或 -o 结果.csv",
+            )
         )
     day, late = dates.act_day(
         day, today=ws.clock.today(), years=range(year, year + 2), reason=reason, what="公开日期"
@@ -178,22 +253,39 @@ def publish(
                 f"截至 {day} 没有尚未公开的检查结果（已记录 {len(current)} 项）；如需重新公开全部，用 --all"
             )
         config = ws.config
+        draws = [d for d in all_draws(ws) if d.year == year]
+        kinds = task_kinds(draws)
+        if fmt == "gsxt":
+            # The platform's 双随机抽查结果 holds random inspections only: key and forced
+            # units are published in the other formats (their 检查类型 is 重点检查).
+            chosen = [(t, v) for t, v in chosen if (t.draw_id, t.entity) not in kinds]
+            if not chosen:
+                raise Refused(
+                    f"截至 {day} 尚未公开的结果都是重点检查（重点单位、长期未检查单位），"
+                    "不属于双随机抽查结果：请用 xlsx、csv、json 或 html 格式公开"
+                )
         people = {p.id: p for p in ws.roster("inspectors").rows}
         items = {i.code: i for i in ws.roster("items").rows}
-        rows = public_rows(chosen, config.authority, people, items)
+        rows = public_rows(chosen, config.authority, people, items, kinds)
         units = list(ws.roster("entities").rows) + list(tasks.entities.values())
         leaks = privacy_problems(rows, units)
         if leaks:
             raise Refused("公开内容含有不应公开的信息，未写出：" + "；".join(leaks))
-        sheet = render.Sheet(
-            title=f"{config.authority}{year}年度“双随机、一公开”抽查检查结果",
-            authority=config.authority,
-            year=year,
-            date=day,
-            rows=rows,
-            commit=ws.git.head(),  # the commit the publication is made from: an anchor
-        )
-        data = render.render(sheet, fmt)
+        if fmt == "gsxt":
+            from ..workspace.records import load_plan
+
+            gsxt = gsxt_rows(chosen, rows, draws, config, load_plan(ws, year))
+            data = render.to_gsxt(gsxt, output.suffix.lower())
+        else:
+            sheet = render.Sheet(
+                title=f"{config.authority}{year}年度“双随机、一公开”抽查检查结果",
+                authority=config.authority,
+                year=year,
+                date=day,
+                rows=rows,
+                commit=ws.git.head(),  # the commit the publication is made from: an anchor
+            )
+            data = render.render(sheet, fmt)
         calendar = load_calendar(ws)
         days = disclosure_days(ws, year)
         entries = [

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from ..core import algorithm, dates, seedformat
 from ..core.models import OptText, Strict
+from ..core.plan import unapproved
 from ..core.problems import InputError, Refused
 from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
 from ..core.selection import current_picks, superseded
@@ -27,6 +28,7 @@ from ..workspace.records import (
     current_selection,
     draws_dir,
     find_draw,
+    load_plan,
     load_replacements,
     prepared_path,
     record_path,
@@ -97,7 +99,8 @@ def refuse_empty(frozen: Frozen) -> None:
 
 def check_request(ws: Workspace, request: Request) -> None:
     """The draw's date (honest: not future, in the plan year, late only with a reason) and
-    the redraw it may be; `--reason` explains a redraw, a late entry, or both."""
+    the redraw it may be; `--reason` explains a redraw, a late entry, or both. The year's
+    plan must be approved on that day (the plan gate)."""
     today = ws.clock.today()
     request.day, late = dates.act_day(
         request.day,
@@ -106,6 +109,9 @@ def check_request(ws: Workspace, request: Request) -> None:
         reason=request.reason,
         what="抽取日期",
     )
+    refusal = unapproved(load_plan(ws, request.year), request.year, request.day)
+    if refusal:
+        raise Refused(refusal)
     if request.redraw_of is None:
         if request.reason and late is None:
             raise InputError("--reason 用于重抽（--redraw-of）或补录（--date 早于今天）")

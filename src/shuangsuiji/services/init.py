@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..core.models import ROSTER_NAMES, ROSTERS, Category, CiSettings, Config
-from ..core.plan import Capacity, Plan
+from ..core.plan import Approval, Capacity, Plan, PlanPublication
 from ..core.problems import Refused
 from ..storage import yamlio
 from ..storage.files import write_atomic
@@ -93,6 +94,28 @@ def example_roster_text(kind: str) -> str:
     return schema_line(kind) + text
 
 
+EXAMPLE_AUTHORITY = "青岚区应急管理局"
+ITEMS_HEAD = """\
+# 随机抽查事项清单：ssj 附带的通用和专业监督检查事项（共 {n} 项），请按本局的权责清单增删、修改后提交。
+# 事项依据《江西省应急管理厅关于进一步提升监管执法质效的实施意见》（赣应急字〔2024〕108号）
+# 附件1“通用和专业监督检查事项清单”：TY 为通用事项，KS 矿山、WH 危险化学品、YH 烟花爆竹、GM 工贸、
+# AP 安全技术服务单位、PX 安全培训单位。抽查主体已填为本机关。
+# 检查只能针对已公布的事项（R17）：清单随年度抽查计划公告公布（ssj plan publish），
+# 或在事项的 published 中写明单独公布的日期。
+"""
+
+
+def shipped_items_text(authority: str) -> str:
+    """The general and per-sector items every workspace starts from, its own authority as
+    their subject (the example's list with the example's bureau replaced)."""
+    text = example_roster_text("items")
+    head, body = text.split("\nitems:\n", 1)
+    schema = head.splitlines()[0]
+    count = body.count("\n- code: ") + body.startswith("- code: ")
+    body = body.replace(f"subject: {EXAMPLE_AUTHORITY}", f"subject: {authority}")
+    return f"{schema}\n{ITEMS_HEAD.format(n=count)}items:\n{body}"
+
+
 def csv_roster(kind: str, text: str) -> bytes:
     """A roster's YAML text as the CSV a big roster is kept in (header row, then rows)."""
     from ..core.tables import export_rows
@@ -120,14 +143,22 @@ def create_workspace(
     for name, text in schema_files().items():
         files[f"schemas/{name}"] = text
     for kind in ROSTERS:
-        text = example_roster_text(kind) if example else empty_roster_text(kind)
+        if example:
+            text = example_roster_text(kind)
+        elif kind == "items":  # every workspace starts from the shipped list
+            text = shipped_items_text(config.authority)
+        else:
+            text = empty_roster_text(kind)
         if roster_format == "csv":
             files[f"{ROSTER_DIR}/{kind}.csv"] = csv_roster(kind, text)
         else:
             files[f"{ROSTER_DIR}/{kind}.yaml"] = text
     if example:
-        year = Clock().year()
-        files[f"{PLAN_DIR}/{year}/plan.yaml"] = plan_text(example_plan(year))
+        clock = Clock()
+        items = parse_roster("items", *roster_file(files, "items")).rows
+        year = clock.year()
+        plan = example_plan(year, date(year, 1, 1), [i.code for i in items])
+        files[f"{PLAN_DIR}/{plan.year}/plan.yaml"] = plan_text(plan)
     else:
         files[f"{PLAN_DIR}/README.md"] = (
             "每个年度一个目录：plans/<年度>/plan.yaml 为年度方案，其余为 ssj 生成的记录。\n"
@@ -155,16 +186,40 @@ def create_workspace(
     return {"root": str(root), "files": list(files), "git_init": git_init, "example": example}
 
 
-def example_plan(year: int) -> Plan:
+def roster_file(files: dict[str, str | bytes], kind: str) -> tuple[bytes, str]:
+    """A roster just made for the new workspace: its bytes (YAML or CSV) and its path."""
+    path = next(k for k in files if k.startswith(f"{ROSTER_DIR}/{kind}."))
+    found = files[path]
+    return (found.encode("utf-8") if isinstance(found, str) else found), path
+
+
+def example_plan(year: int, day: date, items: list[str]) -> Plan:
+    """The example's plan, approved and announced on `day` (the first of its year): the
+    example draws at once, on any day of the year (a real plan: `ssj plan approve`)."""
     return Plan(
         year=year,
         title=f"青岚区应急管理局{year}年度“双随机、一公开”监管抽查工作方案",
-        approval="（待区人民政府批准后填写文号和日期）",
+        approval=Approval(date=day, document=f"青政字〔{year}〕1号", by="区人民政府"),
         basis=[
             "《中华人民共和国安全生产法》",
             "《国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见》（国发〔2019〕5号）",
+            "《国务院办公厅关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）",
             "《国家安全监管总局关于印发安全生产年度监督检查计划编制办法的通知》（安监总政法〔2017〕150号）",
         ],
+        guiding="坚持“安全第一、预防为主、综合治理”的方针，严格规范公正文明执法，"
+        "推动企业落实安全生产主体责任，有效防范遏制生产安全事故。",
+        goals=[
+            "监管执法计划完成率100%",
+            "监管执法中发现的事故隐患责令整改率、到期复查率达100%",
+            "监管执法中发现的安全生产违法行为依法查处率达100%",
+            "抽查结果自检查结束之日起20个工作日内向社会公开",
+        ],
+        key_scope=[
+            "危险化学品生产、经营单位",
+            "涉及有限空间作业、粉尘涉爆、涉氨制冷的工贸企业",
+            "生产经营单位应急预案制定及演练情况",
+        ],
+        publications=[PlanPublication(date=day, items=items)],
         capacity=Capacity(
             other_enforcement_days={
                 "行政许可": 60,
