@@ -320,3 +320,11 @@ def test_verify_catches_a_swapped_unit(example, ssj):
     commit_all(example, "手工改记录")
     result = ssj("-C", example, "verify", "2026-1")
     assert result.code == 1 and "不一致" in result.out
+
+
+def test_a_past_year_needs_its_date_and_a_reason(example, ssj):
+    """Run in 2026 for 2022: refused, saying how a past draw is entered."""
+    result = ssj("-C", example, "draw", "--year", "2022", "--ratio", "0.2", "--seed", "s")
+    assert result.code == 2 and "--date" in result.err and "--reason" in result.err, result.err
+    ahead = ssj("-C", example, "draw", "--year", "2027", "--ratio", "0.2", "--seed", "s")
+    assert ahead.code == 2 and "还没有开始" in ahead.err, ahead.err

@@ -151,7 +151,7 @@ def _late_entries(data: AuditData, history: History) -> list[Finding]:
                 warning(
                     "R14",
                     path,
-                    f"{what}的日期为 {claimed}，{recorded} 才记录（补录，{why}）；期限与冷却期按 {recorded} 判断",
+                    f"{what}：所记日期为 {claimed}，{recorded} 才记录（补录，{why}）；期限与冷却期按 {recorded} 判断",
                     "核对补录的理由；今后在当天记录",
                     year=year,
                 )

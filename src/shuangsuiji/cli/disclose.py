@@ -95,7 +95,11 @@ def publish(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("-o", "--output", metavar="文件", help="输出文件")],
     format: Annotated[
-        Format, typer.Option("--format", help="xlsx、csv、json、html（单个网页），或 gsxt（国家企业信用信息公示系统的字段，-o 为 .xlsx 或 .csv）")
+        Format,
+        typer.Option(
+            "--format",
+            help="xlsx、csv、json、html（单个网页），或 gsxt（国家企业信用信息公示系统的字段，-o 为 .xlsx 或 .csv）",
+        ),
     ] = Format.xlsx,
     year: Year = None,
     day: Annotated[

@@ -28,6 +28,15 @@ def act_day(
     option: str = "--date",
 ) -> tuple[date, str | None]:
     """The day of an act and its late-entry reason (None when it is recorded on its day)."""
+    if given is None and today.year not in years:
+        first = years[0]
+        if today.year < first:
+            raise InputError(f"今天是 {today}：{first} 年度还没有开始，{what}只能在 {first} 年之内")
+        raise InputError(
+            f"今天（{today}）已过了 {first} 年度：为以往年度补录，须用 {option} 写明当时的日期、"
+            f"用 --reason 写明为何当时未用 ssj 记录（如 {option} {first}-03-01 --reason "
+            "当时用纸质抽签，现补录）"
+        )
     day = given or today
     if day > today:
         raise InputError(f"{option} {day}：{what}不能是将来的日期（今天是 {today}）")

@@ -24,6 +24,7 @@ from .models import (
     Risk,
     Strict,
     Text,
+    TextList,
 )
 
 DEFAULT_PERIODS = ["2-3", "5-6", "9-10", "12"]  # 兴安区计划 §五(二)
@@ -151,7 +152,9 @@ class Plan(Strict):
     stratify: list[str] = Field(
         default_factory=list, title="分层字段", description="如 region、所属区域"
     )
-    where: dict[str, str] = Field(default_factory=dict, title="定向条件", description="空为不定向")
+    where: dict[str, TextList] = Field(
+        default_factory=dict, title="定向条件", description="空为不定向"
+    )
     periods: Periods = Field(default_factory=lambda: list(DEFAULT_PERIODS), title="检查时段")
     alternates: int = Field(2, ge=0, le=1000, title="每层候补数")
     force_uncovered: bool = Field(True, title="纳入两年未检查单位", description="R3")
