@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit_all, on, read_yaml
+from conftest import approve_plan, commit_all, on, read_yaml
 from results_flow import record_all
 from shuangsuiji.core.algorithm import draw as draw_entities
 from shuangsuiji.core.algorithm import parse_ratio, population_digest, sample_size, ticket
@@ -339,6 +339,7 @@ def vector_workspace(ssj, root: Path, units: list[str], flow: bool = False) -> N
         (root / "rosters" / "entities.yaml").write_text("\n".join(entities) + "\n", "utf-8")
         (root / "rosters" / "inspectors.yaml").write_text("\n".join(people) + "\n", "utf-8")
         commit_all(root, "测试向量的名录")
+        approve_plan(root, 2022)
 
 
 def test_the_draw_vector_is_what_the_cli_records(tmp_path, ssj):

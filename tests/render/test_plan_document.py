@@ -36,6 +36,10 @@ def test_the_plan_after_draw_and_assignment(example, ssj, tmp_path):
 
 
 def test_a_plan_without_basis_or_items_has_no_empty_parts(empty_ws, ssj, tmp_path):
+    items = empty_ws / "rosters" / "items.yaml"  # every init ships a list: this bureau cleared it
+    items.write_text(
+        items.read_text(encoding="utf-8").split("\nitems:")[0] + "\nitems: []\n", encoding="utf-8"
+    )
     text = _plan(ssj, empty_ws, tmp_path)
     _clean(text)
     assert "事项0项" not in text and "见附件" not in text and "尚未编制" in text
