@@ -133,14 +133,18 @@ def ticket(seed: str, *parts: str) -> str:
 
 
 def tickets(
-    seed: str, prefix_parts: Sequence[str], ids: Iterable[str]
+    seed: str, prefix_parts: Sequence[str], ids: Iterable[str], *, ids_checked: bool = False
 ) -> Iterator[tuple[str, str]]:
-    """Yield (id, ticket(seed, *prefix_parts, id)) for each id; seed checked once, eagerly."""
+    """Yield (id, ticket(seed, *prefix_parts, id)) for each id; seed checked once, eagerly.
+
+    `ids_checked`: the caller has already validated every id (population_digest does).
+    """
     prefix = _prefix(seed, prefix_parts)  # outside the generator, so errors raise at call
 
     def gen() -> Iterator[tuple[str, str]]:
-        for id_ in _checked(ids):
-            h = prefix.copy()
+        copy = prefix.copy
+        for id_ in ids if ids_checked else _checked(ids):
+            h = copy()
             h.update(id_.encode())
             yield id_, h.hexdigest()
 
@@ -267,15 +271,19 @@ def draw(
     *,
     alternates: int = 0,
     periods: Sequence[str] = (),
+    ids_checked: bool = False,
 ) -> DrawResult:
-    """Entity draw: per stratum the k lowest tickets are selected, the next a are alternates."""
+    """Entity draw: per stratum the k lowest tickets are selected, the next a are alternates.
+
+    `ids_checked`: the population's ids are already validated (by population_digest).
+    """
     check_id(draw_id, "抽取编号")
     _check_count(alternates, "候补数量")
     for p in periods:
         if not isinstance(p, str) or not p:
             raise AlgorithmInputError(f"检查时段必须是非空文字：{p!r}")
     groups: dict[str, list[tuple[str, str]]] = {s: [] for s in sizes}
-    for id_, t in tickets(seed, (draw_id,), population):
+    for id_, t in tickets(seed, (draw_id,), population, ids_checked=ids_checked):
         groups.setdefault(population[id_], []).append((t, id_))
 
     strata, selected, spare = [], [], []

@@ -12,12 +12,14 @@ committed, and safe to delete. `ssj roster check` never uses it.
 
 from __future__ import annotations
 
+import array
+import base64
 import contextlib
-import copy
 import gc
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
@@ -50,7 +52,13 @@ def _path(root: Path, name: str, sha256: str) -> Path:
 
 
 def _header(name: str, sha256: str) -> dict:
-    return {"format": FORMAT, "name": name, "sha256": sha256, "code": code_digest()}
+    return {
+        "format": FORMAT,
+        "name": name,
+        "sha256": sha256,
+        "code": code_digest(),
+        "byteorder": sys.byteorder,
+    }
 
 
 def _body(root: Path, name: str, sha256: str) -> tuple[bytes, int] | None:
@@ -130,28 +138,38 @@ def save_columns(root: Path, name: str, sha256: str, columns: list[list]) -> Non
     _save(root, name, sha256, [{"rows": count, "columns": [_encoded(c) for c in columns]}])
 
 
+# Codes of a dictionary-encoded column: one, two or four bytes per row (native order,
+# which the entry's header names).
+_WIDTHS = (("B", 1 << 8), ("H", 1 << 16), ("I", 1 << 32))
+
+
 def _encoded(column: list) -> dict:
     """A column as it is kept: its distinct values and a number per row, when they are few."""
-    index: dict[Any, int] = {}
-    distinct: list = []
-    codes = []
-    limit = max(16, len(column) // 4)
-    for value in column:
-        # Texts and None are their own keys; True and 1 would share one, so other values
-        # are keyed by their JSON text.
-        key = value if value is None or type(value) is str else _key(value)
-        code = index.get(key)
-        if code is None:
-            if len(distinct) >= limit:
-                return {"values": column}
-            code = index[key] = len(distinct)
-            distinct.append(value)
-        codes.append(code)
-    return {"distinct": distinct, "codes": codes}
+    keys = _keys(column)
+    index = dict.fromkeys(keys)
+    if len(index) > max(16, len(column) // 4):
+        return {"values": column}
+    for code, key in enumerate(index):
+        index[key] = code
+    first = dict(zip(keys, column, strict=True))
+    distinct = [first[k] for k in index]
+    codes = list(map(index.__getitem__, keys))
+    typecode = next(t for t, size in _WIDTHS if len(distinct) <= size)
+    packed = base64.b64encode(array.array(typecode, codes).tobytes()).decode()
+    return {"distinct": distinct, "type": typecode, "codes": packed}
 
 
-def _key(value: Any) -> tuple[str]:
-    return (json.dumps(value, ensure_ascii=False, sort_keys=True),)
+def _keys(column: list) -> list:
+    """A key per value, equal for equal values only (True and 1 are kept apart)."""
+    kinds = set(map(type, column))
+    if kinds <= {str, type(None)} or (len(kinds) == 1 and kinds <= {bool, int, float}):
+        return column
+    if kinds == {list} and all(set(map(type, v)) <= {str} for v in column):
+        return list(map(tuple, column))
+    if kinds == {dict} and all(set(map(type, v.values())) <= {str} for v in column):
+        return list(map(frozenset, map(dict.items, column)))
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    return list(map(encode, column))
 
 
 def _decoded(column: dict) -> list:
@@ -160,14 +178,17 @@ def _decoded(column: dict) -> list:
         if not isinstance(values, list):
             raise ValueError("not a column")
         return values
-    distinct, codes = column["distinct"], column["codes"]
-    if not isinstance(distinct, list) or not isinstance(codes, list):
+    distinct = column["distinct"]
+    codes = array.array(column["type"], base64.b64decode(column["codes"], validate=True))
+    if not isinstance(distinct, list) or (codes and max(codes) >= len(distinct)):
         raise ValueError("not a column")
-    if not any(isinstance(v, (list, dict)) for v in distinct):
-        return list(map(distinct.__getitem__, codes))
+    values = map(distinct.__getitem__, codes)
+    kinds = {type(v) for v in distinct}
+    if not kinds & {list, dict}:
+        return list(values)
     # Each row gets its own list or mapping: a row never shares one it could change.
-    if all(_flat(v) for v in distinct):
-        return [copy.copy(distinct[c]) for c in codes]
+    if len(kinds) == 1 and all(_flat(v) for v in distinct):
+        return list(map(kinds.pop(), values))  # list(v) or dict(v), at C speed
     texts = [json.dumps(v, ensure_ascii=False) for v in distinct]
     return [json.loads(texts[c]) for c in codes]
 
