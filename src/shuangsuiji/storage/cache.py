@@ -120,9 +120,13 @@ def load_rows(root: Path, name: str, sha256: str) -> Iterator[list] | None:
 
 def save(root: Path, name: str, sha256: str, value: Any) -> None:
     """Keep a JSON value; a cache that cannot be written is simply not kept."""
-    if not _json_exact(value):
-        return  # a date, or a key that is not text: JSON would not give it back as it was
-    _save(root, name, sha256, [value])
+    try:
+        text = _dumps(value)
+    except (TypeError, ValueError):
+        return  # a date, a set: not JSON
+    if json.loads(text) != value:
+        return  # a key that is not text, a tuple: JSON would not give it back as it was
+    _save(root, name, sha256, [text])
 
 
 def save_rows(root: Path, name: str, sha256: str, rows: Iterable[list]) -> None:
@@ -135,7 +139,8 @@ def save_columns(root: Path, name: str, sha256: str, columns: list[list]) -> Non
     count = len(columns[0]) if columns else 0
     if any(len(c) != count for c in columns):
         raise ValueError("columns of different lengths")
-    _save(root, name, sha256, [{"rows": count, "columns": [_encoded(c) for c in columns]}])
+    document = {"rows": count, "columns": [_encoded(c) for c in columns]}
+    _save(root, name, sha256, [_dumps(document)])
 
 
 # Codes of a dictionary-encoded column: one, two or four bytes per row (native order,
@@ -200,13 +205,14 @@ def _flat(value: Any) -> bool:
     )
 
 
-def _save(root: Path, name: str, sha256: str, documents: Iterable[Any]) -> None:
+def _save(root: Path, name: str, sha256: str, documents: Iterable[str]) -> None:
+    """Keep JSON documents (their text), one to a line, then the header."""
     digest, count = hashlib.sha256(), 0
 
     def body() -> Iterator[bytes]:
         nonlocal count
         for document in documents:
-            line = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+            line = document.encode()
             line = line if count == 0 else b"\n" + line
             count += 1
             digest.update(line)
@@ -220,20 +226,8 @@ def _save(root: Path, name: str, sha256: str, documents: Iterable[Any]) -> None:
         _prune(path.parent, name)
 
 
-def _json_exact(value: Any) -> bool:
-    """Whether JSON gives `value` back unchanged (text keys; text, numbers, lists, maps)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if not all(type(k) is str for k in item):
-                return False
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif not (item is None or isinstance(item, (str, int, float))):
-            return False
-    return True
+def _dumps(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _prune(folder: Path, name: str) -> None:

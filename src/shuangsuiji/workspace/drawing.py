@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 
 from ..core import algorithm, dates
 from ..core.eligibility import (
@@ -428,10 +429,11 @@ def sized_strata(frozen: Frozen, config: Config, plan: Plan, request: Request) -
     """k per stratum from the command line or the plan, checked against R1's floors."""
     categories: dict[str, set[str]] = {}
     risks: dict[str, set[str]] = {}
-    for entity in frozen.pool.eligible:
-        stratum = frozen.membership[entity.id]
-        categories.setdefault(stratum, set()).add(entity.category)
-        risks.setdefault(stratum, set()).add(entity.risk or "")
+    # The membership lists the pool's units in the pool's order.
+    traits = map(attrgetter("category", "risk"), frozen.pool.eligible)
+    for stratum, (category, risk) in set(zip(frozen.membership.values(), traits, strict=True)):
+        categories.setdefault(stratum, set()).add(category)
+        risks.setdefault(stratum, set()).add(risk or "")
     population = Counter(frozen.membership.values())
     sizes = {}
     for stratum, cats in sorted(categories.items()):
