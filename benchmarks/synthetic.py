@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from pathlib import Path
 
 from shuangsuiji.core.creditcode import ALPHABET, check_character
@@ -11,6 +12,7 @@ from shuangsuiji.core.creditcode import ALPHABET, check_character
 CATEGORIES = ("危险化学品", "烟花爆竹", "非煤矿山", "冶金工贸")
 INDUSTRIES = ("机械", "轻工", "建材", "冶金", "粉尘涉爆", "有限空间作业", "危险化学品经营")
 RISKS = ("重大", "较大", "一般", "一般", "一般", "低")
+_SCIENTIFIC = re.compile(r"\d+E\d+$")
 ENTITY_HEADERS = [
     "统一社会信用代码",
     "单位名称",
@@ -34,9 +36,12 @@ def credit_codes(n: int, rng: random.Random):
             + "".join(rng.choice("0123456789") for _ in range(6))
             + "".join(rng.choice(ALPHABET) for _ in range(9))
         )
-        if body not in seen:
+        code = body + check_character(body)
+        # A code of digits, one E and digits reads as a number Excel turned into
+        # scientific notation, which ssj refuses: real rosters have none.
+        if body not in seen and not _SCIENTIFIC.match(code):
             seen.add(body)
-            yield body + check_character(body)
+            yield code
 
 
 def write_entities(path: Path, n: int, seed: int = 1) -> None:

@@ -14,13 +14,17 @@ def test_saved_value_is_loaded_back(tmp_path):
     assert cache.load(tmp_path, "yaml", "b" * 64) is None  # another file's bytes
 
 
-def test_rows_are_kept_in_chunks_and_read_lazily(tmp_path, monkeypatch):
-    monkeypatch.setattr(cache, "CHUNK", 3)
-    many = [[f"id-{n}", n] for n in range(10)]
+def test_rows_are_kept_by_column_few_distinct_values_once(tmp_path):
+    many = [[f"id-{n}", n % 2 == 0, ["甲"] if n % 3 else [], n % 3] for n in range(100)]
     cache.save_rows(tmp_path, "entities", SHA, iter(many))
     (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.json")
-    assert path.read_bytes().count(b"\n") == 4  # 4 chunks of rows, then the header
-    assert list(cache.load_rows(tmp_path, "entities", SHA)) == many
+    kept = json.loads(path.read_bytes().split(b"\n")[0])
+    assert kept["rows"] == 100 and kept["columns"][0] == {"values": [r[0] for r in many]}
+    assert kept["columns"][1]["distinct"] == [True, False]  # not the same as 1 and 0
+    assert kept["columns"][3]["distinct"] == [0, 1, 2]
+    back = list(cache.load_rows(tmp_path, "entities", SHA))
+    assert back == many
+    assert back[1][2] is not back[2][2]  # every row has a list of its own
     assert cache.load_rows(tmp_path, "inspectors", SHA) is None
     cache.save_rows(tmp_path, "items", SHA, [])
     assert list(cache.load_rows(tmp_path, "items", SHA)) == []

@@ -6,7 +6,9 @@ command body, so that `ssj --help` stays quick.
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Iterable
 from typing import Annotated
 
 import typer
@@ -51,16 +53,19 @@ class RootGroup(ChineseGroup):
         return sorted(names, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER))
 
 
-app = typer.Typer(
-    name="ssj",
-    cls=RootGroup,
-    help=HELP,
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def _root() -> typer.Typer:
+    root = typer.Typer(
+        name="ssj",
+        cls=RootGroup,
+        help=HELP,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    root.callback()(_main)
+    return root
 
 
 def _version(value: bool) -> None:
@@ -69,7 +74,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _main(
     ctx: typer.Context,
     directory: WorkspaceDir = None,
@@ -80,55 +84,77 @@ def _main(
     ctx.ensure_object(State)
 
 
-def _register() -> None:
-    """The commands in the order of the work, each with a one-line summary for the list."""
-    from . import (
-        assign,
-        audit,
-        demo,
-        disclose,
-        draw,
-        init,
-        ledger,
-        plan,
-        record,
-        report,
-        revisit,
-        roster,
-        schema,
-        status,
-        verify,
-    )
-
-    app.command("init", help=init.HELP, short_help="新建工作区（--example 为虚构示例）")(init.init)
-    app.add_typer(roster.app, name="roster", short_help="一单两库：导入、校验、导出、转换")
-    app.add_typer(plan.app, name="plan", short_help="年度方案：工作量测算（R12）")
-    app.add_typer(draw.app, name="draw", short_help="随机抽取检查对象（种子仪式、候补替换）")
-    app.add_typer(assign.app, name="assign", short_help="随机匹配执法检查人员")
-    app.command("verify", help=verify.HELP, short_help="按记录重算抽取、匹配与回访")(verify.verify)
-    app.add_typer(
-        record.app, name="record", cls=record.TaskOrCommand, short_help="记录检查结果、复查"
-    )
-    app.add_typer(ledger.app, name="ledger", short_help="检查台账：导入其他检查、频次上限")
-    app.command("status", help=status.HELP, short_help="待办与逾期事项")(status.status)
-    app.add_typer(disclose.app, name="disclose", short_help="一公开：公开期限与公示")
-    app.add_typer(revisit.app, name="revisit", short_help="回访：随机抽取与记录")
-    app.command("audit", help=audit.HELP, short_help="审计：全部规则、全部重算、git 历史")(
-        audit.audit
-    )
-    app.command("report", help=report.HELP, short_help="年度方案与结果报告（docx/html/md）")(
-        report.report
-    )
-    app.command("schema", help=schema.HELP, short_help="生成编辑器用的 JSON Schema")(schema.schema)
-    app.command("demo", help=demo.HELP, short_help="用内置示例走完整个流程")(demo.demo)
+# name: (module of cli/, a command or a group, the one-line summary for the list)
+COMMANDS = {
+    "init": ("init", "command", "新建工作区（--example 为虚构示例）"),
+    "roster": ("roster", "group", "一单两库：导入、校验、导出、转换"),
+    "plan": ("plan", "group", "年度方案：工作量测算（R12）"),
+    "draw": ("draw", "group", "随机抽取检查对象（种子仪式、候补替换）"),
+    "assign": ("assign", "group", "随机匹配执法检查人员"),
+    "verify": ("verify", "command", "按记录重算抽取、匹配与回访"),
+    "record": ("record", "group", "记录检查结果、复查"),
+    "ledger": ("ledger", "group", "检查台账：导入其他检查、频次上限"),
+    "status": ("status", "command", "待办与逾期事项"),
+    "disclose": ("disclose", "group", "一公开：公开期限与公示"),
+    "revisit": ("revisit", "group", "回访：随机抽取与记录"),
+    "audit": ("audit", "command", "审计：全部规则、全部重算、git 历史"),
+    "report": ("report", "command", "年度方案与结果报告（docx/html/md）"),
+    "schema": ("schema", "command", "生成编辑器用的 JSON Schema"),
+    "demo": ("demo", "command", "用内置示例走完整个流程"),
+}
 
 
-_register()
-localize(app)
+# Commands that run the others (the demo walks the whole flow through the root command).
+RUNS_OTHERS = {"demo"}
+
+
+def _add(root: typer.Typer, name: str) -> None:
+    """One command or group, imported only now."""
+    module_name, kind, summary = COMMANDS[name]
+    module = importlib.import_module(f"{__package__}.{module_name}")
+    if kind == "command":
+        root.command(name, help=module.HELP, short_help=summary)(getattr(module, name))
+    else:
+        extra = {"cls": module.TaskOrCommand} if hasattr(module, "TaskOrCommand") else {}
+        root.add_typer(module.app, name=name, short_help=summary, **extra)
+
+
+def build(names: Iterable[str] = ORDER) -> typer.Typer:
+    """The `ssj` app with the commands `names` (all of them by default), in Chinese."""
+    root = _root()
+    for name in names:
+        _add(root, name)
+    localize(root)
+    return root
+
+
+def __getattr__(name: str):
+    """`app`, the whole command tree, built the first time it is asked for."""
+    if name == "app":
+        whole = globals()["app"] = build()
+        return whole
+    raise AttributeError(name)
+
+
+def invoked(argv: list[str]) -> str | None:
+    """The command `argv` runs, when it names one and nothing but the root's -C comes first."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "-C":
+            next(tokens, None)
+        elif token.startswith("-C"):
+            continue
+        else:
+            return token if token in COMMANDS and token not in RUNS_OTHERS else None
+    return None
 
 
 def main() -> None:
-    """The console script `ssj`."""
+    """The console script `ssj`: typer builds only the command that runs (the whole tree
+    for the root's help or a name it does not know, whose message lists the commands)."""
     from .errors import run
 
-    sys.exit(run(app, sys.argv[1:]))
+    argv = sys.argv[1:]
+    name = invoked(argv)
+    whole = globals().get("app")
+    sys.exit(run(whole or (build([name]) if name else build()), argv))

@@ -133,14 +133,18 @@ def ticket(seed: str, *parts: str) -> str:
 
 
 def tickets(
-    seed: str, prefix_parts: Sequence[str], ids: Iterable[str]
+    seed: str, prefix_parts: Sequence[str], ids: Iterable[str], *, ids_checked: bool = False
 ) -> Iterator[tuple[str, str]]:
-    """Yield (id, ticket(seed, *prefix_parts, id)) for each id; seed checked once, eagerly."""
+    """Yield (id, ticket(seed, *prefix_parts, id)) for each id; seed checked once, eagerly.
+
+    `ids_checked`: the caller has already validated every id (population_digest does).
+    """
     prefix = _prefix(seed, prefix_parts)  # outside the generator, so errors raise at call
 
     def gen() -> Iterator[tuple[str, str]]:
-        for id_ in _checked(ids):
-            h = prefix.copy()
+        copy = prefix.copy
+        for id_ in ids if ids_checked else _checked(ids):
+            h = copy()
             h.update(id_.encode())
             yield id_, h.hexdigest()
 
@@ -158,17 +162,36 @@ def order_by_ticket(
     return ranked
 
 
+def _all_ok(ids: list) -> bool:
+    """Whether every id is valid, tested on all of them at once (C speed); False may be
+    wrong (an id beginning with a combining mark), and the ids are then tested one by one.
+
+    ASCII text is always NFC, and a concatenation is printable, free of spaces and of "|"
+    exactly when every part is.
+    """
+    if not ids or set(map(type, ids)) != {str} or "" in set(ids):
+        return not ids
+    joined = "".join(ids)
+    return joined.isascii() and joined.isprintable() and " " not in joined and "|" not in joined
+
+
+def checked_ids(ids: Iterable[str]) -> list[str]:
+    """The ids as a list, each validated (the first invalid one raises, as check_id)."""
+    ids = list(ids)
+    if not _all_ok(ids):
+        ids = list(_checked(ids))
+    return ids
+
+
 def population_digest(ids: Iterable[str]) -> str:
     """SHA-256 of the ids sorted by code point, joined by "\\n", no trailing newline."""
-    h = hashlib.sha256()
-    previous = None
     # Python compares str by code point, which is also UTF-8 byte order (`LC_ALL=C sort`).
-    for id_ in sorted(_checked(ids)):
-        if id_ == previous:
-            raise AlgorithmInputError(f"编号“{_show(id_)}”重复出现")
-        h.update((id_ if previous is None else "\n" + id_).encode())
-        previous = id_
-    return h.hexdigest()
+    ordered = sorted(checked_ids(ids))
+    if len(set(ordered)) != len(ordered):
+        for a, b in itertools.pairwise(ordered):
+            if a == b:
+                raise AlgorithmInputError(f"编号“{_show(a)}”重复出现")
+    return hashlib.sha256("\n".join(ordered).encode()).hexdigest()
 
 
 def parse_ratio(value: str | int | float | Decimal) -> Decimal:
@@ -267,15 +290,19 @@ def draw(
     *,
     alternates: int = 0,
     periods: Sequence[str] = (),
+    ids_checked: bool = False,
 ) -> DrawResult:
-    """Entity draw: per stratum the k lowest tickets are selected, the next a are alternates."""
+    """Entity draw: per stratum the k lowest tickets are selected, the next a are alternates.
+
+    `ids_checked`: the population's ids are already validated (by population_digest).
+    """
     check_id(draw_id, "抽取编号")
     _check_count(alternates, "候补数量")
     for p in periods:
         if not isinstance(p, str) or not p:
             raise AlgorithmInputError(f"检查时段必须是非空文字：{p!r}")
     groups: dict[str, list[tuple[str, str]]] = {s: [] for s in sizes}
-    for id_, t in tickets(seed, (draw_id,), population):
+    for id_, t in tickets(seed, (draw_id,), population, ids_checked=ids_checked):
         groups.setdefault(population[id_], []).append((t, id_))
 
     strata, selected, spare = [], [], []

@@ -7,8 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 from . import values
+from .algorithm import ALL_STRATUM, stratum_key
 from .models import Entity
 from .problems import InputError
 
@@ -207,9 +209,23 @@ def stratify_fields(names: Iterable[str]) -> list[str]:
 
 
 def stratum_of(entity: Entity, fields: Sequence[str]) -> str:
-    from .algorithm import stratum_key
-
     return stratum_key([field_text(entity, f) or "（空）" for f in fields])
+
+
+def strata_of(entities: Iterable[Entity], fields: Sequence[str]) -> dict[str, str]:
+    """id -> stratum of every entity, each distinct combination of values keyed once."""
+    if not fields:
+        return dict.fromkeys((e.id for e in entities), ALL_STRATUM)
+    get = attrgetter(*fields) if len(fields) > 1 else lambda e: (getattr(e, fields[0]),)
+    known: dict[tuple, str] = {}
+    out = {}
+    for entity in entities:
+        values = get(entity)
+        stratum = known.get(values)
+        if stratum is None:
+            stratum = known[values] = stratum_of(entity, fields)
+        out[entity.id] = stratum
+    return out
 
 
 @dataclass(frozen=True)

@@ -87,18 +87,30 @@ def scalar(value: Any) -> str:
 
 def dump(data: Any) -> str:
     lines: list[str] = []
+    # Keys, strata and periods repeat on every pick: each distinct text is judged once.
+    text = _Texts()
     if isinstance(data, dict) and data:
-        _mapping(data, "", lines)
+        _mapping(data, "", lines, text)
     elif isinstance(data, list) and data:
-        _sequence(data, "", lines)
+        _sequence(data, "", lines, text)
     else:
-        lines.append(_inline(data))
+        lines.append(_inline(data, text))
     lines.append("")
     return "\n".join(lines)
 
 
-def _inline(value: Any) -> str:
+class _Texts(dict):
+    """scalar() of texts, memoized for one document."""
+
+    def __missing__(self, value: str) -> str:
+        out = self[value] = scalar(value)
+        return out
+
+
+def _inline(value: Any, text: _Texts) -> str:
     """A value on the same line as its key: scalars and empty collections."""
+    if type(value) is str:
+        return text[value]
     if isinstance(value, dict):
         if value:
             raise ValueError("a non-empty mapping is not inline")
@@ -114,29 +126,43 @@ def _nested(value: Any) -> bool:
     return isinstance(value, (dict, list)) and bool(value)
 
 
-def _mapping(data: dict, indent: str, lines: list[str], first: str | None = None) -> None:
+def _mapping(
+    data: dict, indent: str, lines: list[str], text: _Texts, first: str | None = None
+) -> None:
     """Lines of a mapping; `first` prefixes its first line (the "- " of a list item)."""
+    append = lines.append
     for key, value in data.items():
-        head = (first if first is not None else indent) + scalar(key) + ":"
+        head = (first if first is not None else indent) + (
+            text[key] if type(key) is str else scalar(key)
+        )
         first = None
-        if not _nested(value):
-            lines.append(head + " " + _inline(value))
+        if type(value) is str:
+            append(head + ": " + text[value])
+        elif not _nested(value):
+            append(head + ": " + _inline(value, text))
         elif isinstance(value, dict):
-            lines.append(head)
-            _mapping(value, indent + "  ", lines)
+            append(head + ":")
+            _mapping(value, indent + "  ", lines, text)
         else:
-            lines.append(head)
-            _sequence(value, indent, lines)
+            append(head + ":")
+            _sequence(value, indent, lines, text)
 
 
-def _sequence(data: list, indent: str, lines: list[str], first: str | None = None) -> None:
+def _sequence(
+    data: list, indent: str, lines: list[str], text: _Texts, first: str | None = None
+) -> None:
     """Lines of a list; `first` prefixes its first line (the "- " of an outer list)."""
+    append = lines.append
+    dash = indent + "- "
+    inner = indent + "  "
     for item in data:
-        head = (first if first is not None else indent) + "- "
+        head = dash if first is None else first + "- "
         first = None
-        if not _nested(item):
-            lines.append(head + _inline(item))
+        if type(item) is str:
+            append(head + text[item])
+        elif not _nested(item):
+            append(head + _inline(item, text))
         elif isinstance(item, dict):
-            _mapping(item, indent + "  ", lines, first=head)
+            _mapping(item, inner, lines, text, first=head)
         else:
-            _sequence(item, indent + "  ", lines, first=head)
+            _sequence(item, inner, lines, text, first=head)

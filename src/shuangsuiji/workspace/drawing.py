@@ -6,9 +6,11 @@ Shared by ssj draw (which freezes and executes a new draw), ssj verify and the a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 
 from ..core import algorithm, dates
 from ..core.eligibility import (
@@ -16,8 +18,8 @@ from ..core.eligibility import (
     Pool,
     build_pool,
     parse_where,
+    strata_of,
     stratify_fields,
-    stratum_of,
     uncovered_ids,
 )
 from ..core.models import Config, Entity
@@ -149,7 +151,7 @@ def build(
             ws, year, entities, history, parameters.yearly_cap, parameters.level, inputs
         ),
     )
-    membership = {e.id: stratum_of(e, parameters.stratify) for e in pool.eligible}
+    membership = strata_of(pool.eligible, parameters.stratify)
     return Frozen(
         draw_id=draw_id,
         year=year,
@@ -175,6 +177,7 @@ def execute(
 ) -> Draw:
     algorithm.check_seed(seed)
     periods = frozen.parameters.periods
+    population = frozen.population  # validates every id, once: the draw need not again
     result = algorithm.draw(
         seed,
         frozen.draw_id,
@@ -182,6 +185,7 @@ def execute(
         {s.stratum: s.selected for s in frozen.strata},
         alternates=frozen.parameters.alternates,
         periods=periods,
+        ids_checked=True,
     )
     return Draw(
         draw_id=frozen.draw_id,
@@ -199,7 +203,7 @@ def execute(
         rosters=frozen.rosters,
         history=frozen.history,
         parameters=frozen.parameters,
-        population=frozen.population,
+        population=population,
         excluded=frozen.exclusions(),
         strata=frozen.strata,
         key=fixed_tasks(seed, frozen.draw_id, [e.id for e in frozen.pool.key], periods),
@@ -425,13 +429,15 @@ def sized_strata(frozen: Frozen, config: Config, plan: Plan, request: Request) -
     """k per stratum from the command line or the plan, checked against R1's floors."""
     categories: dict[str, set[str]] = {}
     risks: dict[str, set[str]] = {}
-    for entity in frozen.pool.eligible:
-        stratum = frozen.membership[entity.id]
-        categories.setdefault(stratum, set()).add(entity.category)
-        risks.setdefault(stratum, set()).add(entity.risk or "")
+    # The membership lists the pool's units in the pool's order.
+    traits = map(attrgetter("category", "risk"), frozen.pool.eligible)
+    for stratum, (category, risk) in set(zip(frozen.membership.values(), traits, strict=True)):
+        categories.setdefault(stratum, set()).add(category)
+        risks.setdefault(stratum, set()).add(risk or "")
+    population = Counter(frozen.membership.values())
     sizes = {}
     for stratum, cats in sorted(categories.items()):
-        n = sum(1 for s in frozen.membership.values() if s == stratum)
+        n = population[stratum]
         plans = [plan.categories[c] for c in cats if c in plan.categories]
         ratio = count = minimum = None
         if request.count is not None:

@@ -67,21 +67,22 @@ def parse_roster(
     validated-roster cache, keyed by the bytes' SHA-256 (`digest`, when known).
     """
     digest = digest or hashlib.sha256(raw).hexdigest()
-    builder = rows.Builder(kind)
-    encoded = cache_store.load_rows(cache, kind, digest) if cache else None
+    columns = cache_store.load_columns(cache, kind, digest) if cache else None
+    if columns is not None and len(columns) not in (0, len(rows.fields(kind))):
+        columns = None  # kept by another version of the models
     with cache_store.paused_gc():
-        if encoded is not None:
-            built = [builder.from_values(v) for v in encoded]
+        if columns is not None:
+            built = rows.from_columns(kind, columns) if columns else []
         else:
-            built = _validated(kind, raw, path, label or path, builder.from_model)
-    if cache and encoded is None:
+            built = _validated(kind, raw, path, label or path, rows.Builder(kind).from_model)
+    if cache and columns is None:
         keep_rows(cache, kind, digest, built)
     return LoadedRoster(kind, path, digest, built)
 
 
 def keep_rows(cache: Path, kind: str, digest: str, built: Iterable[Any]) -> None:
     """Put validated rows in the cache, for the file whose bytes hash to `digest`."""
-    cache_store.save_rows(cache, kind, digest, (rows.encode(kind, r) for r in built))
+    cache_store.save_columns(cache, kind, digest, rows.encode_columns(kind, built))
 
 
 def reads_back(kind: str, raw: bytes, path: str, expected: Iterable[Any]) -> bool:
