@@ -28,7 +28,7 @@ from ..core.records import (
     Replacements,
     Substitutions,
 )
-from ..core.selection import current_picks
+from ..core.selection import current_picks, current_teams
 from ..storage import yamlio
 from ..workspace import CONFIG, PLAN_DIR, LoadedRoster, Workspace
 from .findings import Finding, Lines, error
@@ -108,13 +108,8 @@ class AuditData:
 
     def teams(self, record: Assignment) -> dict[str, list[str]]:
         """Each task's people (officers first, then experts) after substitutions."""
-        out = {t.entity: [m.id for m in t.inspectors + t.experts] for t in record.matched()}
         found = self.substitutions.get(record.draw_id)
-        for sub in found.model.substitutions if found else []:
-            team = out.get(sub.task)
-            if team is not None and sub.inspector in team:
-                team[team.index(sub.inspector)] = sub.replacement
-        return out
+        return current_teams(record, found.model.substitutions if found else [])
 
     # -- files as they were at a commit (cached for the run)
 

@@ -1,10 +1,10 @@
-"""Derived facts about draws, computed once for services and audit alike."""
+"""Derived facts about draws and matchings, computed once for services and audit alike."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from .records import Draw, Pick, Replacement
+from .records import Assignment, Draw, Pick, Replacement, Substitution
 
 
 def superseded(draws: Sequence[Draw]) -> set[str]:
@@ -44,3 +44,17 @@ def next_alternate(
         ),
         None,
     )
+
+
+def current_teams(
+    record: Assignment, substitutions: Sequence[Substitution], rounds: int | None = None
+) -> dict[str, list[str]]:
+    """Each task's people (officers first, then experts) after the substitutions, in their
+    order; with `rounds`, the first matching and only that many later ones. A substitution
+    naming a task or a person not in it changes nothing (the audit reports it)."""
+    out = {t.entity: [m.id for m in t.inspectors + t.experts] for t in record.matched(rounds)}
+    for sub in substitutions:
+        team = out.get(sub.task)
+        if team is not None and sub.inspector in team:
+            team[team.index(sub.inspector)] = sub.replacement
+    return out

@@ -15,7 +15,7 @@ from ..core.models import Entity
 from ..core.plan import Plan
 from ..core.problems import InputError, Problem
 from ..core.records import Assignment, Draw, Replacements, Substitutions
-from ..core.selection import current_picks, superseded
+from ..core.selection import current_picks, current_teams, superseded
 from ..storage import yamlio
 from .load import PLAN_DIR, Workspace, load_model
 
@@ -177,12 +177,7 @@ def teams(
     then = assignment_at(ws, record, at)
     if then is None:
         return {}
-    out = {t.entity: [m.id for m in t.inspectors + t.experts] for t in then.matched(rounds)}
-    for sub in load_substitutions(ws, record, at).substitutions:
-        team = out.get(sub.task)
-        if team is not None and sub.inspector in team:
-            team[team.index(sub.inspector)] = sub.replacement
-    return out
+    return current_teams(then, load_substitutions(ws, record, at).substitutions, rounds)
 
 
 @dataclass
