@@ -10,7 +10,7 @@ import pytest
 from conftest import commit_all, git, read_yaml, write_yaml
 from reportkit import YEAR, drawn, plan_for_year, report
 from shuangsuiji.core.results import RecordFile
-from shuangsuiji.render import content, html, md
+from shuangsuiji.render import html, md, plan_doc
 from shuangsuiji.render.blocks import Table, break_title, chinese_number
 from shuangsuiji.services import report as reports
 from shuangsuiji.workspace import Workspace
@@ -130,7 +130,7 @@ def test_plan_before_the_draw_is_marked_expected(example):
 def test_three_formats_carry_the_same_document(example):
     drawn(example)
     ws = Workspace(example)
-    document = content.plan_document(reports.plan_facts(ws, YEAR, date(2026, 3, 2)))
+    document = plan_doc.plan_document(reports.plan_facts(ws, YEAR, date(2026, 3, 2)))
     markdown = md.render(document)
     page = html.render(document)
     for block in document.blocks:

@@ -156,7 +156,7 @@ def capacity(
     workspace: WorkspaceDir = None,
 ) -> None:
     from ..core.problems import InputError
-    from ..render.content import capacity_rows, capacity_verdict
+    from ..render.plan_doc import capacity_rows, capacity_verdict
     from ..services import report as reports
     from .output import console, emit_json, errors, styled, table
 

@@ -67,7 +67,7 @@ def report(
     workspace: WorkspaceDir = None,
 ) -> None:
     from ..core.problems import InputError
-    from ..render import content
+    from ..render import plan_doc, results_doc, supervision_doc
     from ..services import report as reports
     from ..storage.files import write_atomic
     from .output import console, emit_json
@@ -77,13 +77,13 @@ def report(
     when = day
     if kind is Kind.plan:
         facts = reports.plan_facts(ws, year, when)
-        document = content.plan_document(facts)
+        document = plan_doc.plan_document(facts)
     elif kind is Kind.results:
         facts = reports.results_facts(ws, year, when)
-        document = content.results_document(facts)
+        document = results_doc.results_document(facts)
     else:
         facts = reports.supervision_facts(ws, year, when)
-        document = content.supervision_document(facts)
+        document = supervision_doc.supervision_document(facts)
     data = render(document, fmt.value)
     if output is not None and str(output) == "-":
         if fmt is Format.docx:

@@ -102,7 +102,7 @@ class Approval(Strict):
     by: Text = Field("区人民政府", title="批准机关", description="如 区人民政府、局党组")
 
     def __str__(self) -> str:
-        # The plan document prints it as is (render/content.py “本方案批准情况：…”).
+        # The plan document prints it as is (render/plan_doc.py “本方案批准情况：…”).
         day = f"{self.date.year}年{self.date.month}月{self.date.day}日"
         return f"经{self.by}于{day}批准（{self.document}）"
 

@@ -1,6 +1,6 @@
 """One model of a document, laid out by docx.py, html.py and md.py alike.
 
-The content builder (content.py) says *what* a report says as a list of blocks; each
+The document builders (plan_doc.py, results_doc.py, supervision_doc.py) says *what* a report says as a list of blocks; each
 renderer says only *how* a block looks in its format, so the three formats always carry
 the same text, tables and numbers.
 """

@@ -2,7 +2,7 @@
 
 Nothing here is typed by hand: unit counts come from the rosters at the draw's commit,
 tasks from the draw and assignment records, working days from the official calendar,
-capacity inputs from the year's plan. `render/content.py` turns these facts into the
+capacity inputs from the year's plan. `render/plan_doc.py`, `results_doc.py` and `supervision_doc.py` turn these facts into the
 text of a document; the renderers only lay it out.
 """
 
