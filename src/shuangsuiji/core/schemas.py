@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from .inspections import LedgerFile
 from .models import Config, EntityRoster, InspectorRoster, ItemList
 from .plan import Plan
 from .records import Assignment, Draw, Prepared, Replacements, Substitutions
@@ -32,7 +33,31 @@ def _models() -> dict[str, type]:
         "disclosure": DisclosureFile,
         "revisit": RevisitDraw,
         "answers": AnswerFile,
+        "ledger": LedgerFile,
     }
+
+
+# Which files of a workspace each record schema describes, for an editor (VS Code's YAML
+# extension): draw ids hold no ".", so "*.*.yaml" are a draw's companion files.
+EDITOR_FILES = {
+    "draw": ["plans/*/draws/*.yaml", "!plans/*/draws/*.*.yaml"],
+    "prepared": ["plans/*/draws/*.prepared.yaml"],
+    "replacements": ["plans/*/draws/*.replacements.yaml"],
+    "assignment": ["plans/*/assignments/*.yaml", "!plans/*/assignments/*.*.yaml"],
+    "substitutions": ["plans/*/assignments/*.substitutions.yaml"],
+    "record": ["plans/*/records/*.yaml"],
+    "disclosure": ["plans/*/disclosures/*.yaml"],
+    "revisit": ["plans/*/revisits/*.yaml"],
+    "answers": ["plans/*/revisits/answers/*.yaml"],
+    "ledger": ["plans/*/ledger.yaml"],
+}
+
+
+def editor_settings() -> str:
+    """.vscode/settings.json: the records ssj writes carry no schema line (their bytes are
+    the record), so the editor is told which schema each file follows."""
+    mapping = {f"./schemas/{name}.schema.json": globs for name, globs in EDITOR_FILES.items()}
+    return json.dumps({"yaml.schemas": mapping}, ensure_ascii=False, indent=2) + "\n"
 
 
 def schema_files() -> dict[str, str]:

@@ -133,7 +133,7 @@ def create_workspace(
     level: str,
     roster_format: str = "yaml",
 ) -> dict[str, Any]:
-    from ..core.schemas import schema_files
+    from ..core.schemas import editor_settings, schema_files
 
     root = directory.resolve()
     if (root / CONFIG).exists():
@@ -168,6 +168,7 @@ def create_workspace(
     files[f"{CALENDAR_DIR}/README.md"] = CALENDAR_README
     prefix = repository_prefix(root)
     starting = {
+        ".vscode/settings.json": editor_settings(),
         **ci_files(prefix, config.ci.install or install_source()),
         PRE_COMMIT: pre_commit_config(prefix),
         WORKSPACE_README: workspace_readme(config, example),
