@@ -31,6 +31,7 @@ ORDER = [
     "plan",
     "draw",
     "assign",
+    "joint",
     "verify",
     "record",
     "ledger",
@@ -89,6 +90,7 @@ def _register() -> None:
         disclose,
         draw,
         init,
+        joint,
         ledger,
         plan,
         record,
@@ -105,6 +107,9 @@ def _register() -> None:
     app.add_typer(plan.app, name="plan", short_help="年度方案：工作量测算（R12）")
     app.add_typer(draw.app, name="draw", short_help="随机抽取检查对象（种子仪式、候补替换）")
     app.add_typer(assign.app, name="assign", short_help="随机匹配执法检查人员")
+    app.add_typer(
+        joint.app, name="joint", short_help="部门联合抽查：一次抽取、各部门选派、一次进门"
+    )
     app.command("verify", help=verify.HELP, short_help="按记录重算抽取、匹配与回访")(verify.verify)
     app.add_typer(
         record.app, name="record", cls=record.TaskOrCommand, short_help="记录检查结果、复查"
