@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..core.joint import ChecklistLine, JointTask, check_department_name, merged_checklist
 from ..core.problems import InputError, Problem, Refused
+from ..core.recording import TaskRef
 from ..core.records import Assigned, Assignment, Draw, RosterRef
 from ..core.results import RecordFile, RecordVersion
 from ..core.selection import superseded
@@ -34,7 +35,7 @@ from .records import (
     record_path,
     teams,
 )
-from .year import current_records
+from .year import YearTasks, current_records
 
 DEPARTMENTS = "departments"
 
@@ -131,6 +132,16 @@ def department_roster(
     workspace's own rosters, validated like them; the others' under rosters/departments/."""
     if name == task.lead:
         return ws.roster(kind) if commit is None else ws.roster_at(kind, commit)
+    return own_roster(ws, name, kind, commit)
+
+
+def department_rows(ws: Workspace, name: str, kind: str) -> list:
+    """A participating department's current inspectors or items."""
+    return own_roster(ws, name, kind).rows
+
+
+def own_roster(ws: Workspace, name: str, kind: str, commit: str | None = None) -> LoadedRoster:
+    """The roster under rosters/departments/<部门>/, now or as committed at `commit`."""
     for path in department_files(name, kind):
         raw = (
             ((ws.root / path).read_bytes() if (ws.root / path).is_file() else None)
@@ -350,4 +361,44 @@ def visits(ws: Workspace, task: JointTask) -> list[Visit]:
             found = files.get(entity)
             parts[name] = found.current(task.id) if found and task.id in found.draw_ids() else None
         out.append(Visit(task.id, entity, {n: parts[n] for n in task.names()}))
+    return out
+
+
+def is_own(ws: Workspace, year: int, name: str) -> bool:
+    """Whether `name` is this workspace's own department: the lead of a joint task of the
+    year (its records are the ordinary ones), or named by no joint task at all."""
+    tasks = all_joints(ws, year)
+    return any(t.lead == name for t in tasks) or not any(name in t.names() for t in tasks)
+
+
+def department_year_tasks(ws: Workspace, year: int, name: str) -> YearTasks:
+    """The tasks a participating department has in the year's drawn joint tasks, its team
+    and checklist from its own matching; a unit not yet matched is unassigned."""
+    out = YearTasks(year)
+    gone = superseded(all_draws(ws))
+    for task in all_joints(ws, year):
+        if name not in task.names() or name == task.lead:
+            continue
+        record = joint_draw(ws, task)
+        if record is None or record.draw_id in gone:
+            continue
+        done = assignment_of(ws, task, name)
+        planned = {t.entity: t for t in done.tasks} if done else {}
+        for spec in draw_tasks(ws, record):
+            entity = spec.entity
+            out.entities.setdefault(entity.id, entity)
+            found = planned.get(entity.id)
+            out.tasks[(record.draw_id, entity.id)] = TaskRef(
+                year=year,
+                draw_id=record.draw_id,
+                draw_date=record.date,
+                entity=entity.id,
+                name=entity.name,
+                period=spec.period,
+                officers=tuple(m.id for m in found.inspectors) if found else (),
+                experts=tuple(m.id for m in found.experts) if found else (),
+                checklist=tuple(found.checklist) if found else (),
+            )
+            if found is None:
+                out.unassigned.add((record.draw_id, entity.id))
     return out
