@@ -148,6 +148,18 @@ def test_joint_task_end_to_end(example, tmp_path):
         assert (example / f"plans/2026/departments/{FIRE}/records/{unit}.yaml").is_file()
     assert ok(example, "verify", "--json").json()["ok"]
 
+    with on("2026-03-12"):
+        out = tmp_path / "抽查结果.json"
+        ok(example, "disclose", "publish", "--year", "2026", "--format", "json", "-o", out)
+    import json
+
+    published = json.loads(out.read_text(encoding="utf-8"))
+    rows = [r for r in published["results"] if r["entity"] in units]
+    assert [r["type"] for r in rows] == ["联合检查", "联合检查"]
+    assert all(
+        r["authority"] == "青岚区应急管理局、青岚区市场监督管理局、青岚区消防救援大队" for r in rows
+    )
+
 
 def test_joint_draw_needs_the_task_committed_and_its_own_options(example, tmp_path):
     departments(example, tmp_path)
