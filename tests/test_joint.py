@@ -68,8 +68,9 @@ def ticket(*parts: str) -> str:
 
 
 def test_joint_task_end_to_end(example, tmp_path):
-    departments(example, tmp_path)
-    joint_init(example)
+    with on("2026-02-20"):  # prepared before the draws, as a bureau does
+        departments(example, tmp_path)
+        joint_init(example)
     task = read_yaml(example / "plans/2026/joint" / f"{JOINT}.yaml")
     assert task["lead"] == LEAD and [d["name"] for d in task["departments"]] == [LEAD, MARKET, FIRE]
     assert task["where"] == {"industries": ["加油站"]}
@@ -159,11 +160,16 @@ def test_joint_task_end_to_end(example, tmp_path):
     assert all(
         r["authority"] == "青岚区应急管理局、青岚区市场监督管理局、青岚区消防救援大队" for r in rows
     )
+    audit = ssj(example, "audit", "--json")
+    assert audit.code == 0, audit.out
+    about = [f for f in audit.json()["findings"] if JOINT in f["message"] + f["file"]]
+    assert not about, about  # the key units the example never drew are the only warnings
 
 
 def test_joint_draw_needs_the_task_committed_and_its_own_options(example, tmp_path):
-    departments(example, tmp_path)
-    joint_init(example)
+    with on("2026-02-20"):  # prepared before the draws, as a bureau does
+        departments(example, tmp_path)
+        joint_init(example)
     path = example / "plans/2026/joint" / f"{JOINT}.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "note: 待审\n", encoding="utf-8")
     with on("2026-03-02"):
@@ -180,8 +186,9 @@ def test_joint_draw_needs_the_task_committed_and_its_own_options(example, tmp_pa
 
 
 def test_a_department_records_only_its_own_team(example, tmp_path):
-    departments(example, tmp_path)
-    joint_init(example)
+    with on("2026-02-20"):  # prepared before the draws, as a bureau does
+        departments(example, tmp_path)
+        joint_init(example)
     with on("2026-03-02"):
         record = ok(example, "draw", "--joint", JOINT, "--count", "1", "--seed", "517", "--json")
         unit = record.json()["selected"][0]["id"]
@@ -202,3 +209,36 @@ def test_a_department_records_only_its_own_team(example, tmp_path):
         stranger = ssj(example, "record", "--from", people, "--department", MARKET)
         assert stranger.code == 2  # the lead's officers are not in this department's roster
         ok(example, "record", "--from", sheet, "--department", MARKET)
+
+
+def test_audit_reads_every_department_part_and_the_ledger(example, tmp_path):
+    with on("2026-02-20"):  # prepared before the draws, as a bureau does
+        departments(example, tmp_path)
+        joint_init(example)
+    with on("2026-03-02"):
+        record = ok(example, "draw", "--joint", JOINT, "--count", "1", "--seed", "517", "--json")
+        unit = record.json()["selected"][0]["id"]
+        for name, seed in ((LEAD, "8801"), (MARKET, "8802"), (FIRE, "8803")):
+            ok(example, "assign", "--joint", JOINT, "--department", name, "--seed", seed)
+    sheet = tmp_path / "结果.csv"
+    sheet.write_text(
+        f"统一社会信用代码,检查结束日期,检查结果\n{unit},2026-03-10,未发现问题\n", encoding="utf-8"
+    )
+    with on("2026-03-11"):
+        ok(example, "record", "--from", sheet)
+        ok(example, "record", "--from", sheet, "--department", MARKET)
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(
+        "统一社会信用代码,检查日期,检查类型,检查机关\n"
+        f"{unit},2026-03-10,专项检查,青岚区市场监督管理局\n"
+        f"{unit},2026-03-20,专项检查,青岚区消防救援大队\n",
+        encoding="utf-8",
+    )
+    with on("2026-03-21"):
+        ok(example, "ledger", "import", ledger, "--year", "2026")
+    findings = ssj(example, "audit", "--json").json()["findings"]
+    joint_findings = {(f["rule"], f["severity"]) for f in findings if JOINT in f["message"]}
+    assert ("R9b", "error") in joint_findings  # 消防救援大队 never recorded its part
+    assert ("R15", "error") in joint_findings  # the visit entered again by 市场监管局
+    assert ("R16", "warning") in joint_findings  # 消防 inspecting on its own in the period
+    assert not [f for f in findings if f["rule"] == "R14"]  # the draw and three teams re-run
