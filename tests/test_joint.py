@@ -5,6 +5,9 @@ independent re-computation of the draw and of every team (docs/joint.md, docs/al
 from __future__ import annotations
 
 import hashlib
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import commit_all, on, read_yaml, run
@@ -61,6 +64,12 @@ def joint_init(root: Path) -> None:
         "--authority", f"{MARKET}=青岚区市场监督管理局",
         "--authority", f"{FIRE}=青岚区消防救援大队",
     )  # fmt: skip
+
+
+def recipe_of(doc: Path) -> str:
+    """The Python block of a doc that re-computes a department's teams."""
+    blocks = re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+    return next(b for b in blocks if "def ticket" in b)
 
 
 def ticket(*parts: str) -> str:
@@ -121,6 +130,20 @@ def test_joint_task_end_to_end(example, tmp_path):
         if line["name"] == "主要负责人履行职责情况"
     ]
     assert shared and all(set(line["departments"]) == {LEAD, MARKET} for line in shared)
+
+    # the recipe of docs/joint.md, run as written in the workspace, gives 市场监管局's teams
+    recipe = recipe_of(Path(__file__).parents[1] / "docs" / "joint.md")
+    printed = subprocess.run(
+        [sys.executable, "-c", recipe], cwd=example, capture_output=True, text=True, check=True
+    ).stdout
+    teams = {line.split()[0]: line.split()[1:] for line in printed.splitlines()}
+    assert teams == {t["entity"]: t["inspectors"] for t in market["tasks"]}
+
+    verify_py = Path(__file__).parents[1] / "docs" / "recipes" / "verify.py"
+    checked = subprocess.run(
+        [sys.executable, verify_py, example, JOINT], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stderr  # the draw and the lead's team, without ssj
 
     verdicts = ok(example, "verify", JOINT, "--json").json()
     assert verdicts["ok"] and len(verdicts["results"]) == 4
