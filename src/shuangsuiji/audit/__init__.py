@@ -12,6 +12,7 @@ git history read for what a file alone cannot show.
     items    R17 a recorded item published before the inspection
     results  R9b R10 R11 and return visits (inspection records, hazards, disclosures)
     caps     R15 R16 over each year's inspection ledger (own records and imported rows)
+    joint    部门联合双随机: R9b per department, a joint visit counted twice, 多头检查
     formats  GitHub workflow annotations, GitLab Code Quality report
 
 `run` returns a Report; the command (cli/audit.py) prints it and sets the exit code.
@@ -80,7 +81,7 @@ def run(
 ) -> Report:
     """`anchors`: commits given on the command line; those of ssj.yaml are checked as well."""
     from . import anchors as anchors_
-    from . import caps, facts, history, items, rerun, results, rules, schema
+    from . import caps, facts, history, items, joint, rerun, results, rules, schema
     from . import data as data_
 
     git = ws.git
@@ -125,6 +126,7 @@ def run(
     not_checked = dict(NOT_CHECKED)
     findings += results.check(data, draws, assignments, year)
     findings += caps.check(data)
+    findings += joint.check(data)
     findings += items.check(data, year)
     given = [(a, anchors_.FROM_CONFIG) for a in (data.config.anchors if data.config else [])]
     given += [(a, anchors_.FROM_OPTION) for a in anchors]

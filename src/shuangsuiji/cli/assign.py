@@ -62,6 +62,19 @@ def assign(
         int | None,
         typer.Option("--rotation-years", min=0, help="轮换年数：此期间内去过同一单位的人员不再派"),
     ] = None,
+    joint: Annotated[
+        str | None,
+        typer.Option(
+            "--joint",
+            metavar="编号",
+            help="部门联合抽查：为一个参与部门匹配本部门的检查人员（与 --department 同用）；"
+            "每组人数取联合抽查任务",
+        ),
+    ] = None,
+    department: Annotated[
+        str | None,
+        typer.Option("--department", metavar="部门", help="联合抽查的参与部门"),
+    ] = None,
     seed: Seed = None,
     seed_source: SeedSource = None,
     no_commit: NoCommit = False,
@@ -74,6 +87,9 @@ def assign(
     from ..workspace import matching
 
     ws = ctx.obj.workspace()
+    if joint is not None or department is not None:
+        _assign_joint(ctx, ws, joint, department, seed, seed_source, no_commit, json_output)
+        return
     year = ctx.obj.year(year)
     # The matching parameters typed on the command line; the plan gives the others.
     typed = {
@@ -96,6 +112,80 @@ def assign(
         _show_infeasible(exc, json_output)
         raise typer.Exit(1) from None
     show(ws, record, json_output)
+
+
+def _assign_joint(ctx, ws, joint, department, seed, seed_source, no_commit, json_output) -> None:
+    from ..core.problems import InputError
+    from ..services import joint as joints
+    from ..workspace import matching
+
+    if joint is None or department is None:
+        raise InputError("--joint 与 --department 须同时给出")
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name in (
+            "year",
+            "draw_id",
+            "min_inspectors",
+            "experts",
+            "scope",
+            "lead_department",
+            "cross_region",
+            "rotation_years",
+        )
+        if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
+    ]
+    if given:
+        raise InputError(
+            f"{'、'.join(given).replace('--draw-id', '--draw')} 不能与 --joint 同用："
+            "联合抽查的每组人数、专家数取自联合抽查任务"
+        )
+    try:
+        result = joints.assign(ws, joint, department, seed, seed_source, not no_commit)
+    except matching.Infeasible as exc:
+        _show_infeasible(exc, json_output)
+        raise typer.Exit(1) from None
+    show_joint(ws, result, json_output)
+
+
+def _merged_summary(lines: list[dict]) -> str:
+    """The merged checklist in a cell: how many items, and each department's share."""
+    from collections import Counter
+
+    share = Counter(d for line in lines for d in line["departments"])
+    return f"{len(lines)} 项（" + "，".join(f"{d} {n}" for d, n in share.items()) + "）"
+
+
+def show_joint(ws, result, json_output: bool) -> None:
+    """A department's matching of a joint task, each unit with the merged checklist."""
+    from .output import console, emit_json, table
+
+    if json_output:
+        emit_json(result.as_json())
+        return
+    units = {e.id: e.name for e in ws.roster("entities").rows}
+    record = result.record
+    rows = [
+        [
+            units.get(t.entity, t.entity),
+            t.period or "",
+            "、".join(m.id for m in t.inspectors),
+            "、".join(m.id for m in t.experts),
+            _merged_summary(result.checklists.get(t.entity, [])),
+        ]
+        for t in record.tasks
+    ]
+    console.print(
+        table(
+            f"联合抽查 {result.joint_id}：{result.department}的检查组（{len(rows)}）",
+            ["检查对象", "时段", "执法人员", "专家", "合并检查事项（部门）"],
+            rows,
+        )
+    )
+    console.print(
+        f"{result.department}匹配已记录（{result.file}）：种子 {record.seed}，来源：{record.seed_source}。"
+        "核验：ssj verify"
+    )
 
 
 @app.command("replace")

@@ -48,6 +48,15 @@ Reason = Annotated[
         "--reason", help="重抽的理由（与 --redraw-of 同用），或补录的理由（--date 早于今天时）"
     ),
 ]
+Joint = Annotated[
+    str | None,
+    typer.Option(
+        "--joint",
+        metavar="编号",
+        help="部门联合抽查：按已提交的联合抽查任务（定向条件、时段、各部门的冷却期与上限）抽取一次，"
+        "抽取编号即任务编号",
+    ),
+]
 
 
 def _request(
@@ -86,6 +95,7 @@ def draw(
     day: Day = None,
     redraw_of: RedrawOf = None,
     reason: Reason = None,
+    joint: Joint = None,
     dry_run: DryRun = False,
     no_commit: NoCommit = False,
     json_output: Json = False,
@@ -96,6 +106,30 @@ def draw(
     from ..services import draw as draws
 
     ws = ctx.obj.workspace()
+    if joint is not None:
+        _refuse_with_joint(
+            year=year,
+            stratify=stratify,
+            where=where,
+            periods=periods,
+            draw_id=draw_id,
+            redraw_of=redraw_of,
+            dry_run=dry_run,
+        )
+        shown = draws.draw_joint(
+            ws,
+            joint,
+            seed,
+            seed_source,
+            not no_commit,
+            ratio=ratio,
+            count=count,
+            day=day,
+            reason=reason,
+            alternates=alternates,
+        )
+        show_draw(shown, json_output)
+        return
     request = _request(
         ctx.obj.year(year),
         draw_id,
@@ -114,6 +148,19 @@ def draw(
         _show_frozen(frozen, json_output)
         return
     show_draw(draws.draw_now(ws, request, seed, seed_source, commit=not no_commit), json_output)
+
+
+def _refuse_with_joint(**given) -> None:
+    """A joint draw's scope, periods and id are its task's: options that would change them
+    are refused rather than ignored."""
+    from ..core.problems import InputError
+
+    flags = {"draw_id": "draw-id", "redraw_of": "redraw-of", "dry_run": "dry-run"}
+    used = [f"--{flags.get(k, k)}" for k, v in given.items() if v]
+    if used:
+        raise InputError(
+            f"{'、'.join(used)} 不能与 --joint 同用：联合抽查的年度、定向条件、时段和编号取自联合抽查任务"
+        )
 
 
 @app.command("prepare")

@@ -99,6 +99,14 @@ def add(
     reason: Annotated[
         str | None, typer.Option("--reason", help="更正理由（修改已记录的内容时必填）")
     ] = None,
+    department: Annotated[
+        str | None,
+        typer.Option(
+            "--department",
+            metavar="部门",
+            help="部门联合抽查：记录该参与部门那一部分检查（与 --from 同用；发起部门即本局的记录）",
+        ),
+    ] = None,
     dry_run: DryRun = False,
     no_commit: NoCommit = False,
     json_output: Json = False,
@@ -114,10 +122,12 @@ def add(
         if task:
             raise InputError(Problem(file="命令行", message="--from 与任务编号不能同时使用"))
         outcome = inspections.record_from_file(
-            ws, year, source, reason, commit=not no_commit, dry_run=dry_run
+            ws, year, source, reason, commit=not no_commit, dry_run=dry_run, department=department
         )
         _show_outcome(outcome, json_output, dry_run)
         return
+    if department is not None:
+        raise InputError(Problem(file="命令行", message="--department 须与 --from 同用"))
     given = inspections.Given(
         start=start,
         end=end,

@@ -41,6 +41,14 @@ def import_(
     replace: Annotated[
         bool, typer.Option("--replace", help="以此表替换整个名录（表中没有的条目将删除）")
     ] = False,
+    department: Annotated[
+        str | None,
+        typer.Option(
+            "--department",
+            metavar="部门",
+            help="联合抽查的参与部门：导入该部门的执法检查人员或抽查事项（rosters/departments/<部门>/）",
+        ),
+    ] = None,
     dry_run: DryRun = False,
     json_output: Json = False,
     workspace: WorkspaceDir = None,
@@ -57,7 +65,7 @@ def import_(
     from .output import console, emit_json, problems_table
 
     ws = ctx.obj.workspace()
-    result = import_file(ws, file, kind.value if kind else None, replace, dry_run)
+    result = import_file(ws, file, kind.value if kind else None, replace, dry_run, department)
     if json_output:
         emit_json(result.as_json())
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from .inspections import LedgerFile
+from .joint import JointTask
 from .models import Config, EntityRoster, InspectorRoster, ItemList
 from .plan import Plan
 from .records import Assignment, Draw, Prepared, Replacements, Substitutions
@@ -34,6 +35,7 @@ def _models() -> dict[str, type]:
         "revisit": RevisitDraw,
         "answers": AnswerFile,
         "ledger": LedgerFile,
+        "joint": JointTask,
     }
 
 
@@ -43,13 +45,18 @@ EDITOR_FILES = {
     "draw": ["plans/*/draws/*.yaml", "!plans/*/draws/*.*.yaml"],
     "prepared": ["plans/*/draws/*.prepared.yaml"],
     "replacements": ["plans/*/draws/*.replacements.yaml"],
-    "assignment": ["plans/*/assignments/*.yaml", "!plans/*/assignments/*.*.yaml"],
+    "assignment": [
+        "plans/*/assignments/*.yaml",
+        "!plans/*/assignments/*.*.yaml",
+        "plans/*/joint/*/assignments/*.yaml",
+    ],
     "substitutions": ["plans/*/assignments/*.substitutions.yaml"],
-    "record": ["plans/*/records/*.yaml"],
+    "record": ["plans/*/records/*.yaml", "plans/*/departments/*/records/*.yaml"],
     "disclosure": ["plans/*/disclosures/*.yaml"],
     "revisit": ["plans/*/revisits/*.yaml"],
     "answers": ["plans/*/revisits/answers/*.yaml"],
     "ledger": ["plans/*/ledger.yaml"],
+    "joint": ["plans/*/joint/*.yaml"],
 }
 
 

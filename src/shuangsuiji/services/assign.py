@@ -13,6 +13,7 @@ from ..core.problems import InputError, Refused
 from ..core.records import Assignment, AssignParameters, Draw, RosterRef, Round, Substitution
 from ..core.selection import superseded
 from ..workspace import Workspace, writer
+from ..workspace.joint import joint_ids
 from ..workspace.matching import Options, context, ranked, recorded_context, run, seed_of
 from ..workspace.records import (
     all_assignments,
@@ -38,12 +39,18 @@ def pick_draw(ws: Workspace, year: int, draw_id: str | None) -> Draw:
             raise InputError(f"没有编号为“{draw_id}”的抽取记录")
         if draw_id in gone:
             raise Refused(f"抽取“{draw_id}”已被重抽取代，不能再匹配人员")
+        if draw_id in joint_ids(ws) and not assignment_path(ws, found[0].year, draw_id).exists():
+            raise Refused(
+                f"“{draw_id}”是部门联合抽查：请用 ssj assign --joint {draw_id} --department <部门> 匹配"
+            )
         return found[0]
+    joint = joint_ids(ws)
     open_ = [
         d
         for d in draws
         if d.year == year
         and d.draw_id not in gone
+        and d.draw_id not in joint
         and not assignment_path(ws, d.year, d.draw_id).exists()
     ]
     if not open_:

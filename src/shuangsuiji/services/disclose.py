@@ -109,11 +109,17 @@ def privacy_problems(rows, entities: list[Entity]) -> list[str]:
     return sorted(set(out))
 
 
-def task_kinds(draws: list[Draw]) -> dict[tuple[str, str], str]:
+def task_kinds(
+    draws: list[Draw], joint: frozenset[str] = frozenset()
+) -> dict[tuple[str, str], str]:
     """(draw, unit) -> how the unit came into the draw (INSPECTION_TYPES keys); a unit
-    drawn or taken as a replacement is not listed: it is "random"."""
+    drawn or taken as a replacement is not listed: it is "random". Every unit of a joint
+    draw (`joint`: their ids) is "joint"."""
     kinds = {}
     for d in draws:
+        if d.draw_id in joint:
+            kinds.update({(d.draw_id, unit): "joint" for unit in d.tasks()})
+            continue
         kinds.update({(d.draw_id, t.id): "key" for t in d.key})
         kinds.update({(d.draw_id, t.id): "forced" for t in d.forced})
     return kinds
@@ -125,10 +131,13 @@ def public_rows(
     people: dict[str, Inspector],
     items: dict[str, Item],
     kinds: dict[tuple[str, str], str] | None = None,
+    authorities: dict[str, str] | None = None,
 ):
+    """`authorities`: draw -> the inspecting authorities of a joint draw, all of them."""
     from ..render.publication import Public
 
     kinds = kinds or {}
+    authorities = authorities or {}
     rows = []
     for task, version in chosen:
         officers = [
@@ -140,7 +149,7 @@ def public_rows(
             Public(
                 entity=task.entity,
                 name=task.name,
-                authority=authority,
+                authority=authorities.get(task.draw_id, authority),
                 type=INSPECTION_TYPES[kinds.get((task.draw_id, task.entity), "random")],
                 items=[items[c].name if c in items else c for c in version.items],
                 completed=version.end,
@@ -217,6 +226,7 @@ def publish(
     """Write the publication of the results not yet published (or all: `everything`)."""
     from ..render import publication as render
     from ..workspace.calendars import load_calendar
+    from ..workspace.joint import all_joints
     from ..workspace.records import all_draws
     from ..workspace.year import current_records, year_tasks
 
@@ -254,11 +264,16 @@ def publish(
             )
         config = ws.config
         draws = [d for d in all_draws(ws) if d.year == year]
-        kinds = task_kinds(draws)
+        joint = {t.id: "、".join(t.authorities()) for t in all_joints(ws, year)}
+        kinds = task_kinds(draws, frozenset(joint))
         if fmt == "gsxt":
             # The platform's 双随机抽查结果 holds random inspections only: key and forced
             # units are published in the other formats (their 检查类型 is 重点检查).
-            chosen = [(t, v) for t, v in chosen if (t.draw_id, t.entity) not in kinds]
+            chosen = [
+                (t, v)
+                for t, v in chosen
+                if kinds.get((t.draw_id, t.entity), "random") in ("random", "joint")
+            ]
             if not chosen:
                 raise Refused(
                     f"截至 {day} 尚未公开的结果都是重点检查（重点单位、长期未检查单位），"
@@ -266,7 +281,7 @@ def publish(
                 )
         people = {p.id: p for p in ws.roster("inspectors").rows}
         items = {i.code: i for i in ws.roster("items").rows}
-        rows = public_rows(chosen, config.authority, people, items, kinds)
+        rows = public_rows(chosen, config.authority, people, items, kinds, joint)
         units = list(ws.roster("entities").rows) + list(tasks.entities.values())
         leaks = privacy_problems(rows, units)
         if leaks:

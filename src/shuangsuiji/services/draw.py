@@ -14,13 +14,15 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, model_validator
 
 from ..core import algorithm, dates, seedformat
+from ..core.joint import strictest
 from ..core.models import OptText, Strict
-from ..core.plan import unapproved
+from ..core.plan import effective_rules, unapproved
 from ..core.problems import InputError, Refused
 from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
 from ..core.selection import current_picks, superseded
 from ..workspace import PLAN_DIR, Workspace, load_model, writer
 from ..workspace.drawing import Frozen, Request, build, execute, freeze, replacement, resize
+from ..workspace.joint import find_joint, joint_path
 from ..workspace.records import (
     all_draws,
     cancelled_path,
@@ -139,6 +141,51 @@ def draw_now(
         book.write_record(record_path(ws, request.year, record.draw_id), record)
         book.message = f"抽取 {record.draw_id}（{algorithm.ALGORITHM}）"
     return shown(ws, record, frozen.warnings())
+
+
+def joint_request(
+    ws: Workspace,
+    joint_id: str,
+    ratio: str | None = None,
+    count: int | None = None,
+    day: date | None = None,
+    reason: str | None = None,
+    alternates: int | None = None,
+) -> Request:
+    """A joint task's draw: its id, scope and periods, the strictest cooldown and cap of its
+    departments; refused while the task file is not committed as it is (reviewed first)."""
+    task = find_joint(ws, joint_id)
+    path = ws.rel(joint_path(ws, task.year, task.id))
+    if ws.git.dirty(path):
+        raise Refused(
+            f"{path} 有未提交的修改：联合抽查任务须审阅、提交后才能抽取。"
+            f"请先 git add {path} && git commit -m 联合抽查任务"
+        )
+    rule = effective_rules(ws.config, load_plan(ws, task.year))
+    return Request(
+        year=task.year,
+        draw_id=task.id,
+        ratio=ratio if ratio is not None or count is not None else task.ratio,
+        count=count if ratio is not None or count is not None else task.count,
+        where=[f"{k}={v}" for k, values in task.where.items() for v in values],
+        periods=",".join(task.periods) if task.periods else None,
+        alternates=alternates,
+        day=day,
+        reason=reason,
+        rules=strictest(task, rule.cooldown_months, rule.yearly_cap),
+    )
+
+
+def draw_joint(
+    ws: Workspace,
+    joint_id: str,
+    seed: str | None,
+    seed_source: str | None,
+    commit: bool,
+    **options: Any,
+) -> Shown:
+    """`ssj draw --joint`: the joint task's units drawn once, as any draw (ssj-sha256-v1)."""
+    return draw_now(ws, joint_request(ws, joint_id, **options), seed, seed_source, commit)
 
 
 class SeedPlan(Strict):

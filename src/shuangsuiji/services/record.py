@@ -10,7 +10,7 @@ before anything is written; every problem of every row is reported at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -36,7 +36,7 @@ from ..core.results import (
     parse_deadline,
 )
 from ..storage import yamlio
-from ..workspace import Workspace, writer
+from ..workspace import Workspace, joint, writer
 from ..workspace.sheets import COMMAND_LINE, InputRow, read_filled
 from ..workspace.year import YearTasks, current_records, load_record_file, record_path, year_tasks
 from . import Appended, SheetWritten, write_sheet
@@ -213,9 +213,19 @@ class Context:
     today: date | None = None  # no inspection or re-inspection can be later
 
 
-def load_context(ws: Workspace, year: int) -> Context:
+def load_context(ws: Workspace, year: int, department: str | None = None) -> Context:
+    """What recording checks against: the year's tasks, people and items — the bureau's,
+    or (`department`, a participating department of a joint task) that department's."""
     from ..workspace.records import load_plan
 
+    if department is not None and not joint.is_own(ws, year, department):
+        return Context(
+            tasks=joint.department_year_tasks(ws, year, department),
+            people={p.id: p for p in joint.department_rows(ws, department, "inspectors")},
+            items={i.code: i for i in joint.department_rows(ws, department, "items")},
+            now=ws.clock.now(),
+            today=ws.clock.today(),
+        )
     plan = load_plan(ws, year)
     return Context(
         tasks=year_tasks(ws, year),
@@ -458,9 +468,12 @@ class Planned:
 
 
 def plan_versions(
-    ws: Workspace, year: int, drafts: list[Draft], source: str
+    ws: Workspace, year: int, drafts: list[Draft], source: str, folder: Callable | None = None
 ) -> tuple[list[Planned], list[Draft], list[Problem]]:
-    """Compare each draft with its file: the versions to append, the unchanged, the problems."""
+    """Compare each draft with its file: the versions to append, the unchanged, the problems.
+
+    `folder`: entity -> its record file, when not the bureau's own (a department's part)."""
+    path_of = folder or (lambda entity: record_path(ws, year, entity))
     planned: list[Planned] = []
     same: list[Draft] = []
     problems: list[Problem] = []
@@ -473,7 +486,7 @@ def plan_versions(
         if key in seen:
             continue
         seen.add(key)
-        path = record_path(ws, year, task.entity)
+        path = path_of(task.entity)
         if task.entity not in files:
             files[task.entity] = load_record_file(ws, path) if path.is_file() else None
             texts[task.entity] = path.read_text(encoding="utf-8") if path.is_file() else None
@@ -531,7 +544,11 @@ def source_of(draft: Draft, source: str) -> str:
 
 
 def write_planned(
-    book: writer.Batch, planned: list[Planned], message: str, unchanged: Iterable[Draft] = ()
+    book: writer.Batch,
+    planned: list[Planned],
+    message: str,
+    unchanged: Iterable[Draft] = (),
+    folder: Callable | None = None,
 ) -> None:
     """The new versions, committed together as one unit.
 
@@ -542,7 +559,8 @@ def write_planned(
     for p in planned:
         book.write(p.path, p.text)  # a file with two tasks: the last text has both versions
     ws = book.ws
-    leftover = _uncommitted(ws, {record_path(ws, d.task.year, d.task.entity) for d in unchanged})
+    path_of = folder or (lambda entity, year: record_path(ws, year, entity))
+    leftover = _uncommitted(ws, {path_of(d.task.entity, d.task.year) for d in unchanged})
     if leftover and book.commit:
         message += f"；补交此前写入而未提交的记录 {len(leftover)} 个"
         book.commit_also(leftover)
@@ -601,12 +619,22 @@ def untouched(row: InputRow) -> bool:
 
 
 def record_from_file(
-    ws: Workspace, year: int, path: Path, reason: str | None, commit: bool, dry_run: bool = False
+    ws: Workspace,
+    year: int,
+    path: Path,
+    reason: str | None,
+    commit: bool,
+    dry_run: bool = False,
+    department: str | None = None,
 ) -> Recorded:
     """`ssj record --from FILE`: all rows checked, then every task's version appended.
 
     Rows of the template left as they were (tasks not yet inspected) are skipped and listed.
+    `department`: a participating department's part of its joint visits, checked against its
+    own team, people and items, kept in its own record files (the same record rules).
     """
+    own = department is None or joint.is_own(ws, year, department)
+    folder = None if own else (lambda e, y=year: joint.department_record_path(ws, y, department, e))
     rows, unused = read_rows(path)
     if not rows:
         raise InputError(Problem(file=path.name, message="文件中没有数据行"))
@@ -617,9 +645,11 @@ def record_from_file(
     ]
     rows = [r for r in rows if not untouched(r)]
     with writer.batch(ws, commit=commit and not dry_run) as book:
-        ctx = load_context(ws, year)
+        ctx = load_context(ws, year, department)
         drafts, problems = drafts_from_rows(rows, ctx, reason)
-        planned, same, more = plan_versions(ws, year, drafts, f"导入 {path.name}")
+        planned, same, more = plan_versions(
+            ws, year, drafts, f"导入 {path.name}", folder and (lambda e: folder(e, year))
+        )
         problems += more
         if problems:
             raise InputError(_sorted(problems))
@@ -627,7 +657,8 @@ def record_from_file(
         out.unused_columns = unused
         if not dry_run:
             summary = f"（{_summary(planned)}）" if planned else ""
-            write_planned(book, planned, f"记录检查结果：{path.name}{summary}", same)
+            whose = "" if own else f"{department}："
+            write_planned(book, planned, f"记录检查结果：{whose}{path.name}{summary}", same, folder)
     out.commit = book.sha
     return out
 

@@ -24,6 +24,7 @@ from ..workspace import (
     schema_line,
     writer,
 )
+from ..workspace.joint import department_roster_path
 from . import SheetWritten
 
 
@@ -72,8 +73,15 @@ def dump_row(kind: str, row: Any) -> dict[str, Any]:
 
 
 def import_file(
-    ws: Workspace, path: Path, kind: str | None, replace: bool, dry_run: bool
+    ws: Workspace,
+    path: Path,
+    kind: str | None,
+    replace: bool,
+    dry_run: bool,
+    department: str | None = None,
 ) -> ImportResult:
+    """Rows merged into a roster by id; `department`: a participating department's own
+    inspectors or items for joint tasks (rosters/departments/<部门>/), validated alike."""
     kind, sheet, imported_rows = read_rows(path, kind)
     result = ImportResult(kind, sheet.label, sheet.encoding)
     del sheet  # a million rows of cells: free them before the roster is built
@@ -81,7 +89,9 @@ def import_file(
     builder = rows.Builder(kind)
     id_field = "code" if kind == "items" else "id"
     with writer.batch(ws, commit=False) as book:  # rosters are committed by their keepers
-        target = ws.roster_path(kind)
+        target = (
+            department_roster_path(ws, department, kind) if department else ws.roster_path(kind)
+        )
         label = result.roster = ws.rel(target)
         existing = target.read_bytes() if target.is_file() else b""
         current = parse_roster(kind, existing, label).rows if existing.strip() else []

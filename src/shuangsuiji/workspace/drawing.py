@@ -368,6 +368,8 @@ class Request:
     day: date | None = None
     redraw_of: str | None = None
     reason: str | None = None
+    # A joint draw: the strictest cooldown and cap of its departments (core.joint.strictest).
+    rules: tuple[int, int] | None = None
 
 
 def next_draw_id(ws: Workspace, year: int) -> str:
@@ -409,8 +411,8 @@ def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
         periods=periods,
         alternates=plan.alternates if request.alternates is None else request.alternates,
         level=config.level,
-        cooldown_months=rule.cooldown_months,
-        yearly_cap=rule.yearly_cap,
+        cooldown_months=request.rules[0] if request.rules else rule.cooldown_months,
+        yearly_cap=request.rules[1] if request.rules else rule.yearly_cap,
         coverage_years=rule.coverage_years,
         force_uncovered=plan.force_uncovered,
     )

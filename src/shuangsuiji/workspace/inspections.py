@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.eligibility import PastTask
 from ..core.inspections import (
+    JOINT,
     Cap,
     CapState,
     Inspection,
@@ -180,13 +181,47 @@ def own_entries(ws: Workspace, year: int) -> list[Entry]:
     }
     config = ws.config
     out = []
+    joint = joint_visits(ws, year, gone)
     for (draw_id, entity), version in current_records(ws, year, year_tasks(ws, year)).items():
+        if draw_id in joint:
+            out += joint_entry(joint[draw_id], entity, config.level)
+            continue
         random = entity not in fixed.get(draw_id, set())
         row = own_inspection(
             entity, version.end, random, config.authority, config.level, f"抽取 {draw_id}"
         )
         out.append(Entry(row, OWN, draw_id))
     return out
+
+
+def joint_visits(ws: Workspace, year: int, gone: set[str]) -> dict[str, tuple]:
+    """The year's drawn joint tasks: id -> (task, {entity: visit})."""
+    from .joint import all_joints, joint_draw, visits
+
+    out = {}
+    for task in all_joints(ws, year):
+        record = joint_draw(ws, task)
+        if record is not None and record.draw_id not in gone:
+            out[task.id] = (task, {v.entity: v for v in visits(ws, task)})
+    return out
+
+
+def joint_entry(joint: tuple, entity: str, level: str) -> list[Entry]:
+    """A joint visit enters the ledger once, as 联合检查 by all its departments, when every
+    department has recorded its part: dated by the last day of the visit."""
+    task, by_entity = joint
+    visit = by_entity.get(entity)
+    if visit is None or not visit.complete:
+        return []
+    row = Inspection(
+        entity=entity,
+        date=visit.end,
+        type=JOINT,
+        authority="、".join(task.authorities()),
+        level=level,
+        note=f"联合抽查 {task.id}",
+    )
+    return [Entry(row, OWN, task.id)]
 
 
 def merged(own: Iterable[Entry], imported: Iterable[Inspection]) -> list[Entry]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.problems import InputError, Refused
+from ..core.records import Assignment
 from . import drawing, matching, records
 from . import revisits as revisit_draws
 from .load import Workspace
@@ -94,8 +95,38 @@ def verify_revisits(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
     return out
 
 
+def verify_joint(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
+    """Each participating department's matching of a joint task, re-run from the rosters at
+    its commit (the joint draw and the lead's matching are ordinary records)."""
+    from . import joint
+
+    out = []
+    for task in joint.all_joints(ws):
+        if draw_id and task.id != draw_id:
+            continue
+        for department in task.others():
+            path = joint.department_assignment_path(ws, task.year, task.id, department.name)
+            if not path.is_file():
+                continue
+            try:
+                recorded = ws.load_record(Assignment, path).tasks
+                again = joint.rebuild_department(ws, task, department.name)
+                found = [] if again == recorded else [_task_diff(recorded, again)]
+            except (Refused, InputError) as exc:
+                found = [str(exc)]
+            out.append(
+                Verdict("匹配", f"{task.id} {department.name}", ws.rel(path), not found, found)
+            )
+    return out
+
+
 def verify_all(ws: Workspace, only: str | None = None) -> list[Verdict]:
-    results = verify_draws(ws, only) + verify_assignments(ws, only) + verify_revisits(ws, only)
+    results = (
+        verify_draws(ws, only)
+        + verify_assignments(ws, only)
+        + verify_joint(ws, only)
+        + verify_revisits(ws, only)
+    )
     if only and not results:
         raise InputError(f"没有编号为“{only}”的记录")
     return results
