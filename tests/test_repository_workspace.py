@@ -24,9 +24,14 @@ def _git(*args: str) -> str:
 
 def test_the_example_is_built_from_the_repositorys_rosters(tmp_path, ssj):
     assert ssj("init", tmp_path / "ws", "--example").code == 0
-    for kind in ("entities", "inspectors", "items"):
-        shipped = (tmp_path / "ws" / "rosters" / f"{kind}.yaml").read_bytes()
-        assert shipped == (ROOT / "rosters" / f"{kind}.yaml").read_bytes(), kind
+    shipped = tmp_path / "ws" / "rosters"
+    files = sorted(p.relative_to(shipped) for p in shipped.rglob("*.yaml"))
+    assert files == sorted(
+        p.relative_to(ROOT / "rosters") for p in (ROOT / "rosters").rglob("*.yaml")
+    )
+    assert len(files) == 7  # the bureau's three, two departments' two each (the joint task)
+    for relative in files:
+        assert (shipped / relative).read_bytes() == (ROOT / "rosters" / relative).read_bytes()
 
 
 def test_every_record_at_the_top_re_runs(ssj):

@@ -55,6 +55,13 @@ def setup_steps(root: Path, year: int, day: date) -> Steps:
         [*c, "draw", "--year", y, "--dry-run"],
         [*c, "draw", "--year", y, "--seed-source", "演示：由系统生成"],
         [*c, "assign", "--year", y],
+        # the example's joint task: one draw of the gas stations, each department's own team
+        [*c, "joint", "show", f"{y}-联合1"],
+        [*c, "draw", "--joint", f"{y}-联合1", "--count", "2", "--seed-source", "演示：由系统生成"],
+        *(
+            [*c, "assign", "--joint", f"{y}-联合1", "--department", d]
+            for d in ("应急管理局", "市场监管局", "消防救援大队")
+        ),
         [*c, "verify"],
         [*c, "record", "template", "--year", y, "-o", str(root / SHEET)],
         FILL,
@@ -72,6 +79,9 @@ def results_steps(root: Path, year: int, day: date, batches) -> Steps:
         public = root / f"公示-{batch.published.isoformat()}.html"
         steps += [
             (at(batch.recorded, 17), [*c, "record", "--from", str(batch.sheet), "--year", y]),
+            *((at(batch.recorded, 18), [*c, "record", "--from", str(sheet), "--year", y,
+                                        "--department", name])
+              for name, sheet in batch.departments),
             (at(batch.published, 10),
              [*c, "disclose", "publish", "--year", y, "--format", "html", "-o", str(public)]),
         ]  # fmt: skip

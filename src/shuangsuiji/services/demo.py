@@ -26,6 +26,7 @@ from ..core.recording import TaskRef
 from ..core.results import NO_PROBLEM
 from ..workspace import Workspace
 from ..workspace import year as year_files
+from ..workspace.joint import all_joints
 
 INSPECTION_DAYS = 8  # a period's inspections: its last month's first working days
 REINSPECT_AFTER = 5  # working days from the inspection to the re-inspection
@@ -96,6 +97,8 @@ class Batch:
     sheet: Path
     recorded: date
     published: date
+    # each participating department's part of the month's joint visits: (部门, its sheet)
+    departments: tuple[tuple[str, Path], ...] = ()
 
 
 def kind_of(index: int, total: int) -> str:
@@ -208,8 +211,25 @@ def fill(ws: Workspace, year: int, path: Path) -> Filled:
         filled.setdefault(month, []).extend([row, *extra])
         done[month] = max(done.get(month, last), last)
     out.rows = sum(len(rows) for rows in filled.values())
+    joint = {t.id: t for t in all_joints(ws, year)}
     for month, rows in sorted(filled.items()):
         target = path.with_name(f"{path.stem}-{month}月{path.suffix}")
         write_atomic(target, tabular.write_csv(sheet.headers, rows))
-        out.batches.append(Batch(target, done[month], days.after(done[month], 1)))
+        parts = []
+        for name in dict.fromkeys(
+            d.name for t in joint.values() for d in t.departments if d.name != t.lead
+        ):
+            visited = [
+                [t.entity, ends[t].isoformat(), ends[t].isoformat(), NO_PROBLEM]
+                for t in order
+                if last_month(t) == month and t.draw_id in joint
+            ]
+            if visited:  # the department's inspectors record their part of the same visits
+                part = path.with_name(f"{path.stem}-{month}月-{name}{path.suffix}")
+                write_atomic(part, tabular.write_csv(DEPARTMENT_HEADERS, visited))
+                parts.append((name, part))
+        out.batches.append(Batch(target, done[month], days.after(done[month], 1), tuple(parts)))
     return out
+
+
+DEPARTMENT_HEADERS = ["统一社会信用代码", "检查开始日期", "检查结束日期", "检查结果"]

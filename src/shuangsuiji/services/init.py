@@ -116,6 +116,48 @@ def shipped_items_text(authority: str) -> str:
     return f"{schema}\n{ITEMS_HEAD.format(n=count)}items:\n{body}"
 
 
+# The example's joint task (部门联合抽查): the gas stations, with the market regulator for
+# their special equipment and the fire brigade; the two departments' rosters ship with it.
+EXAMPLE_JOINT = {
+    "市场监管局": "青岚区市场监督管理局",
+    "消防救援大队": "青岚区消防救援大队",
+}
+
+
+def example_joint_files(year: int, authority: str) -> dict[str, str]:
+    """rosters/departments/<部门>/ and plans/<year>/joint/<year>-联合1.yaml of the example."""
+    from ..core.joint import JointTask
+    from ..workspace.joint import joint_text
+
+    shipped = resources.files("shuangsuiji.example").joinpath("departments")
+    out = {
+        f"{ROSTER_DIR}/departments/{name}/{kind}.yaml": shipped.joinpath(
+            name, f"{kind}.yaml"
+        ).read_text("utf-8")
+        for name in EXAMPLE_JOINT
+        for kind in ("inspectors", "items")
+    }
+    lead = {"name": "应急管理局", "authority": authority, "team_size": 2, "experts": 0}
+    others = [
+        {"name": name, "authority": full, "team_size": 2, "experts": 0}
+        for name, full in EXAMPLE_JOINT.items()
+    ]
+    task = JointTask.model_validate(
+        {
+            "kind": "joint",
+            "id": f"{year}-联合1",
+            "year": year,
+            "title": f"{year}年度加油站部门联合“双随机、一公开”抽查（应急管理局、市场监管局、消防救援大队）",
+            "lead": "应急管理局",
+            "departments": [lead, *others],
+            "where": {"industries": ["加油站"]},
+            "periods": ["5-6"],
+        }
+    )
+    out[f"{PLAN_DIR}/{year}/joint/{task.id}.yaml"] = joint_text(task)
+    return out
+
+
 def csv_roster(kind: str, text: str) -> bytes:
     """A roster's YAML text as the CSV a big roster is kept in (header row, then rows)."""
     from ..core.tables import export_rows
@@ -158,6 +200,7 @@ def create_workspace(
         items = parse_roster("items", *roster_file(files, "items")).rows
         year = clock.year()
         plan = example_plan(year, date(year, 1, 1), [i.code for i in items])
+        files.update(example_joint_files(year, config.authority))
         files[f"{PLAN_DIR}/{plan.year}/plan.yaml"] = plan_text(plan)
     else:
         files[f"{PLAN_DIR}/README.md"] = (

@@ -18,7 +18,6 @@ from ..core.plan import NO_ITEMS, effective_rules, parse_periods
 from ..core.problems import InputError, Problem, Refused
 from ..core.records import Assignment, AssignParameters
 from ..core.selection import superseded
-from ..storage import yamlio
 from ..workspace import Workspace, writer
 from ..workspace.joint import (
     assignment_of,
@@ -33,6 +32,7 @@ from ..workspace.joint import (
     drawn,
     find_joint,
     joint_path,
+    joint_text,
     lead_history,
     options_of,
     roster_refs,
@@ -42,11 +42,6 @@ from ..workspace.joint import (
 from ..workspace.matching import context, run
 from ..workspace.records import all_draws, assignment_path, check_draw_id, load_plan
 from ..workspace.seed import choose_seed
-
-JOINT_HEADER = (
-    "# 部门联合抽查任务（ssj joint init 写出）：审阅发起部门、参与部门及其执法主体、每组人数、\n"
-    "# 定向条件和检查时段，改好后提交；抽取（ssj draw --joint）之前必须已提交。\n"
-)
 
 
 @dataclass
@@ -119,7 +114,7 @@ def init(
             ws.root.glob(f"plans/*/draws/{joint_id}.yaml")
         ):
             raise Refused(f"编号“{joint_id}”已被使用（联合抽查或抽取），未做任何修改")
-        text = yamlio.dump_fast(task.model_dump(mode="json", exclude_none=True), JOINT_HEADER)
+        text = joint_text(task)
         book.write(path, text)
         book.message = f"联合抽查任务 {joint_id}（{'、'.join(names)}，待审阅）"
     return JointWritten(label, task, book.sha)

@@ -167,10 +167,13 @@ def roster_bytes(
     if label.endswith(".csv"):
         return tabular.write_csv(*export_rows(kind, merged.values()))
     as_dicts = {ident: dump_row(kind, row) for ident, row in merged.items()}
-    return render_roster(kind, existing.decode("utf-8-sig"), as_dicts, id_field).encode("utf-8")
+    text = render_roster(kind, existing.decode("utf-8-sig"), as_dicts, id_field, label)
+    return text.encode("utf-8")
 
 
-def render_roster(kind: str, existing: str, rows: dict[str, dict[str, Any]], id_field: str) -> str:
+def render_roster(
+    kind: str, existing: str, rows: dict[str, dict[str, Any]], id_field: str, label: str
+) -> str:
     """The roster file with `rows`, keeping the comments of the existing file."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -196,7 +199,7 @@ def render_roster(kind: str, existing: str, rows: dict[str, dict[str, Any]], id_
     document[key] = seq
     text = yamlio.dump_roundtrip(document)
     if not existing.strip():
-        text = schema_line(kind) + f"# {ROSTER_NAMES[kind]}\n" + text
+        text = schema_line(kind, label) + f"# {ROSTER_NAMES[kind]}\n" + text
     return text
 
 

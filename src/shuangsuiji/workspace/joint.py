@@ -24,6 +24,7 @@ from ..core.recording import TaskRef
 from ..core.records import Assigned, Assignment, Draw, RosterRef
 from ..core.results import RecordFile, RecordVersion
 from ..core.selection import superseded
+from ..storage import yamlio
 from . import matching
 from .load import PLAN_DIR, ROSTER_DIR, ROSTER_FORMATS, LoadedRoster, Workspace, load_model
 from .records import (
@@ -402,3 +403,14 @@ def department_year_tasks(ws: Workspace, year: int, name: str) -> YearTasks:
             if found is None:
                 out.unassigned.add((record.draw_id, entity.id))
     return out
+
+
+JOINT_HEADER = (
+    "# 部门联合抽查任务（ssj joint init 写出）：审阅发起部门、参与部门及其执法主体、每组人数、\n"
+    "# 定向条件和检查时段，改好后提交；抽取（ssj draw --joint）之前必须已提交。\n"
+)
+
+
+def joint_text(task: JointTask) -> str:
+    """The joint task file as ssj writes it, for review before it is committed."""
+    return yamlio.dump_fast(task.model_dump(mode="json", exclude_none=True), JOINT_HEADER)

@@ -32,8 +32,10 @@ PLAN_DIR = "plans"
 SCHEMA_DIR = "schemas"
 
 
-def schema_line(kind: str) -> str:
-    return f"# yaml-language-server: $schema=../{SCHEMA_DIR}/{kind}.schema.json\n"
+def schema_line(kind: str, relative: str = "rosters/") -> str:
+    """The first line of a roster at `relative` (a department's lies deeper): its schema."""
+    up = "../" * relative.count("/")
+    return f"# yaml-language-server: $schema={up}{SCHEMA_DIR}/{kind}.schema.json\n"
 
 
 ROSTER_FORMATS = ("yaml", "csv")
