@@ -38,7 +38,12 @@ def ok(root: Path, *args):
 
 
 def departments(root: Path, tmp: Path) -> None:
-    """Each participating department's inspectors and items, imported and committed."""
+    """Each participating department's inspectors and items, imported and committed (the
+    example's own joint task and its departments' rosters set aside first)."""
+    import shutil
+
+    shutil.rmtree(root / "rosters" / "departments", ignore_errors=True)
+    shutil.rmtree(root / "plans" / "2026" / "joint", ignore_errors=True)
     for name in (MARKET, FIRE):
         people = tmp / f"{name}-人员.csv"
         people.write_text(

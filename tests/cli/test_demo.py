@@ -16,9 +16,13 @@ STEPS = [
     "ssj -C * draw --dry-run",
     "ssj -C * draw",
     "ssj -C * assign",
+    "ssj -C * draw --joint",
+    "ssj -C * assign --joint * --department 市场监管局",
+    "ssj -C * assign --joint * --department 消防救援大队",
     "ssj -C * verify",
     "ssj -C * record template",
     "ssj -C * record --from",
+    "ssj -C * record --from * --department 消防救援大队",
     "ssj -C * disclose publish",
     "ssj -C * audit",
     "ssj -C * report --kind plan",
@@ -48,8 +52,15 @@ def test_demo_runs_the_whole_chain(tmp_path, ssj, clock):
     year = clock.today.year
     plan = root / "plans" / str(year)
     assert (plan / "draws" / f"{year}-1.yaml").is_file()
-    assignment = read_yaml(plan / "assignments" / f"{year}-1.yaml")
-    tasks = {t["entity"] for t in assignment["tasks"]}
+    tasks = {
+        t["entity"]
+        for name in (f"{year}-1", f"{year}-联合1")  # the year's draw and the joint one
+        for t in read_yaml(plan / "assignments" / f"{name}.yaml")["tasks"]
+    }
+    joint = {t["entity"] for t in read_yaml(plan / "assignments" / f"{year}-联合1.yaml")["tasks"]}
+    for department in ("市场监管局", "消防救援大队"):  # each recorded its part of each visit
+        part = plan / "departments" / department / "records"
+        assert {p.stem for p in part.glob("*.yaml")} == joint, department
     records = {p.stem: read_yaml(p) for p in (plan / "records").glob("*.yaml")}
     assert set(records) == tasks  # every task of the draw recorded
     results = [r["versions"][-1]["result"] for r in records.values()]
