@@ -165,7 +165,7 @@ def test_items_of_one_shape_as_ruamel_writes_them():
         {"id": "91350102604010605L", "ticket": "00ab" * 16, "stratum": "甲", "period": "2-3"},
         {"id": "9135010260401060", "ticket": "1e10", "stratum": "甲", "period": "12"},
         {"id": "x", "ticket": "f" * 64, "stratum": "乙"},  # another shape
-        {"id": "y", "ticket": "true", "stratum": "乙"},
+        {"id": "v", "ticket": "true", "stratum": "乙"},
         {"id": "z", "ticket": "a", "stratum": 3},  # not every value a text
         {"id": "w", "ticket": "b", "stratum": "乙", "period": "2-3"},
     ]
