@@ -15,8 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 from ..core.problems import Refused
 from ..storage import cache as cache_store
@@ -27,6 +26,9 @@ from . import load
 from .layout import GROWING, LABELS, appended_only, record_kind
 from .load import PLAN_DIR, Workspace
 from .records import GENERATED_HEADER
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 MANY_FILES = 50  # above this, a commit names the folders instead of each file
 
@@ -227,9 +229,8 @@ class Batch:
         for path in self._removed:
             path.unlink(missing_ok=True)
         for path, data in self._parsed.items():
-            cache_store.save(
-                self.ws.root, "yaml", hashlib.sha256(self._files[path]).hexdigest(), data
-            )
+            digest = hashlib.sha256(self._files[path]).hexdigest()
+            cache_store.save(self.ws.root, "yaml", digest, data, as_json=True)
         if not self.commit:
             return
         paths = sorted(set(self.paths) | set(self._leftover))
