@@ -96,15 +96,27 @@ def text(value: Any) -> Text:
     return Text("" if value is None else str(value))
 
 
+# A terminal shows a few hundred rows usefully; the whole list is in the record and --json.
+MAX_ROWS = 300
+
+
 def problems_table(problems: list[Problem], title: str = "输入有误") -> Table:
+    """The first MAX_ROWS problems (rich lays out ten thousand rows in seconds); --json
+    lists them all."""
     from rich.table import Table
 
-    table = Table(title=text(title), title_justify="left", show_lines=False)
+    kw: dict[str, Any] = {}
+    if len(problems) > MAX_ROWS:
+        kw = {
+            "caption": f"仅显示前 {MAX_ROWS} 条（共 {len(problems)} 条）；全部问题见 --json",
+            "caption_justify": "left",
+        }
+    table = Table(title=text(title), title_justify="left", show_lines=False, **kw)
     table.add_column("文件")
     table.add_column("行", justify="right")
     table.add_column("字段")
     table.add_column("问题")
-    for p in problems:
+    for p in problems[:MAX_ROWS]:
         where = p.row if p.row is not None else p.line
         table.add_row(text(p.file), text(where), text(p.field), text(p.message))
     return table
@@ -112,10 +124,6 @@ def problems_table(problems: list[Problem], title: str = "输入有误") -> Tabl
 
 # Columns that hold codes: a truncated 统一社会信用代码 is worse than a wide table.
 CODE_COLUMNS = ("代码", "编号", "证号", "签号")
-
-
-# A terminal shows a few hundred rows usefully; the whole list is in the record and --json.
-MAX_ROWS = 300
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], **kw: Any) -> Table:
