@@ -136,3 +136,40 @@ def test_same_text_as_ruamel_for_a_record():
     out = io.StringIO()
     yaml.dump(record, out)
     assert yamlemit.dump(record) == out.getvalue()
+
+
+def _ruamel(data) -> str:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=12))
+def test_the_fast_text_test_decides_as_the_full_one(text):
+    assert yamlemit._text(text) == yamlemit.scalar(text)
+
+
+def test_the_fast_text_test_on_tricky_strings():
+    for text in [*TRICKY, "a:", "a: b", "a #b", "a#b", "x\u3000", "x\u2028y", "0b1010", "12e34"]:
+        assert yamlemit._text(text) == yamlemit.scalar(text), text
+
+
+def test_items_of_one_shape_as_ruamel_writes_them():
+    picks = [
+        {"id": "91350102604010605L", "ticket": "00ab" * 16, "stratum": "甲", "period": "2-3"},
+        {"id": "9135010260401060", "ticket": "1e10", "stratum": "甲", "period": "12"},
+        {"id": "x", "ticket": "f" * 64, "stratum": "乙"},  # another shape
+        {"id": "v", "ticket": "true", "stratum": "乙"},
+        {"id": "z", "ticket": "a", "stratum": 3},  # not every value a text
+        {"id": "w", "ticket": "b", "stratum": "乙", "period": "2-3"},
+    ]
+    copies = [dict(p) for p in picks]  # ruamel would write a shared one as an alias
+    data = {"selected": picks, "nested": [copies[:2], [copies[2]]], "empty": [{}, {"a": "b"}]}
+    assert yamlemit.dump(data) == _ruamel(data)
+    assert yamlemit.dump(picks) == _ruamel(picks)

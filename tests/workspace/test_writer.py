@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import git, snapshot
@@ -87,3 +89,33 @@ def test_a_folder_linked_out_of_the_workspace_is_refused(example, ssj, tmp_path,
         result = ssj("-C", example, "draw", "--year", "2026", "--ratio", "0.2", "--seed", "s")
     assert result.code == 1 and "指向工作区之外" in result.err, result.err
     assert "Traceback" not in result.err and not any(outside.iterdir())
+
+
+def test_a_workspace_in_a_folder_of_a_repository_is_checked_there(tmp_path):
+    import shutil
+
+    from conftest import commit_all, run
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "notes.txt").write_text("与工作区无关的未提交文件", encoding="utf-8")
+    root = repo / "bureau"
+    assert run("init", root, "--example").code == 0
+    shutil.rmtree(root / ".git", ignore_errors=True)
+    commit_all(repo, "示例工作区")
+    (repo / "notes.txt").write_text("又改了", encoding="utf-8")
+    ws = Workspace(root)
+    assert writer.check_committed(ws, 2026) == git(repo, "rev-parse", "HEAD").strip()
+    roster = next((root / "rosters").glob("entities.*"))
+    roster.write_bytes(roster.read_bytes() + b"\n")
+    with pytest.raises(Refused, match=re.escape(f"bureau/rosters/{roster.name} 有未提交的修改")):
+        writer.check_committed(ws, 2026)
+    git(repo, "checkout", "--", ".")
+    draws = root / "plans" / "2026" / "draws"
+    draws.mkdir(parents=True, exist_ok=True)
+    (draws / "2026-9.yaml").write_text("kind: draw\n", encoding="utf-8")
+    with pytest.raises(
+        Refused, match=re.escape("bureau/plans/2026/draws/2026-9.yaml 是尚未提交的记录")
+    ):
+        writer.check_committed(ws, 2026)

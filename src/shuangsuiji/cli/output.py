@@ -7,23 +7,39 @@ import sys
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from ..core.problems import Problem
 
-# Markup off: a message quotes the user's data ("[/red]" in a seed source stays text);
-# styles are given as `style=` or as `styled` parts, never inside the text.
-console = Console(highlight=False, soft_wrap=True, markup=False)
-errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+
+@cache
+def _console(stderr: bool) -> Console:
+    from rich.console import Console
+
+    # Markup off: a message quotes the user's data ("[/red]" in a seed source stays text);
+    # styles are given as `style=` or as `styled` parts, never inside the text.
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
+
+
+def __getattr__(name: str) -> Any:
+    """`console` and `errors` are made when first used: a command that prints JSON never
+    imports rich (about 50 ms at start-up)."""
+    if name in ("console", "errors"):
+        return _console(name == "errors")
+    raise AttributeError(name)
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:
     """A line of text and (text, style) parts, e.g. styled(("拒绝：", "red"), message)."""
+    from rich.text import Text
+
     return Text.assemble(*parts)
 
 
@@ -75,16 +91,32 @@ def text(value: Any) -> Text:
 
     A `Text` rather than an escaped string: rich.markup.escape doubles a trailing backslash.
     """
+    from rich.text import Text
+
     return Text("" if value is None else str(value))
 
 
+# A terminal shows a few hundred rows usefully; the whole list is in the record and --json.
+MAX_ROWS = 300
+
+
 def problems_table(problems: list[Problem], title: str = "输入有误") -> Table:
-    table = Table(title=text(title), title_justify="left", show_lines=False)
+    """The first MAX_ROWS problems (rich lays out ten thousand rows in seconds); --json
+    lists them all."""
+    from rich.table import Table
+
+    kw: dict[str, Any] = {}
+    if len(problems) > MAX_ROWS:
+        kw = {
+            "caption": f"仅显示前 {MAX_ROWS} 条（共 {len(problems)} 条）；全部问题见 --json",
+            "caption_justify": "left",
+        }
+    table = Table(title=text(title), title_justify="left", show_lines=False, **kw)
     table.add_column("文件")
     table.add_column("行", justify="right")
     table.add_column("字段")
     table.add_column("问题")
-    for p in problems:
+    for p in problems[:MAX_ROWS]:
         where = p.row if p.row is not None else p.line
         table.add_row(text(p.file), text(where), text(p.field), text(p.message))
     return table
@@ -94,12 +126,10 @@ def problems_table(problems: list[Problem], title: str = "输入有误") -> Tabl
 CODE_COLUMNS = ("代码", "编号", "证号", "签号")
 
 
-# A terminal shows a few hundred rows usefully; the whole list is in the record and --json.
-MAX_ROWS = 300
-
-
 def table(title: str | None, columns: list[str], rows: list[list[Any]], **kw: Any) -> Table:
     """A table of data: the title, headers and every cell printed literally (no markup)."""
+    from rich.table import Table
+
     shown = rows[:MAX_ROWS]
     if len(rows) > MAX_ROWS:
         kw.setdefault(

@@ -438,9 +438,11 @@ class Shown:
 
 
 def shown(ws: Workspace, record: Draw, warnings: list[str] | None = None) -> Shown:
-    names = (
-        {e.id: e.name for e in ws.roster_at("entities", record.commit).rows}
-        if record.commit
-        else {}
-    )
+    """The names of the units the draw lists (not of the whole roster), as committed."""
+    if not record.commit:
+        return Shown(record, {}, warnings or [])
+    listed = set(record.tasks()).union(p.id for p in record.alternates)
+    ref = record.rosters.get("entities")
+    roster = ws.roster_at("entities", record.commit, ref.sha256 if ref else None)
+    names = {e.id: e.name for e in roster.rows if e.id in listed}
     return Shown(record, names, warnings or [])

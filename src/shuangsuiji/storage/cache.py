@@ -118,13 +118,17 @@ def load_rows(root: Path, name: str, sha256: str) -> Iterator[list] | None:
     return (list(row) for row in zip(*columns, strict=True))
 
 
-def save(root: Path, name: str, sha256: str, value: Any) -> None:
-    """Keep a JSON value; a cache that cannot be written is simply not kept."""
+def save(root: Path, name: str, sha256: str, value: Any, *, as_json: bool = False) -> None:
+    """Keep a JSON value; a cache that cannot be written is simply not kept.
+
+    `as_json`: the value is known to be what JSON gives back (a pydantic model's
+    `model_dump(mode="json")`), so it is not read back to be compared.
+    """
     try:
         text = _dumps(value)
     except (TypeError, ValueError):
         return  # a date, a set: not JSON
-    if json.loads(text) != value:
+    if not as_json and json.loads(text) != value:
         return  # a key that is not text, a tuple: JSON would not give it back as it was
     _save(root, name, sha256, [text])
 

@@ -31,6 +31,20 @@ class BureauClock(Protocol):
     def day_of(self, epoch_seconds: int) -> date: ...
 
 
+@dataclass(frozen=True)
+class Locations:
+    prefix: str  # the work tree's folder inside the repository ("" at its top, else "sub/")
+    common_dir: str  # where the branches live (shared by linked work trees)
+    paths: dict[str, str]  # git's own files, relative to the work tree
+
+
+@dataclass(frozen=True)
+class Status:
+    head: str | None  # None before the first commit
+    branch: str | None  # the branch's short name; None on a detached HEAD
+    entries: list[tuple[str, str]]  # (XY as `git status --porcelain` writes it, path from the top)
+
+
 class Git:
     def __init__(self, root: Path, clock: BureauClock | None = None) -> None:
         self.root = root
@@ -71,6 +85,51 @@ class Git:
 
     def is_repo(self) -> bool:
         return self.run("rev-parse", "--is-inside-work-tree", check=False).strip() == "true"
+
+    def locations(self, *names: str) -> Locations | None:
+        """Where this work tree sits in its repository and where git keeps `names` (lock
+        files, MERGE_HEAD, ...), in one `git rev-parse`; None outside a repository."""
+        args = [part for name in names for part in ("--git-path", name)]
+        done = self.run(
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--show-prefix",
+            "--git-common-dir",
+            *args,
+            check=False,
+        )
+        lines = done.split("\n")
+        if len(lines) < 3 + len(names) or lines[0] != "true":
+            return None
+        found = dict(zip(names, lines[3 : 3 + len(names)], strict=True))
+        return Locations(prefix=lines[1], common_dir=lines[2], paths=found)
+
+    def status(self, *paths: str) -> Status:
+        """HEAD, its branch and every changed or untracked file under `paths`, in one
+        `git status` (porcelain v2: the branch comes with the changes)."""
+        out = self.run(
+            "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all", "--", *paths
+        )
+        head: str | None = None
+        branch: str | None = None
+        entries: list[tuple[str, str]] = []
+        fields = iter(out.split("\0"))
+        for entry in fields:
+            if entry.startswith("# branch.oid "):
+                oid = entry.removeprefix("# branch.oid ")
+                head = None if oid == "(initial)" else oid
+            elif entry.startswith("# branch.head "):
+                name = entry.removeprefix("# branch.head ")
+                branch = None if name == "(detached)" else name
+            elif entry.startswith("? "):
+                entries.append(("??", entry[2:]))
+            elif entry[:2] in ("1 ", "2 ", "u "):
+                # ordinary: 8 fields before the path; renamed: 9, then the old path; unmerged: 10
+                parts = entry.split(" ", {"1": 8, "2": 9, "u": 10}[entry[0]])
+                entries.append((parts[1].replace(".", " "), parts[-1]))
+                if entry[0] == "2":
+                    next(fields, None)
+        return Status(head=head, branch=branch, entries=entries)
 
     def init(self) -> None:
         self.run("init", "-q")

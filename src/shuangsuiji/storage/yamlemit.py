@@ -50,6 +50,25 @@ def _plain(text: str) -> bool:
     return typed is None or typed.match(text) is None
 
 
+def _text(value: str) -> str:
+    """scalar() of a text, the common case first: `_plain` with substring tests in place of
+    its pattern (a printable text has no control character, and ends in a space only if
+    it ends in " "), about twice as fast on the tens of thousands of ids and tickets of a
+    big record."""
+    if (
+        value
+        and value[0] not in _PLAIN_FIRST
+        and value.isprintable()
+        and ": " not in value
+        and " #" not in value
+        and not value.endswith((":", " "))
+    ):
+        typed = _resolvers().get(value[0])
+        if typed is None or typed.match(value) is None:
+            return value
+    return scalar(value)
+
+
 def _double_quoted(text: str) -> str:
     """JSON's string syntax is YAML's double-quoted style; escape what YAML reads as breaks."""
     out = json.dumps(text, ensure_ascii=False)
@@ -103,7 +122,7 @@ class _Texts(dict):
     """scalar() of texts, memoized for one document."""
 
     def __missing__(self, value: str) -> str:
-        out = self[value] = scalar(value)
+        out = self[value] = _text(value) if type(value) is str else scalar(value)
         return out
 
 
@@ -155,6 +174,10 @@ def _sequence(
     append = lines.append
     dash = indent + "- "
     inner = indent + "  "
+    # Items of one shape (the picks of a draw: the same keys, every value a text) share
+    # their keys' line heads.
+    shape: tuple | None = None
+    heads: list[str] = []
     for item in data:
         head = dash if first is None else first + "- "
         first = None
@@ -163,6 +186,16 @@ def _sequence(
         elif not _nested(item):
             append(head + _inline(item, text))
         elif isinstance(item, dict):
+            values = item.values()
+            if head is dash and all(type(v) is str for v in values):
+                keys = tuple(item)
+                if keys != shape and all(type(k) is str for k in keys):
+                    shape = keys
+                    heads = [dash + text[keys[0]] + ": "]
+                    heads += [inner + text[k] + ": " for k in keys[1:]]
+                if keys == shape:
+                    lines += [h + text[v] for h, v in zip(heads, values, strict=True)]
+                    continue
             _mapping(item, inner, lines, text, first=head)
         else:
             _sequence(item, inner, lines, text, first=head)

@@ -259,15 +259,21 @@ class Workspace:
             cache[key] = load_model(model, path, self.rel(path), cache=self.root)
         return cache[key]
 
-    def roster_at(self, kind: str, commit: str) -> LoadedRoster:
+    def roster_at(self, kind: str, commit: str, sha256: str | None = None) -> LoadedRoster:
         """The roster as it was committed at `commit` (for re-running a recorded draw).
 
         Kept for the life of this Workspace object (one command): a commit never changes,
         and re-running many draws of one commit would otherwise parse its roster each time.
+        With `sha256` (the digest a record gives for the file), a roster of those very bytes
+        this command has read already is taken as it is, without asking git.
         """
         memo = self.__dict__.setdefault("_rosters_at", {})
         if (kind, commit) in memo:
             return memo[kind, commit]
+        parsed = self.__dict__.get("_parsed_rosters", {})
+        for (known, _, digest, cached), roster in parsed.items():
+            if known == kind and digest == sha256 and cached:
+                return roster
         for path in roster_files(kind):
             raw = self.git.show(commit, path)
             if raw is not None:

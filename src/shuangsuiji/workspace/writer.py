@@ -13,44 +13,73 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 from ..core.problems import Refused
 from ..storage import cache as cache_store
 from ..storage import yamlio
 from ..storage.files import write_atomic
+from ..storage.git import Locations, Status
 from . import load
 from .layout import GROWING, LABELS, appended_only, record_kind
 from .load import PLAN_DIR, Workspace
 from .records import GENERATED_HEADER
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 MANY_FILES = 50  # above this, a commit names the folders instead of each file
 
 # Generated records of random choices: one file per draw, assignment and return-visit
 # draw, with their append-only companions.
-_RECORD = re.compile(r"(?:^|/)plans/[^/]+/(?:draws|assignments|revisits)/([^/]+)$")
+_RECORD = re.compile(r"plans/[^/]+/(?:draws|assignments|revisits)/([^/]+)")
+
+
+@dataclass(frozen=True)
+class _Repository:
+    """What the checks before a write need from git, asked in two commands."""
+
+    where: Locations
+    status: Status
+
+    def mine(self) -> list[tuple[str, str]]:
+        """(XY, path inside the workspace) of every change; paths as git names them are
+        from the top of the repository, which may hold the workspace in a folder."""
+        prefix = self.where.prefix
+        return [(xy, path[len(prefix) :]) for xy, path in self.status.entries]
+
+
+def _repository(ws: Workspace) -> _Repository:
+    names = [name for name, _, _ in _IN_PROGRESS] + ["index.lock", "HEAD.lock"]
+    where = ws.git.locations(*names)
+    if where is None:
+        raise Refused("工作区不在 git 仓库中：请先 git init 并提交名录")
+    return _Repository(where, ws.git.status("."))
 
 
 def check_committed(ws: Workspace, year: int) -> str:
     """Rosters, ssj.yaml, the plan and every earlier record must be committed (R14)."""
-    if not ws.git.is_repo():
-        raise Refused("工作区不在 git 仓库中：请先 git init 并提交名录")
-    head = ws.git.head()
+    repo = _repository(ws)
+    head = repo.status.head
     if head is None:
         raise Refused("名录尚未提交：请先 git add -A && git commit -m 建立名录库")
-    check_git_unlocked(ws)
-    check_records_committed(ws)
+    check_git_unlocked(ws, repo)
+    check_records_committed(ws, repo)
     plan = f"{PLAN_DIR}/{year}/plan.yaml"
     # The year's inspection ledger counts toward the caps at the draw, as committed: watched
     # even when deleted on disk.
     ledger = f"{PLAN_DIR}/{year}/ledger.yaml"
     watched = ["rosters", "ssj.yaml"] + ([plan] if (ws.root / plan).exists() else []) + [ledger]
-    dirty = ws.git.dirty(*watched)
+    dirty = [
+        repo.where.prefix + path
+        for _, path in repo.mine()
+        if any(path == w or path.startswith(w + "/") for w in watched)
+    ]
     if dirty:
         shown = "、".join(dirty[:5]) + ("等" if len(dirty) > 5 else "")
-        add = [w for w in watched if w != ledger or ledger in dirty]
+        add = [w for w in watched if w != ledger or repo.where.prefix + ledger in dirty]
         raise Refused(
             f"{shown} 有未提交的修改：抽取前名录、方案和检查台账必须已提交（R14）。"
             f"请先 git add {' '.join(add)} && git commit -m 更新名录"
@@ -73,7 +102,7 @@ _IN_PROGRESS = (
 )
 
 
-def check_git_unlocked(ws: Workspace) -> None:
+def check_git_unlocked(ws: Workspace, repo: _Repository | None = None) -> None:
     """Refuse before writing anything when git could not commit the record afterwards,
     or would commit it where nobody looks.
 
@@ -82,17 +111,16 @@ def check_git_unlocked(ws: Workspace) -> None:
     record committed on a detached HEAD or inside a merge or rebase is off the branch:
     back on it the draw id is free again and the draw could be made twice.
     """
-    if not ws.git.is_repo():
-        raise Refused("工作区不在 git 仓库中：请先 git init 并提交名录")
-    branch = ws.git.run("symbolic-ref", "-q", "HEAD", check=False).strip()
+    repo = repo or _repository(ws)
+    branch = repo.status.branch
     if not branch:
         raise Refused(
             "git 处于“分离 HEAD”状态（没有检出分支）：此时提交的记录不在任何分支上。"
             "请先 git switch 回工作分支（如 git switch main），再重试"
         )
+    paths = repo.where.paths
     for name, what, fix in _IN_PROGRESS:
-        path = ws.git.run("rev-parse", "--git-path", name).strip()
-        if (ws.root / path).exists():
+        if (ws.root / paths[name]).exists():
             raise Refused(f"git 正在进行{what}：请先完成或放弃它（{fix}），再重试")
     interrupted = sorted((ws.root / PLAN_DIR).glob("*/*/.*.tmp"))
     if interrupted:
@@ -104,11 +132,10 @@ def check_git_unlocked(ws: Workspace) -> None:
             + f"。它可能是一份已产生结果的完整记录：请核对其内容——完整则改名为 {final} 并提交，"
             "不完整则删除它；处理前 ssj 不再写入，以免同一编号抽取两次（R14）"
         )
-    names = ["index.lock", "HEAD.lock"] + ([f"{branch}.lock"] if branch else [])
-    args = [part for name in names for part in ("--git-path", name)]
-    paths = ws.git.run("rev-parse", *args).splitlines()
-    for path in paths:
-        lock = (ws.root / path.strip()).resolve()
+    # The branch's own lock lives with the refs, in the common git folder.
+    branch_lock = Path(repo.where.common_dir) / "refs" / "heads" / f"{branch}.lock"
+    for path in (paths["index.lock"], paths["HEAD.lock"], branch_lock):
+        lock = (ws.root / path).resolve()
         if lock.exists():
             raise Refused(
                 f"git 被锁定（{lock} 存在）：可能另有 git 进程正在运行，或上次运行被中断。"
@@ -116,21 +143,20 @@ def check_git_unlocked(ws: Workspace) -> None:
             )
 
 
-def check_records_committed(ws: Workspace) -> None:
+def check_records_committed(ws: Workspace, repo: _Repository | None = None) -> None:
     """Every draw, assignment and return-visit record on disk must be committed, as committed.
 
     A record left uncommitted (a run killed between writing it and `git commit`, or
     --no-commit) is a draw that happened: it is committed, never deleted and redrawn.
     A committed record that was edited or deleted is restored, never built on.
     """
-    folders = [f"{PLAN_DIR}/*/{kind}/*" for kind in ("draws", "assignments", "revisits")]
-    out = ws.git.run("status", "--porcelain", "-z", "--untracked-files=all", "--", *folders)
+    repo = repo or _repository(ws)
     new, changed = [], []
-    for entry in out.split("\0"):
-        match = _RECORD.search(entry[3:]) if len(entry) > 3 else None
+    for xy, path in repo.mine():
+        match = _RECORD.fullmatch(path)
         if not match or (match[1].startswith(".") and match[1].endswith(".tmp")):
             continue  # not a record, or the temporary file of an interrupted write
-        (new if entry[:2] in ("??", "A ") else changed).append(entry[3:])
+        (new if xy in ("??", "A ") else changed).append(repo.where.prefix + path)
     if new:
         shown = " ".join(new[:5])
         raise Refused(
@@ -203,9 +229,8 @@ class Batch:
         for path in self._removed:
             path.unlink(missing_ok=True)
         for path, data in self._parsed.items():
-            cache_store.save(
-                self.ws.root, "yaml", hashlib.sha256(self._files[path]).hexdigest(), data
-            )
+            digest = hashlib.sha256(self._files[path]).hexdigest()
+            cache_store.save(self.ws.root, "yaml", digest, data, as_json=True)
         if not self.commit:
             return
         paths = sorted(set(self.paths) | set(self._leftover))
