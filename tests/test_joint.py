@@ -188,6 +188,18 @@ def test_joint_task_end_to_end(example, tmp_path):
     assert all(
         r["authority"] == "青岚区应急管理局、青岚区市场监督管理局、青岚区消防救援大队" for r in rows
     )
+    with on("2026-03-13"):  # the lead lists every department's part of each visit together
+        out = tmp_path / "联合抽查结果.json"
+        ok(
+            example, "disclose", "publish", "--year", "2026", "--joint", JOINT, "--all",
+            "--format", "json", "-o", out,
+        )  # fmt: skip
+    together = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert sorted(r["entity"] for r in together) == sorted(units * 3)
+    assert all(r["type"] == "联合检查" for r in together)
+    shown = json.dumps(together, ensure_ascii=False)
+    for name in (MARKET, FIRE):  # each department's own inspectors, by certificate
+        assert any(i in shown for i, _ in PEOPLE[name]), name
     audit = ssj(example, "audit", "--json")
     assert audit.code == 0, audit.out
     about = [f for f in audit.json()["findings"] if JOINT in f["message"] + f["file"]]

@@ -112,6 +112,14 @@ def publish(
         bool,
         typer.Option("--all", help="公开本年度截至该日的全部结果（默认只公开尚未公开或已更正的）"),
     ] = False,
+    joint: Annotated[
+        str | None,
+        typer.Option(
+            "--joint",
+            metavar="联合抽查编号",
+            help="只公开该联合抽查任务的结果：各参与部门的检查结果随发起部门的一并列出",
+        ),
+    ] = None,
     no_commit: NoCommit = False,
     json_output: Json = False,
     workspace: WorkspaceDir = None,
@@ -135,6 +143,7 @@ def publish(
         everything,
         commit=not no_commit,
         reason=reason,
+        joint_id=joint,
     )
     if json_output:
         emit_json(

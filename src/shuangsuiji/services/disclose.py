@@ -161,6 +161,31 @@ def public_rows(
     return rows
 
 
+def _with_departments(ws: Workspace, joint_id: str, chosen, rows, authorities: str) -> list:
+    """The lead's rows of a joint task, each followed by the other departments' parts of the
+    same visit (a part not yet recorded is left out: it is published when it is)."""
+    from ..workspace.joint import department_rows, find_joint, visits
+
+    task = find_joint(ws, joint_id)
+    parts = {v.entity: v.parts for v in visits(ws, task)}
+    out = []
+    for (lead_task, _), row in zip(chosen, rows, strict=True):
+        out.append(row)
+        for department in task.others():
+            version = parts.get(lead_task.entity, {}).get(department.name)
+            if version is None:
+                continue
+            people = {p.id: p for p in department_rows(ws, department.name, "inspectors")}
+            items = {i.code: i for i in department_rows(ws, department.name, "items")}
+            (extra,) = public_rows(
+                [(lead_task, version)], department.authority, people, items,
+                {(lead_task.draw_id, lead_task.entity): "joint"},
+                {lead_task.draw_id: authorities},
+            )  # fmt: skip
+            out.append(extra)
+    return out
+
+
 def gsxt_rows(chosen, rows, draws: list[Draw], config, plan: Plan):
     """The chosen random results in the platform's fields, with the plan and task codes
     built as the platforms build them (core/plan.py `plan_code`, `task_code`)."""
@@ -222,8 +247,12 @@ def publish(
     everything: bool,
     commit: bool,
     reason: str | None = None,
+    joint_id: str | None = None,
 ) -> Published:
-    """Write the publication of the results not yet published (or all: `everything`)."""
+    """Write the publication of the results not yet published (or all: `everything`).
+
+    `joint_id`: only that joint task's visits, each department's part listed beside the
+    lead's (谁检查、谁录入、谁公开, published together)."""
     from ..render import publication as render
     from ..workspace.calendars import load_calendar
     from ..workspace.joint import all_joints
@@ -253,7 +282,7 @@ def publish(
         done = published(ws, year)
         chosen = []
         for key, version in sorted(current.items(), key=lambda kv: (kv[1].end, kv[0][1])):
-            if version.end > day:
+            if version.end > day or (joint_id is not None and key[0] != joint_id):
                 continue
             versions = {v for _, v in done.get(key, [])}
             if everything or version.version not in versions:
@@ -282,6 +311,8 @@ def publish(
         people = {p.id: p for p in ws.roster("inspectors").rows}
         items = {i.code: i for i in ws.roster("items").rows}
         rows = public_rows(chosen, config.authority, people, items, kinds, joint)
+        if joint_id is not None and fmt != "gsxt":  # the platform takes the lead's record
+            rows = _with_departments(ws, joint_id, chosen, rows, joint[joint_id])
         units = list(ws.roster("entities").rows) + list(tasks.entities.values())
         leaks = privacy_problems(rows, units)
         if leaks:
