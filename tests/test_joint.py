@@ -282,3 +282,16 @@ def test_audit_reads_every_department_part_and_the_ledger(example, tmp_path):
     assert ("R15", "error") in joint_findings  # the visit entered again by 市场监管局
     assert ("R16", "warning") in joint_findings  # 消防 inspecting on its own in the period
     assert not [f for f in findings if f["rule"] == "R14"]  # the draw and three teams re-run
+
+
+def test_roster_check_validates_the_departments_rosters(example):
+    """The example's participating departments' inspectors are checked like the bureau's."""
+    assert ssj(example, "roster", "check").code == 0
+    path = example / "rosters" / "departments" / MARKET / "inspectors.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("valid_until: '2028-12-31'", "valid_until: 2028-13-45", 1), "utf-8"
+    )
+    checked = ssj(example, "roster", "check", "--json")
+    assert checked.code == 2
+    assert any(MARKET in p["file"] and p["line"] for p in checked.json()["problems"]), checked.out

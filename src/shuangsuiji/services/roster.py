@@ -233,6 +233,23 @@ def convert(ws: Workspace, kinds: Iterable[str], to: str) -> list[tuple[str, str
 # ------------------------------------------------------------------ check
 
 
+def _department_problems(ws: Workspace) -> list[Problem]:
+    """The joint tasks' participating departments' inspectors and items (rosters/departments/
+    <部门>/), validated like the bureau's own."""
+    from ..workspace.joint import DEPARTMENTS, own_roster
+
+    out: list[Problem] = []
+    for folder in sorted((ws.root / ROSTER_DIR / DEPARTMENTS).glob("*/")):
+        for kind in ("inspectors", "items"):
+            if not any(folder.glob(f"{kind}.*")):
+                continue
+            try:
+                own_roster(ws, folder.name, kind)
+            except InputError as exc:
+                out += exc.problems
+    return out
+
+
 def check_workspace(ws: Workspace) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) over ssj.yaml and the three rosters, all reported at once."""
     errors: list[Problem] = []
@@ -248,6 +265,7 @@ def check_workspace(ws: Workspace) -> tuple[list[Problem], list[Problem]]:
             loaded[kind] = ws.roster(kind, cached=False)  # a check never trusts a cache
         except InputError as exc:
             errors += exc.problems
+    errors += _department_problems(ws)
     if config and "entities" in loaded:
         known = {c.name for c in config.categories}
         for index, entity in enumerate(loaded["entities"].rows):
