@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -10,11 +9,20 @@ from typing import Any
 from ..core import algorithm
 from ..core.plan import NO_ITEMS, effective_rules, published_codes
 from ..core.problems import InputError, Refused
-from ..core.records import Assignment, AssignParameters, Draw, RosterRef, Round, Substitution
+from ..core.records import Assignment, AssignParameters, Draw, Round, Substitution
 from ..core.selection import superseded
 from ..workspace import Workspace, writer
 from ..workspace.joint import joint_ids
-from ..workspace.matching import Options, context, ranked, recorded_context, run, seed_of
+from ..workspace.matching import (
+    Options,
+    context,
+    draw_sha256,
+    ranked,
+    recorded_context,
+    roster_refs,
+    run,
+    seed_of,
+)
 from ..workspace.records import (
     all_assignments,
     all_draws,
@@ -23,7 +31,6 @@ from ..workspace.records import (
     load_plan,
     load_replacements,
     load_substitutions,
-    record_path,
     substitutions_path,
     teams,
 )
@@ -84,7 +91,6 @@ def assign(
                 "不能使用抽取对象时的种子：知道前一环节种子的人不应能左右下一环节。请另行产生种子"
             )
         head = book.check_inputs(record.year)
-        draw_file = record_path(ws, record.year, record.draw_id)
         items = ws.roster("items")
         if not items.rows:  # no checklist can be made: nothing may be checked
             raise Refused(NO_ITEMS)
@@ -102,11 +108,8 @@ def assign(
             seed_source=source,
             seed_generated=generated,
             commit=head,
-            rosters={
-                "inspectors": RosterRef(path=people.path, sha256=people.sha256),
-                "items": RosterRef(path=items.path, sha256=items.sha256),
-            },
-            draw_sha256=hashlib.sha256(draw_file.read_bytes()).hexdigest(),
+            rosters=roster_refs(people, items),
+            draw_sha256=draw_sha256(ws, record),
             history=[h.draw_id for h in history],
             parameters=AssignParameters(**options.__dict__),
             tasks=tasks,
@@ -177,10 +180,7 @@ def rematch(
         seed_source=source,
         seed_generated=generated,
         commit=head,
-        rosters={
-            "inspectors": RosterRef(path=people.path, sha256=people.sha256),
-            "items": RosterRef(path=items.path, sha256=items.sha256),
-        },
+        rosters=roster_refs(people, items),
         replacements=len(load_replacements(ws, record).replacements),
         history=[h.draw_id for h in history],
         tasks=run(ctx, seed, Options(**kept.model_dump())),

@@ -18,7 +18,7 @@ from ..core.plan import NO_ITEMS, effective_rules, parse_periods
 from ..core.problems import InputError, Problem, Refused
 from ..core.records import Assignment, AssignParameters
 from ..core.selection import superseded
-from ..workspace import Workspace, writer
+from ..workspace import Workspace, matching, writer
 from ..workspace.joint import (
     assignment_of,
     checklist_of,
@@ -28,14 +28,12 @@ from ..workspace.joint import (
     department_of,
     department_roster,
     department_teams,
-    draw_sha256,
     drawn,
     find_joint,
     joint_path,
     joint_text,
     lead_history,
     options_of,
-    roster_refs,
     seeds,
     visits,
 )
@@ -211,8 +209,8 @@ def assign(
             seed_source=source,
             seed_generated=generated,
             commit=head,
-            rosters=roster_refs(people, items),
-            draw_sha256=draw_sha256(ws, record),
+            rosters=matching.roster_refs(people, items),
+            draw_sha256=matching.draw_sha256(ws, record),
             history=[h.draw_id for h in history],
             parameters=AssignParameters(**options.__dict__),
             tasks=run(ctx, seed, options),

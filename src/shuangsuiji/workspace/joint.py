@@ -13,7 +13,6 @@ rosters/departments/<部门>/.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 from ..core.joint import ChecklistLine, JointTask, check_department_name, merged_checklist
 from ..core.problems import InputError, Problem, Refused
 from ..core.recording import TaskRef
-from ..core.records import Assigned, Assignment, Draw, RosterRef
+from ..core.records import Assigned, Assignment, Draw
 from ..core.results import RecordFile, RecordVersion
 from ..core.selection import superseded
 from ..storage import yamlio
@@ -241,14 +240,6 @@ def options_of(task: JointTask, name: str, rotation_years: int) -> matching.Opti
     )
 
 
-def roster_refs(*rosters: LoadedRoster) -> dict[str, RosterRef]:
-    return {r.kind: RosterRef(path=r.path, sha256=r.sha256) for r in rosters}
-
-
-def draw_sha256(ws: Workspace, record: Draw) -> str:
-    return hashlib.sha256(record_path(ws, record.year, record.draw_id).read_bytes()).hexdigest()
-
-
 def rebuild_department(ws: Workspace, task: JointTask, name: str) -> list[Assigned]:
     """Re-run a participating department's recorded matching from the rosters at its commit
     (checked) and the draw's replacements as committed with it."""
@@ -263,7 +254,7 @@ def rebuild_department(ws: Workspace, task: JointTask, name: str) -> list[Assign
                 f"{where}：提交 {record.commit[:10]} 中的 {roster.path} 摘要与记录不符（R14）"
             )
     draw = drawn(ws, task)
-    if draw_sha256(ws, draw) != record.draw_sha256:
+    if matching.draw_sha256(ws, draw) != record.draw_sha256:
         raise Refused(f"{where}：抽取记录在匹配之后被修改过（R14）")
     known = {a.draw_id: a for a in department_assignments(ws, name)}
     history = [known[h] for h in record.history if h in known]

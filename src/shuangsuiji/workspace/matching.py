@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from ..core import algorithm, staffing
 from ..core.models import Inspector
 from ..core.problems import Refused
-from ..core.records import Assigned, Assignment, Draw, Member
-from .load import Workspace
+from ..core.records import Assigned, Assignment, Draw, Member, RosterRef
+from .load import LoadedRoster, Workspace
 from .records import (
     TaskSpec,
     added_in,
@@ -229,8 +229,7 @@ def recorded_context(ws: Workspace, record: Assignment, n: int = 0) -> Context:
     draw = next((d for d in all_draws(ws) if d.draw_id == record.draw_id), None)
     if draw is None:
         raise Refused(f"{where}：对应的抽取记录不存在")
-    sha = hashlib.sha256(record_path(ws, draw.year, draw.draw_id).read_bytes()).hexdigest()
-    if sha != record.draw_sha256:
+    if draw_sha256(ws, draw) != record.draw_sha256:
         raise Refused(f"{where}：抽取记录在匹配之后被修改过（R14）")
     path = assignment_path(ws, record.year, record.draw_id)
     at = entry_added_in(ws, path, "rounds", n - 1) if n else added_in(ws, path)
@@ -257,3 +256,13 @@ def rebuild(ws: Workspace, record: Assignment, n: int = 0) -> list[Assigned]:
     """Re-run a recorded matching (0: the first, n: the n-th later one) from its record."""
     options = Options(**record.parameters.model_dump())
     return run(recorded_context(ws, record, n), seed_of(record, n), options)
+
+
+def roster_refs(*rosters: LoadedRoster) -> dict[str, RosterRef]:
+    """How a matching names the rosters it was made from: path and SHA-256 of each."""
+    return {r.kind: RosterRef(path=r.path, sha256=r.sha256) for r in rosters}
+
+
+def draw_sha256(ws: Workspace, record: Draw) -> str:
+    """The draw record's bytes a matching was made for (any later edit shows, R14)."""
+    return hashlib.sha256(record_path(ws, record.year, record.draw_id).read_bytes()).hexdigest()
