@@ -56,7 +56,7 @@ def import_(
     """按编号把表中各行合并进名录：报告新增、更新、未变（--replace 时还有删除）。
 
     表头用中文（统一社会信用代码、单位名称、监管类别、行业……）或英文键名；表中其他列原样保留。
-    任何一行有误则列出全部问题、不改动任何文件，退出码 2。
+    任何一行有误则列出全部问题（终端中最多显示 300 处，--json 列出全部）、不改动任何文件，退出码 2。
 
     示例：ssj roster import 企业名单.xlsx
           ssj -C 工作区 roster import 执法人员.csv --kind inspectors
@@ -86,7 +86,7 @@ def import_(
 
 @app.command("check")
 def check(ctx: typer.Context, json_output: Json = False, workspace: WorkspaceDir = None) -> None:
-    """校验 ssj.yaml 和三个名录：一次列出全部问题（文件、行、字段），有错误时退出码 2。
+    """校验 ssj.yaml 和三个名录：一次列出全部问题（文件、行、字段；终端中最多显示 300 处，--json 列出全部），有错误时退出码 2。
 
     示例：ssj roster check
     """
