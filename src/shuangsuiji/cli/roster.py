@@ -86,7 +86,7 @@ def import_(
 
 @app.command("check")
 def check(ctx: typer.Context, json_output: Json = False, workspace: WorkspaceDir = None) -> None:
-    """校验 ssj.yaml 和三个名录：一次列出全部问题（文件、行、字段；终端中最多显示 300 处，--json 列出全部），有错误时退出码 2。
+    """校验 ssj.yaml、三个名录和联合抽查参与部门的名录：一次列出全部问题（文件、行、字段；终端中最多显示 300 处，--json 列出全部），有错误时退出码 2。
 
     示例：ssj roster check
     """
