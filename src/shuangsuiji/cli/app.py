@@ -27,25 +27,6 @@ ssj audit → ssj report。每个命令都接受 -C 目录（同 git -C）；加
 退出码：0 完成；1 操作被拒绝或审计有问题；2 输入或用法错误。
 """
 
-ORDER = [
-    "init",
-    "roster",
-    "plan",
-    "draw",
-    "assign",
-    "joint",
-    "verify",
-    "record",
-    "ledger",
-    "status",
-    "disclose",
-    "revisit",
-    "audit",
-    "report",
-    "schema",
-    "demo",
-]
-
 
 class RootGroup(ChineseGroup):
     def list_commands(self, ctx) -> list[str]:
@@ -89,7 +70,7 @@ def _main(
 COMMANDS = {
     "init": ("init", "command", "新建工作区（--example 为虚构示例）"),
     "roster": ("roster", "group", "一单两库：导入、校验、导出、转换"),
-    "plan": ("plan", "group", "年度方案：工作量测算（R12）"),
+    "plan": ("plan", "group", "年度方案：编制、批准、公告，工作量测算"),
     "draw": ("draw", "group", "随机抽取检查对象（种子仪式、候补替换）"),
     "assign": ("assign", "group", "随机匹配执法检查人员"),
     "joint": ("joint", "group", "部门联合抽查：一次抽取、各部门选派、一次进门"),
@@ -104,6 +85,7 @@ COMMANDS = {
     "schema": ("schema", "command", "生成编辑器用的 JSON Schema"),
     "demo": ("demo", "command", "用内置示例走完整个流程"),
 }
+ORDER = list(COMMANDS)  # the order of the work, as the command list shows it
 
 
 # Commands that run the others (the demo walks the whole flow through the root command).

@@ -16,7 +16,7 @@ from ..workspace.joint import joint_ids
 from ..workspace.matching import (
     Options,
     context,
-    draw_sha256,
+    new_assignment,
     ranked,
     recorded_context,
     roster_refs,
@@ -99,20 +99,15 @@ def assign(
         gone = superseded(all_draws(ws))
         history = [a for a in all_assignments(ws) if a.draw_id not in gone]
         ctx = context(ws, record, people.rows, items.rows, history)
-        tasks = run(ctx, seed, options)
-        result = Assignment(
-            draw_id=record.draw_id,
-            year=record.year,
-            assigned_at=ws.clock.now(),
-            seed=seed,
-            seed_source=source,
-            seed_generated=generated,
-            commit=head,
-            rosters=roster_refs(people, items),
-            draw_sha256=draw_sha256(ws, record),
-            history=[h.draw_id for h in history],
-            parameters=AssignParameters(**options.__dict__),
-            tasks=tasks,
+        result = new_assignment(
+            ws,
+            record,
+            head=head,
+            seed=(seed, source, generated),
+            rosters=(people, items),
+            history=history,
+            options=options,
+            tasks=run(ctx, seed, options),
         )
         book.write_record(path, result)
         book.message = f"匹配检查人员 {record.draw_id}（{algorithm.ALGORITHM}）"

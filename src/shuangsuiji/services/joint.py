@@ -16,7 +16,7 @@ from ..core.joint import JointTask, joint_seeds_clash
 from ..core.models import row_problems
 from ..core.plan import NO_ITEMS, effective_rules, parse_periods
 from ..core.problems import InputError, Problem, Refused
-from ..core.records import Assignment, AssignParameters
+from ..core.records import Assignment
 from ..core.selection import superseded
 from ..workspace import Workspace, matching, writer
 from ..workspace.joint import (
@@ -201,18 +201,14 @@ def assign(
             history = [h for h in history if h.draw_id not in gone]
             ctx = department_context(ws, record, people.rows, items.rows, history)
             path = department_assignment_path(ws, record.year, task.id, name)
-        result = Assignment(
-            draw_id=record.draw_id,
-            year=record.year,
-            assigned_at=ws.clock.now(),
-            seed=seed,
-            seed_source=source,
-            seed_generated=generated,
-            commit=head,
-            rosters=matching.roster_refs(people, items),
-            draw_sha256=matching.draw_sha256(ws, record),
-            history=[h.draw_id for h in history],
-            parameters=AssignParameters(**options.__dict__),
+        result = matching.new_assignment(
+            ws,
+            record,
+            head=head,
+            seed=(seed, source, generated),
+            rosters=(people, items),
+            history=history,
+            options=options,
             tasks=run(ctx, seed, options),
         )
         book.write_record(path, result)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..core import algorithm, staffing
 from ..core.models import Inspector
 from ..core.problems import Refused
-from ..core.records import Assigned, Assignment, Draw, Member, RosterRef
+from ..core.records import Assigned, Assignment, AssignParameters, Draw, Member, RosterRef
 from .load import LoadedRoster, Workspace
 from .records import (
     TaskSpec,
@@ -266,3 +266,32 @@ def roster_refs(*rosters: LoadedRoster) -> dict[str, RosterRef]:
 def draw_sha256(ws: Workspace, record: Draw) -> str:
     """The draw record's bytes a matching was made for (any later edit shows, R14)."""
     return hashlib.sha256(record_path(ws, record.year, record.draw_id).read_bytes()).hexdigest()
+
+
+def new_assignment(
+    ws: Workspace,
+    record: Draw,
+    *,
+    head: str,
+    seed: tuple[str, str | None, bool],
+    rosters: tuple[LoadedRoster, LoadedRoster],
+    history: Sequence[Assignment],
+    options: Options,
+    tasks: list[Assigned],
+) -> Assignment:
+    """The record of a first matching of `record` (the bureau's, or a joint department's)."""
+    value, source, generated = seed
+    return Assignment(
+        draw_id=record.draw_id,
+        year=record.year,
+        assigned_at=ws.clock.now(),
+        seed=value,
+        seed_source=source,
+        seed_generated=generated,
+        commit=head,
+        rosters=roster_refs(*rosters),
+        draw_sha256=draw_sha256(ws, record),
+        history=[h.draw_id for h in history],
+        parameters=AssignParameters(**options.__dict__),
+        tasks=tasks,
+    )
