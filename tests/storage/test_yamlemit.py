@@ -1,6 +1,7 @@
 """The fast emitter of generated records: whatever it writes reads back as the data."""
 
 import io
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -173,3 +174,50 @@ def test_items_of_one_shape_as_ruamel_writes_them():
     data = {"selected": picks, "nested": [copies[:2], [copies[2]]], "empty": [{}, {"a": "b"}]}
     assert yamlemit.dump(data) == _ruamel(data)
     assert yamlemit.dump(picks) == _ruamel(picks)
+
+
+def _item_by_item(data) -> str:
+    bulk, yamlemit._BULK = yamlemit._BULK, 10**9
+    try:
+        return yamlemit.dump(data)
+    finally:
+        yamlemit._BULK = bulk
+
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=12) | st.sampled_from(
+    [*TRICKY, "91350102604010605L", "913501026040106051", "1e10", "0" * 64, "2-3", "甲/乙"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(texts, min_size=yamlemit._BULK, max_size=150))
+def test_long_lists_of_texts_are_written_as_item_by_item(values):
+    data = {"ids": values, "nested": [values]}
+    assert yamlemit.dump(data) == _item_by_item(data)
+    assert roundtrip(data) == data
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(texts, texts, texts), min_size=yamlemit._BULK, max_size=150))
+def test_long_lists_of_picks_are_written_as_item_by_item(rows):
+    picks = [{"id": a, "ticket": b, "stratum": c} for a, b, c in rows]
+    data = {"selected": picks, "{odd} key": [dict(p, **{"{x}": "y"}) for p in picks]}
+    assert yamlemit.dump(data) == _item_by_item(data)
+    assert roundtrip(data) == data
+
+
+def test_long_lists_of_other_shapes_are_written_item_by_item():
+    mixed = [{"id": str(n), "count": n} for n in range(100)] + ["x"] * 100
+    shapes = [{"id": "a"} if n % 2 else {"id": "b", "period": "2-3"} for n in range(100)]
+    for data in ({"mixed": mixed}, {"shapes": shapes}, {"ints": list(range(100))}):
+        assert yamlemit.dump(data) == _item_by_item(data) == _ruamel(data)
+
+
+typed_texts = st.one_of([st.from_regex(re.compile(p, flags)) for p, flags in yamlemit._patterns()])
+
+
+@settings(max_examples=500, deadline=None)
+@given(typed_texts)
+def test_the_bulk_screen_lets_no_typed_text_through_plain(text):
+    text = text.rstrip("\n")  # `$` lets the generator end a match with a line break
+    assert yamlemit._column([text], yamlemit._Texts()) == [yamlemit.scalar(text)]

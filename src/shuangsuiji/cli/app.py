@@ -7,6 +7,7 @@ command body, so that `ssj --help` stays quick.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Iterable
 from typing import Annotated
@@ -138,6 +139,9 @@ def main() -> None:
     for the root's help or a name it does not know, whose message lists the commands)."""
     from .errors import run
 
+    # ssj uses no pydantic plugin; looking for them reads every installed package's
+    # metadata (about 15 ms on each run). typer disables them for its own models too.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     argv = sys.argv[1:]
     name = invoked(argv)
     whole = globals().get("app")

@@ -399,11 +399,13 @@ def _exclusions(excluded: dict[str, list[str]]) -> None:
 
 
 def show_draw(drawn, json_output: bool) -> None:
-    from .output import console, emit_json, table
-
     if json_output:
+        from .output import emit_json
+
         emit_json(drawn.as_json())
         return
+    from .output import console, table
+
     record, names = drawn.record, drawn.names
     for warning in drawn.warnings:
         console.print(f"提醒：{warning}", style="yellow")

@@ -238,7 +238,7 @@ Number = Annotated[Decimal, PlainSerializer(_plain_number)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=False)
+    model_config = ConfigDict(extra="forbid", validate_default=False, defer_build=True)
 
 
 class EntityTraits:

@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..storage import tabular
-from ..storage.files import write_atomic
-
 
 @dataclass
 class SheetWritten:
@@ -50,5 +47,8 @@ def write_sheet(
     choices: dict[int, list[str]] | None = None,
 ) -> SheetWritten:
     """.xlsx (with the drop-down lists of `choices`) or .csv, by the file's suffix."""
+    from ..storage import tabular
+    from ..storage.files import write_atomic
+
     write_atomic(output, tabular.sheet_bytes(output, headers, rows, title, choices or {}))
     return SheetWritten(output, headers, len(rows))

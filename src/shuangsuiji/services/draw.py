@@ -14,7 +14,6 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, model_validator
 
 from ..core import algorithm, dates, seedformat
-from ..core.joint import strictest
 from ..core.models import OptText, Strict
 from ..core.plan import effective_rules, unapproved
 from ..core.problems import InputError, Refused
@@ -22,7 +21,6 @@ from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
 from ..core.selection import current_picks, superseded
 from ..workspace import PLAN_DIR, Workspace, load_model, writer
 from ..workspace.drawing import Frozen, Request, build, execute, freeze, replacement, resize
-from ..workspace.joint import find_joint, joint_path
 from ..workspace.records import (
     all_draws,
     cancelled_path,
@@ -154,6 +152,9 @@ def joint_request(
 ) -> Request:
     """A joint task's draw: its id, scope and periods, the strictest cooldown and cap of its
     departments; refused while the task file is not committed as it is (reviewed first)."""
+    from ..core.joint import strictest
+    from ..workspace.joint import find_joint, joint_path
+
     task = find_joint(ws, joint_id)
     path = ws.rel(joint_path(ws, task.year, task.id))
     if ws.git.dirty(path):

@@ -15,6 +15,8 @@ import json
 import math
 import re
 from functools import cache
+from itertools import compress
+from operator import not_
 from typing import Any
 
 # Plain scalars: no indicator first, no ": " or " #" inside, no edge spaces, printable.
@@ -22,25 +24,33 @@ _PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@` \t")
 _PLAIN_BAD = re.compile(r": |:$| #|[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]|\s$")
 
 
-@cache
-def _resolvers() -> dict[str, re.Pattern]:
-    """First character -> one pattern matching what any YAML 1.1 or 1.2 resolver types."""
+def _patterns() -> dict[tuple[str, int], set[str]]:
+    """Each pattern a YAML 1.1 or 1.2 resolver types texts by, and the first characters
+    it is tried for."""
     from ruamel.yaml.resolver import VersionedResolver
 
-    found: dict[str, list[re.Pattern]] = {}
+    found: dict[tuple[str, int], set[str]] = {}
     for version in ((1, 1), (1, 2)):
         resolver = VersionedResolver()
         resolver._loader_version = version
         for first, entries in resolver.versioned_resolver.items():
-            for _, lazy in entries:
-                pattern = re.compile(lazy.pattern, lazy.flags)  # LazyEval: unwrap once
-                found.setdefault(first, []).append(pattern)
-    return {
-        first: re.compile(
-            "|".join(f"(?{'x' if p.flags & re.X else ''}:{p.pattern})" for p in patterns)
-        )
-        for first, patterns in found.items()
-    }
+            for _, lazy in entries:  # LazyEval: its pattern unwrapped once
+                found.setdefault((lazy.pattern, lazy.flags), set()).add(first)
+    return found
+
+
+def _union(patterns) -> re.Pattern:
+    return re.compile("|".join(f"(?{'x' if flags & re.X else ''}:{p})" for p, flags in patterns))
+
+
+@cache
+def _resolvers() -> dict[str, re.Pattern]:
+    """First character -> one pattern matching what any YAML 1.1 or 1.2 resolver types."""
+    by_first: dict[str, list[tuple[str, int]]] = {}
+    for pattern, firsts in _patterns().items():
+        for first in firsts:
+            by_first.setdefault(first, []).append(pattern)
+    return {first: _union(patterns) for first, patterns in by_first.items()}
 
 
 def _plain(text: str) -> bool:
@@ -171,6 +181,8 @@ def _sequence(
     data: list, indent: str, lines: list[str], text: _Texts, first: str | None = None
 ) -> None:
     """Lines of a list; `first` prefixes its first line (the "- " of an outer list)."""
+    if first is None and len(data) >= _BULK and _bulk_sequence(data, indent, lines, text):
+        return
     append = lines.append
     dash = indent + "- "
     inner = indent + "  "
@@ -199,3 +211,58 @@ def _sequence(
             _mapping(item, inner, lines, text, first=head)
         else:
             _sequence(item, inner, lines, text, first=head)
+
+
+# Long lists (the ids and picks of a big record) are written column by column, their
+# texts screened together, in a few passes of C over the column joined by line breaks:
+# a text is surely plain and untyped when it is made of plain-safe characters, does not
+# start with "0x" (hex integers) and holds a character no resolver's pattern can (any
+# non-ASCII one; c and d only after "0x"). Ids with a letter such as G, H, K and tickets with a c or d
+# (nearly all) pass; the rest take the exact test, one by one.
+_BULK = 64
+_NEVER_TYPED = "cdCDghjkmpqvwGHJKMPQVW/\u0080-\U0010ffff"
+_SAFE = r"[0-9A-Za-z\u4e00-\u9fa5][0-9A-Za-z\u4e00-\u9fa5._/-]*"
+_ALL_SAFE = re.compile(rf"{_SAFE}(?:\n{_SAFE})*")
+_MARKED = re.compile(f"[{_NEVER_TYPED}]")
+
+
+def _column(values: list, text: _Texts) -> list[str]:
+    """scalar() of each text of a column, the surely plain ones screened in bulk."""
+    joined = "\n".join(values)
+    if (
+        joined.count("\n") != len(values) - 1
+        or any(joined.startswith(h) or "\n" + h in joined for h in ("0x", "0X"))
+        or not _ALL_SAFE.fullmatch(joined)
+    ):
+        return list(map(text.__getitem__, values))
+    unmarked = set(compress(values, map(not_, map(_MARKED.search, values))))
+    if not unmarked:
+        return values
+    exact = {v: text[v] for v in unmarked}
+    return list(map(exact.get, values, values))
+
+
+def _bulk_sequence(data: list, indent: str, lines: list[str], text: _Texts) -> bool:
+    """A long list of texts, or of mappings of one shape whose values are all texts, in
+    bulk; False (nothing written) for any other list."""
+    kinds = set(map(type, data))
+    if kinds == {str}:
+        dash = indent + "- "
+        lines += [dash + t for t in _column(data, text)]
+        return True
+    if kinds != {dict}:
+        return False
+    shapes = set(map(tuple, data))
+    if len(shapes) != 1:
+        return False
+    (keys,) = shapes
+    if not keys or set(map(type, keys)) != {str}:
+        return False
+    columns = list(zip(*(d.values() for d in data), strict=True))
+    if any(set(map(type, c)) != {str} for c in columns):
+        return False
+    heads = [indent + "- " + text[keys[0]] + ": "]
+    heads += [indent + "  " + text[k] + ": " for k in keys[1:]]
+    template = "\n".join(h.replace("{", "{{").replace("}", "}}") + "{}" for h in heads)
+    lines += map(template.format, *(_column(list(c), text) for c in columns))
+    return True
