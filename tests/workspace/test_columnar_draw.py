@@ -64,3 +64,27 @@ def test_a_draw_from_the_columns_and_from_the_rows_is_the_same_record(
     validated = _draw(ssj, example, *args)
     assert not built  # validated from the file
     assert columnar == validated
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"ratio": "0.5", "stratify": ["region"], "alternates": 2},
+        {"ratio": "0.4", "periods": "", "alternates": 1},
+    ],
+)
+def test_the_record_written_without_models_is_the_models_json_form(example, request_):
+    from datetime import date, datetime
+
+    from shuangsuiji.core.records import Draw
+    from shuangsuiji.workspace import drawing
+
+    ws = Workspace(example)
+    request = drawing.Request(year=2026, day=date(2026, 3, 1), **request_)
+    frozen = drawing.freeze(ws, request, "0" * 40)
+    data = drawing.record_data(frozen, SEED, "测试", False, None, datetime(2026, 3, 1, 10))
+    again = Draw.model_validate(data).model_dump(mode="json", exclude_none=True)
+    assert again == data and list(again) == list(data)
+    for name in ("excluded", "key", "forced", "selected", "alternates"):
+        assert [list(x) for x in again[name]] == [list(x) for x in data[name]]
+    assert data["selected"] and data["alternates"]

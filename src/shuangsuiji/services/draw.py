@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
@@ -20,7 +21,7 @@ from ..core.problems import InputError, Refused
 from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
 from ..core.selection import current_picks, superseded
 from ..workspace import PLAN_DIR, Workspace, load_model, writer
-from ..workspace.drawing import Frozen, Request, build, execute, freeze, replacement, resize
+from ..workspace.drawing import Frozen, Request, build, freeze, record_data, replacement, resize
 from ..workspace.records import (
     all_draws,
     cancelled_path,
@@ -135,10 +136,10 @@ def draw_now(
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)
         seed, source, generated = choose_seed(seed, seed_source)
-        record = execute(frozen, seed, source, generated, None, ws.clock.now())
-        book.write_record(record_path(ws, request.year, record.draw_id), record)
-        book.message = f"抽取 {record.draw_id}（{algorithm.ALGORITHM}）"
-    return shown(ws, record, frozen.warnings())
+        data = record_data(frozen, seed, source, generated, None, ws.clock.now())
+        book.write_data(record_path(ws, request.year, frozen.draw_id), data)
+        book.message = f"抽取 {frozen.draw_id}（{algorithm.ALGORITHM}）"
+    return shown(ws, data, frozen.warnings())
 
 
 def joint_request(
@@ -265,12 +266,12 @@ def run_prepared(
             )
         seed, source = committed_seed(prepared, seed, seed_source)
         seed, source, generated = choose_seed(seed, source)
-        record = execute(
+        data = record_data(
             frozen, seed, source, generated, ws.rel(path), ws.clock.now(), prepared.seed_format
         )
-        book.write_record(record_path(ws, year, draw_id), record)
+        book.write_data(record_path(ws, year, draw_id), data)
         book.message = f"执行抽取 {draw_id}（{algorithm.ALGORITHM}）"
-    return shown(ws, record, frozen.warnings())
+    return shown(ws, data, frozen.warnings())
 
 
 def refreeze(ws: Workspace, prepared: Prepared, head: str) -> Frozen:
@@ -406,44 +407,51 @@ def cancel(
 
 @dataclass
 class Shown:
-    """A draw as ssj shows it: the record, and its units' names at the draw's commit."""
+    """A draw as ssj shows it: the record as written (its JSON form), and its units' names
+    at the draw's commit."""
 
-    record: Draw
+    data: dict[str, Any]
     names: dict[str, str]
     warnings: list[str] = field(default_factory=list)  # said at the draw, not refused
 
+    @cached_property
+    def record(self) -> Draw:
+        return Draw.model_validate(self.data)
+
     def as_json(self) -> dict[str, Any]:
-        r = self.record
+        d = self.data
         return {
             "warnings": self.warnings,
-            "draw_id": r.draw_id,
-            "year": r.year,
-            "seed": r.seed,
-            "seed_source": r.seed_source,
-            "seed_generated": r.seed_generated,
-            "algorithm": r.algorithm,
-            "commit": r.commit,
-            "population": r.population.model_dump(),
-            "selected": [p.model_dump() for p in r.selected],
-            "alternates": [p.model_dump() for p in r.alternates],
+            **{k: d[k] for k in ("draw_id", "year", "seed", "seed_source", "seed_generated")},
+            "algorithm": d["algorithm"],
+            "commit": d["commit"],
+            "population": d["population"],
+            "selected": _with_period(d["selected"]),
+            "alternates": _with_period(d["alternates"]),
             "strata": [
-                {"stratum": s.stratum, "population": s.population, "selected": s.selected}
-                for s in r.strata
+                {k: s[k] for k in ("stratum", "population", "selected")} for s in d["strata"]
             ],
-            "key": [t.id for t in r.key],
-            "forced": [t.id for t in r.forced],
-            "key_tasks": [t.model_dump() for t in r.key],
-            "forced_tasks": [t.model_dump() for t in r.forced],
-            "excluded": [e.model_dump(exclude_none=True) for e in r.excluded],
+            "key": [t["id"] for t in d["key"]],
+            "forced": [t["id"] for t in d["forced"]],
+            "key_tasks": _with_period(d["key"]),
+            "forced_tasks": _with_period(d["forced"]),
+            "excluded": d["excluded"],
         }
 
 
-def shown(ws: Workspace, record: Draw, warnings: list[str] | None = None) -> Shown:
+def _with_period(items: list[dict]) -> list[dict]:
+    """Picks and tasks as --json shows them: with their period, null when there is none."""
+    if all("period" in item for item in items):
+        return items
+    return [{**item, "period": item.get("period")} for item in items]
+
+
+def shown(ws: Workspace, data: dict[str, Any], warnings: list[str] | None = None) -> Shown:
     """The names of the units the draw lists (not of the whole roster), as committed."""
-    if not record.commit:
-        return Shown(record, {}, warnings or [])
-    listed = set(record.tasks()).union(p.id for p in record.alternates)
-    ref = record.rosters.get("entities")
-    roster = ws.roster_at("entities", record.commit, ref.sha256 if ref else None)
+    if not data["commit"]:
+        return Shown(data, {}, warnings or [])
+    listed = {t["id"] for name in ("key", "forced", "selected", "alternates") for t in data[name]}
+    ref = data["rosters"].get("entities")
+    roster = ws.roster_at("entities", data["commit"], ref["sha256"] if ref else None)
     names = {e.id: e.name for e in roster.rows if e.id in listed}
-    return Shown(record, names, warnings or [])
+    return Shown(data, names, warnings or [])

@@ -34,7 +34,6 @@ from ..core.records import (
     Replacement,
     RosterRef,
     Stratum,
-    Task,
 )
 from ..core.selection import current_picks, next_alternate, superseded
 from ..render.wording import percent
@@ -175,6 +174,23 @@ def execute(
     now: datetime,
     seed_format: str | None = None,
 ) -> Draw:
+    """The draw's record as a model (for its re-run and comparisons)."""
+    return Draw.model_validate(
+        record_data(frozen, seed, seed_source, generated, prepared, now, seed_format)
+    )
+
+
+def record_data(
+    frozen: Frozen,
+    seed: str,
+    seed_source: str,
+    generated: bool,
+    prepared: str | None,
+    now: datetime,
+    seed_format: str | None = None,
+) -> dict:
+    """The draw's record as written: the JSON form of core.records.Draw, its long lists
+    (picks, tasks, exclusions) made as plain data rather than a model per unit."""
     algorithm.check_seed(seed)
     periods = frozen.parameters.periods
     population = frozen.population  # validates every id, once: the draw need not again
@@ -187,7 +203,7 @@ def execute(
         periods=periods,
         ids_checked=True,
     )
-    return Draw(
+    data = Draw(
         draw_id=frozen.draw_id,
         year=frozen.year,
         date=frozen.day,
@@ -204,23 +220,31 @@ def execute(
         history=frozen.history,
         parameters=frozen.parameters,
         population=population,
-        excluded=frozen.exclusions(),
         strata=frozen.strata,
-        key=fixed_tasks(seed, frozen.draw_id, [e.id for e in frozen.pool.key], periods),
-        forced=fixed_tasks(seed, frozen.draw_id, [e.id for e in frozen.pool.forced], periods),
-        selected=[
-            Pick(id=p.id, ticket=p.ticket, stratum=p.stratum, period=p.period)
-            for p in result.selected
-        ],
-        alternates=[Pick(id=p.id, ticket=p.ticket, stratum=p.stratum) for p in result.alternates],
-    )
+    ).model_dump(mode="json", exclude_none=True)
+    # Filled in the places the model gives them, in its fields' order.
+    data["excluded"] = [
+        {"reason": r, "count": len(ids), "ids": ids} for r, ids in frozen.pool.excluded.items()
+    ]
+    data["key"] = fixed_tasks(seed, frozen.draw_id, [e.id for e in frozen.pool.key], periods)
+    data["forced"] = fixed_tasks(seed, frozen.draw_id, [e.id for e in frozen.pool.forced], periods)
+    if periods:
+        data["selected"] = [
+            {"id": i, "ticket": t, "stratum": s, "period": p} for i, t, s, p in result.selected
+        ]
+    else:
+        data["selected"] = [{"id": i, "ticket": t, "stratum": s} for i, t, s, _ in result.selected]
+    data["alternates"] = [{"id": i, "ticket": t, "stratum": s} for i, t, s, _ in result.alternates]
+    return data
 
 
-def fixed_tasks(seed: str, draw_id: str, ids: list[str], periods: Sequence[str]) -> list[Task]:
+def fixed_tasks(seed: str, draw_id: str, ids: list[str], periods: Sequence[str]) -> list[dict]:
     """Key and forced tasks get periods the same way as drawn ones: by ticket, round robin."""
     ordered = algorithm.order_by_ticket(seed, (draw_id,), ids)
+    if not periods:
+        return [{"id": i, "ticket": t} for i, t in ordered]
     return [
-        Task(id=i, ticket=t, period=periods[n % len(periods)] if periods else None)
+        {"id": i, "ticket": t, "period": periods[n % len(periods)]}
         for n, (i, t) in enumerate(ordered)
     ]
 

@@ -199,7 +199,10 @@ class Batch:
         self, path: Path, record: BaseModel, header: str = GENERATED_HEADER, *, nulls=False
     ) -> None:
         """`nulls`: empty fields written as null, as the whole-list files always were."""
-        data = record.model_dump(mode="json", exclude_none=not nulls)
+        self.write_data(path, record.model_dump(mode="json", exclude_none=not nulls), header)
+
+    def write_data(self, path: Path, data: dict, header: str = GENERATED_HEADER) -> None:
+        """A record already in its JSON form (a big draw's, made without a model per unit)."""
         raw = yamlio.dump_fast(data, header).encode("utf-8")
         self.write(path, raw)
         if len(raw) >= load.CACHED_RECORD_BYTES:  # this machine need never parse it again
