@@ -40,7 +40,10 @@ def field_name(name: str) -> str:
 
 
 def field_text(entity: Entity, name: str) -> str:
-    value = getattr(entity, name)
+    return value_text(getattr(entity, name))
+
+
+def value_text(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return "" if value is None else str(value)
@@ -142,40 +145,79 @@ def build_pool(
             last_random[task.entity] = task.day
     cooldown_start = months_before(day, cooldown_months)
     pool = Pool(excluded={reason: [] for reason in REASONS})
-    for entity in entities:
-        reason = None
-        if entity.status in values.CLOSED:
-            reason = CLOSED
-        elif entity.status != "在营":
-            reason = INACTIVE
-        elif (entity.level or level) != level:
-            reason = OTHER_LEVEL
-        elif not matches(entity, where):
-            reason = NOT_TARGETED
-        elif entity.id in already_key:
-            continue  # an earlier draw of this year already made it a task
-        elif entity.key:
-            pool.key.append(entity)
-            if at_cap is not None and entity.id in at_cap:
-                pool.key_at_cap.append(entity.id)
-            continue
-        elif entity.id in at_cap if at_cap is not None else this_year[entity.id] >= yearly_cap:
-            reason = AT_CAP
-        elif (
-            entity.id in last_random
-            and last_random[entity.id] > cooldown_start
-            and entity.risk != HIGHEST_RISK
-        ):
-            reason = COOLDOWN
-        elif entity.id in uncovered:
-            pool.forced.append(entity)
-            continue
+
+    def place(entity: Entity, reason: str | None) -> None:
+        """The unit's place, by the rules in their order (`reason`: what its status,
+        level and targeting already say)."""
+        if reason is None:
+            if entity.id in already_key:
+                return  # an earlier draw of this year already made it a task
+            if entity.key:
+                pool.key.append(entity)
+                if at_cap is not None and entity.id in at_cap:
+                    pool.key_at_cap.append(entity.id)
+                return
+            if entity.id in at_cap if at_cap is not None else this_year[entity.id] >= yearly_cap:
+                reason = AT_CAP
+            elif (
+                entity.id in last_random
+                and last_random[entity.id] > cooldown_start
+                and entity.risk != HIGHEST_RISK
+            ):
+                reason = COOLDOWN
+            elif entity.id in uncovered:
+                pool.forced.append(entity)
+                return
         if reason:
             pool.excluded[reason].append(entity.id)
         else:
             pool.eligible.append(entity)
+
+    # Status, level and the targeting by single-valued fields are the same few values on
+    # every row: each distinct combination is judged once. Rows no id-level rule can touch
+    # go straight into the pool.
+    single = [name for name in where if name not in LIST_FIELDS]
+    lists = {name: wanted for name, wanted in where.items() if name in LIST_FIELDS}
+    traits = attrgetter("status", "level", *single)
+    judged: dict[tuple, str | None] = {}
+    touched = already_key | set(uncovered) | set(last_random)
+    touched |= (
+        at_cap if at_cap is not None else {i for i, n in this_year.items() if n >= yearly_cap}
+    )
+    shortcut = at_cap is not None or yearly_cap > 0
+    eligible = pool.eligible.append
+    for entity in entities:
+        seen = traits(entity)
+        try:
+            reason = judged[seen]
+        except KeyError:
+            reason = judged[seen] = _judged(seen, level, {n: where[n] for n in single})
+        if reason is None and lists and not matches(entity, lists):
+            reason = NOT_TARGETED
+        if reason is None and shortcut and not entity.key and entity.id not in touched:
+            eligible(entity)
+        else:
+            place(entity, reason)
     pool.excluded = {r: sorted(ids) for r, ids in pool.excluded.items() if ids}
     return pool
+
+
+def _judged(seen: tuple, level: str, where: Mapping[str, Sequence[str]]) -> str | None:
+    """The exclusion that status, level and single-valued targeting make, if any."""
+    status, own_level, *targeted = seen
+    if status in values.CLOSED:
+        return CLOSED
+    if status != "在营":
+        return INACTIVE
+    if (own_level or level) != level:
+        return OTHER_LEVEL
+    for (name, wanted), value in zip(where.items(), targeted, strict=True):
+        if name == "key":
+            if value not in {values.parse_bool(w) for w in wanted}:
+                return NOT_TARGETED
+        elif value_text(value) not in wanted:
+            return NOT_TARGETED
+    return None
 
 
 def uncovered_ids(
@@ -212,20 +254,15 @@ def stratum_of(entity: Entity, fields: Sequence[str]) -> str:
     return stratum_key([field_text(entity, f) or "（空）" for f in fields])
 
 
-def strata_of(entities: Iterable[Entity], fields: Sequence[str]) -> dict[str, str]:
+def strata_of(entities: Sequence[Entity], fields: Sequence[str]) -> dict[str, str]:
     """id -> stratum of every entity, each distinct combination of values keyed once."""
+    ids = map(attrgetter("id"), entities)
     if not fields:
-        return dict.fromkeys((e.id for e in entities), ALL_STRATUM)
+        return dict.fromkeys(ids, ALL_STRATUM)
     get = attrgetter(*fields) if len(fields) > 1 else lambda e: (getattr(e, fields[0]),)
-    known: dict[tuple, str] = {}
-    out = {}
-    for entity in entities:
-        values = get(entity)
-        stratum = known.get(values)
-        if stratum is None:
-            stratum = known[values] = stratum_of(entity, fields)
-        out[entity.id] = stratum
-    return out
+    seen = list(map(get, entities))
+    named = {v: stratum_of(e, fields) for v, e in dict(zip(seen, entities, strict=True)).items()}
+    return dict(zip(ids, map(named.__getitem__, seen), strict=True))
 
 
 @dataclass(frozen=True)
