@@ -24,6 +24,7 @@ from ..storage import cache as cache_store
 from ..storage import tabular, yamlio
 from ..storage.files import workspace_lock
 from ..storage.git import Git
+from . import reference
 from .clock import Clock
 
 CONFIG = "ssj.yaml"
@@ -232,6 +233,11 @@ class Workspace:
                     message=f"{found[0]} 与 {found[1]} 只能保留一个；请删除不用的那个",
                 )
             )
+        ref = reference.current(self, kind)
+        if ref is not None:  # kept outside git, by reference (workspace/reference.py)
+            if found:
+                raise InputError(f"{found[0]} 与 {reference.reference_file(kind)} 只能保留一个")
+            return reference.loaded(self, kind, ref, reference.reference_file(kind))
         label = found[0] if found else roster_files(kind)[0]
         if not found:
             raise InputError(Problem(file=label, message="名录文件不存在"))
@@ -274,6 +280,11 @@ class Workspace:
         for (known, _, digest, cached), roster in parsed.items():
             if known == kind and digest == sha256 and cached:
                 return roster
+        ref = reference.at_commit(self, kind, commit)
+        if ref is not None:
+            label = f"{reference.reference_file(kind)}@{commit[:10]}"
+            memo[kind, commit] = reference.loaded(self, kind, ref, label)
+            return memo[kind, commit]
         for path in roster_files(kind):
             raw = self.git.show(commit, path)
             if raw is not None:
