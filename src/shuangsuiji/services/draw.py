@@ -20,7 +20,7 @@ from ..core.plan import effective_rules, unapproved
 from ..core.problems import InputError, Refused
 from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
 from ..core.selection import current_picks, superseded
-from ..workspace import PLAN_DIR, Workspace, load_model, writer
+from ..workspace import PLAN_DIR, Workspace, engine_duckdb, load_model, writer
 from ..workspace.drawing import Frozen, Request, build, execute, freeze, replacement, resize
 from ..workspace.joint import find_joint, joint_path
 from ..workspace.records import (
@@ -128,11 +128,26 @@ def check_request(ws: Workspace, request: Request) -> None:
 
 
 def draw_now(
-    ws: Workspace, request: Request, seed: str | None, seed_source: str | None, commit: bool
-) -> Shown:
-    """The one-step draw: freeze, seed, record, commit."""
+    ws: Workspace,
+    request: Request,
+    seed: str | None,
+    seed_source: str | None,
+    commit: bool,
+    engine: str = "python",
+) -> Shown | engine_duckdb.Drawn:
+    """The one-step draw: freeze, seed, record, commit (`engine`: python, or duckdb for a
+    roster of millions kept by reference, the same record: workspace/engine_duckdb.py)."""
     with writer.batch(ws, commit=commit, inputs_of=request.year) as book:
         check_request(ws, request)
+        if engine == engine_duckdb.ENGINE:
+            large = engine_duckdb.freeze(ws, request, book.head)
+            refuse_existing(ws, request.year, large.draw_id)
+            engine_duckdb.refuse_empty(large)
+            seed, source, generated = choose_seed(seed, seed_source)
+            drawn = engine_duckdb.execute(large, seed, source, generated, None, ws.clock.now())
+            book.write(record_path(ws, request.year, large.draw_id), drawn.raw)
+            book.message = f"抽取 {large.draw_id}（{algorithm.ALGORITHM}，DuckDB）"
+            return drawn
         frozen = freeze(ws, request, book.head)
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)
