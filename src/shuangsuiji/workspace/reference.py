@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
+
+from pydantic import ValidationError
 
 from ..core import rows
+from ..core.models import row_problems
 from ..core.problems import InputError, Problem, Refused
 from ..core.reference import RosterReference, local_path
 from ..core.tables import Sheet, validate_sheet
 from ..storage import cache as cache_store
+from ..storage import yamlio
 
-if TYPE_CHECKING:
-    from .load import LoadedRoster, Workspace
+# `ws` below is a workspace.load.Workspace (not imported: load.py imports this module).
+Workspace = Any
 
 ROSTER_DIR = "rosters"
 
@@ -29,9 +33,17 @@ def reference_file(kind: str) -> str:
 
 
 def parse(raw: bytes, label: str) -> RosterReference:
-    from .load import parse_model
-
-    return parse_model(RosterReference, raw, label)
+    try:
+        text = raw.decode("utf-8-sig")
+        return RosterReference.model_validate(yamlio.parse(text, label) or {})
+    except UnicodeDecodeError:
+        raise InputError(Problem(file=label, message="不是 UTF-8 编码；请以 UTF-8 保存")) from None
+    except ValidationError as exc:
+        found = [
+            Problem(file=label, field=f, message=m)
+            for _, f, m in row_problems(RosterReference, exc)
+        ]
+        raise InputError(found) from None
 
 
 def current(ws: Workspace, kind: str) -> RosterReference | None:
@@ -104,15 +116,9 @@ def columns(path: Path, label: str) -> list[str]:
     return [name for name, _ in described]
 
 
-def loaded(ws: Workspace, kind: str, reference: RosterReference, label: str) -> LoadedRoster:
+def loaded(ws: Workspace, kind: str, reference: RosterReference, label: str) -> list:
     """The referenced roster's rows, validated as a CSV roster's (for the Python engine),
     kept in the validated-roster cache under the file's SHA-256."""
-    from .load import LoadedRoster, keep_rows
-
-    memo = ws.__dict__.setdefault("_parsed_rosters", {})
-    key = (kind, reference.path, reference.sha256, True)
-    if key in memo:
-        return memo[key]
     path = checked_file(ws, reference, label)
     shown = f"{label}（{reference.path}）"
     cached = cache_store.load_columns(ws.root, kind, reference.sha256)
@@ -120,11 +126,10 @@ def loaded(ws: Workspace, kind: str, reference: RosterReference, label: str) -> 
         built = rows.from_columns(kind, cached)
     else:
         built = _validated(kind, path, shown)
-        keep_rows(ws.root, kind, reference.sha256, built)
+        cache_store.save_columns(ws.root, kind, reference.sha256, rows.encode_columns(kind, built))
     if len(built) != reference.rows:
         raise Refused(f"{shown} 有 {len(built)} 行，引用中记录的是 {reference.rows} 行")
-    memo[key] = LoadedRoster(kind, reference.path, reference.sha256, built)
-    return memo[key]
+    return built
 
 
 def _validated(kind: str, path: Path, label: str) -> list:
