@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -46,6 +47,21 @@ Reason = Annotated[
     str | None,
     typer.Option(
         "--reason", help="重抽的理由（与 --redraw-of 同用），或补录的理由（--date 早于今天时）"
+    ),
+]
+
+
+class EngineName(str, Enum):
+    python = "python"
+    duckdb = "duckdb"
+
+
+Engine = Annotated[
+    EngineName,
+    typer.Option(
+        "--engine",
+        help="计算引擎：`python`（默认）或 `duckdb`（以引用方式保存的百万级名录，记录相同；"
+        "须 `pip install 'shuangsuiji[duckdb]'`，见 `docs/scale.md`）",
     ),
 ]
 Joint = Annotated[
@@ -96,6 +112,7 @@ def draw(
     redraw_of: RedrawOf = None,
     reason: Reason = None,
     joint: Joint = None,
+    engine: Engine = EngineName.python,
     dry_run: DryRun = False,
     no_commit: NoCommit = False,
     json_output: Json = False,
@@ -147,7 +164,28 @@ def draw(
         frozen = draws.dry_run(ws, request)
         _show_frozen(frozen, json_output)
         return
+    if engine is EngineName.duckdb:  # workspace/engine_duckdb.py: not millions of lines
+        drawn = draws.draw_now(ws, request, seed, seed_source, not no_commit, engine.value)
+        _show_large(drawn, json_output)
+        return
     show_draw(draws.draw_now(ws, request, seed, seed_source, commit=not no_commit), json_output)
+
+
+def _show_large(drawn, json_output: bool) -> None:
+    from .output import console, emit_json
+
+    if json_output:
+        emit_json(drawn.as_json())
+        return
+    record = drawn.record
+    _strata_table(record.strata)
+    _exclusions({e.reason: [None] * e.count for e in record.excluded})
+    console.print(
+        f"抽取 {record.draw_id} 已记录（DuckDB）：随机池 {record.population.count} 个，"
+        f"抽中 {drawn.selected} 个，候补 {drawn.alternates} 个，重点单位 {len(record.key)} 个；"
+        f"种子 {record.seed}，来源：{record.seed_source}；算法 {record.algorithm}；"
+        f"名录提交 {record.commit[:10]}。\n核验：ssj verify {record.draw_id}"
+    )
 
 
 def _refuse_with_joint(**given) -> None:

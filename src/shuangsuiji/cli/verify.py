@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from .draw import EngineName
 from .options import Json, WorkspaceDir
 
 HELP = """\
@@ -29,6 +30,13 @@ def verify(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", metavar="文件", help="核验页文件")
     ] = None,
+    engine: Annotated[
+        EngineName | None,
+        typer.Option(
+            "--engine",
+            help="重算抽取的引擎：`python` 或 `duckdb`；默认名录以引用方式保存时用 `duckdb`",
+        ),
+    ] = None,
     workspace: WorkspaceDir = None,
 ) -> None:
     from ..services.verify import verify as run
@@ -37,7 +45,7 @@ def verify(
     if html:
         _write_pages(ctx, draw_id, output, json_output)
         return
-    found = run(ctx.obj.workspace(), draw_id)
+    found = run(ctx.obj.workspace(), draw_id, engine.value if engine else None)
     results, ok = found.verdicts, found.ok
     if json_output:
         emit_json(found.as_json())

@@ -14,6 +14,7 @@ from .joint import JointTask
 from .models import Config, EntityRoster, InspectorRoster, ItemList
 from .plan import Plan
 from .records import Assignment, Draw, Prepared, Replacements, Substitutions
+from .reference import RosterReference
 from .results import AnswerFile, DisclosureFile, RecordFile, RevisitDraw
 
 
@@ -24,6 +25,7 @@ def _models() -> dict[str, type]:
         "items": ItemList,
         "config": Config,
         "plan": Plan,
+        "reference": RosterReference,  # rosters/<kind>.ref.yaml: a roster kept outside git
         # records ssj writes
         "draw": Draw,
         "prepared": Prepared,

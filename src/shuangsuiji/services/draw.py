@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -36,6 +36,9 @@ from ..workspace.records import (
     replacements_path,
 )
 from ..workspace.seed import choose_seed
+
+if TYPE_CHECKING:
+    from ..workspace.engine_duckdb import Drawn
 
 # ------------------------------------------------------------------ files
 
@@ -127,11 +130,28 @@ def check_request(ws: Workspace, request: Request) -> None:
 
 
 def draw_now(
-    ws: Workspace, request: Request, seed: str | None, seed_source: str | None, commit: bool
-) -> Shown:
-    """The one-step draw: freeze, seed, record, commit."""
+    ws: Workspace,
+    request: Request,
+    seed: str | None,
+    seed_source: str | None,
+    commit: bool,
+    engine: str = "python",
+) -> Shown | Drawn:
+    """The one-step draw: freeze, seed, record, commit (`engine`: python, or duckdb for a
+    roster of millions kept by reference, the same record: workspace/engine_duckdb.py)."""
     with writer.batch(ws, commit=commit, inputs_of=request.year) as book:
         check_request(ws, request)
+        if engine == "duckdb":
+            from ..workspace import engine_duckdb
+
+            large = engine_duckdb.freeze(ws, request, book.head)
+            refuse_existing(ws, request.year, large.draw_id)
+            engine_duckdb.refuse_empty(large)
+            seed, source, generated = choose_seed(seed, seed_source)
+            drawn = engine_duckdb.execute(large, seed, source, generated, None, ws.clock.now())
+            book.write(record_path(ws, request.year, large.draw_id), drawn.raw)
+            book.message = f"抽取 {large.draw_id}（{algorithm.ALGORITHM}，DuckDB）"
+            return drawn
         frozen = freeze(ws, request, book.head)
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)

@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.problems import InputError
 from ..core.records import Assignment
 from ..storage.files import write_atomic
-from ..workspace import Workspace
-from ..workspace.verification import Verdict, verify_all
+from ..workspace import Workspace, engine_duckdb, reference
+from ..workspace.verification import (
+    Verdict,
+    verify_all,
+    verify_assignments,
+    verify_joint,
+    verify_revisits,
+)
 
 
 @dataclass
@@ -23,9 +30,19 @@ class Verification:
         return {"ok": self.ok, "results": [v.__dict__ for v in self.verdicts]}
 
 
-def verify(ws: Workspace, only: str | None = None) -> Verification:
-    """`only`: one draw id (its draw, assignment or return-visit draw); None for all."""
-    return Verification(verify_all(ws, only))
+def verify(ws: Workspace, only: str | None = None, engine: str | None = None) -> Verification:
+    """`only`: one draw id (its draw, assignment or return-visit draw); None for all.
+
+    `engine`: duckdb re-runs the draws made from a roster kept by reference on DuckDB
+    (workspace/engine_duckdb.py), as it does by default when the roster is kept so."""
+    if engine == "python" or (engine is None and reference.current(ws, "entities") is None):
+        return Verification(verify_all(ws, only))
+    results = engine_duckdb.verify_draws(ws, only, engine)
+    for others in (verify_assignments, verify_joint, verify_revisits):
+        results += others(ws, only)
+    if only and not results:
+        raise InputError(f"没有编号为“{only}”的记录")
+    return Verification(results)
 
 
 def pages(ws: Workspace, draw_id: str) -> dict[str, str]:

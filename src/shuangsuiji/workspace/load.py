@@ -25,6 +25,7 @@ from ..storage import tabular, yamlio
 from ..storage.files import workspace_lock
 from ..storage.git import Git
 from .clock import Clock
+from .reference import at_commit, current, loaded, reference_file
 
 CONFIG = "ssj.yaml"
 ROSTER_DIR = "rosters"
@@ -232,6 +233,11 @@ class Workspace:
                     message=f"{found[0]} 与 {found[1]} 只能保留一个；请删除不用的那个",
                 )
             )
+        ref = current(self, kind)
+        if ref is not None:  # kept outside git, by reference (workspace/reference.py)
+            if found:
+                raise InputError(f"{found[0]} 与 {reference_file(kind)} 只能保留一个")
+            return self._referenced(kind, ref, reference_file(kind))
         label = found[0] if found else roster_files(kind)[0]
         if not found:
             raise InputError(Problem(file=label, message="名录文件不存在"))
@@ -248,6 +254,14 @@ class Workspace:
             memo[key] = parse_roster(
                 kind, raw, path, label, cache=self.root if cached else None, digest=digest
             )
+        return memo[key]
+
+    def _referenced(self, kind: str, ref: Any, label: str) -> LoadedRoster:
+        """A roster kept by reference, read once per command (workspace/reference.py)."""
+        memo = self.__dict__.setdefault("_parsed_rosters", {})
+        key = (kind, ref.path, ref.sha256, True)
+        if key not in memo:
+            memo[key] = LoadedRoster(kind, ref.path, ref.sha256, loaded(self, kind, ref, label))
         return memo[key]
 
     def load_record(self, model: type[BaseModel], path: Path) -> Any:
@@ -274,6 +288,11 @@ class Workspace:
         for (known, _, digest, cached), roster in parsed.items():
             if known == kind and digest == sha256 and cached:
                 return roster
+        ref = at_commit(self, kind, commit)
+        if ref is not None:
+            label = f"{reference_file(kind)}@{commit[:10]}"
+            memo[kind, commit] = self._referenced(kind, ref, label)
+            return memo[kind, commit]
         for path in roster_files(kind):
             raw = self.git.show(commit, path)
             if raw is not None:
