@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.records import Assignment
+from ..storage.cache import paused_gc
 from ..storage.files import write_atomic
 from ..workspace import Workspace
 from ..workspace.verification import Verdict, verify_all
@@ -25,7 +26,8 @@ class Verification:
 
 def verify(ws: Workspace, only: str | None = None) -> Verification:
     """`only`: one draw id (its draw, assignment or return-visit draw); None for all."""
-    return Verification(verify_all(ws, only))
+    with paused_gc():  # records and re-runs of tens of thousands of tasks, no cycles
+        return Verification(verify_all(ws, only))
 
 
 def pages(ws: Workspace, draw_id: str) -> dict[str, str]:
