@@ -158,11 +158,54 @@ def ranked(ctx: Context, seed: str, options: Options) -> list[algorithm.TaskAssi
         raise infeasible(ctx, exc.shortfalls, excluded) from None
 
 
-_TASKS = TypeAdapter(list[Assigned])
+@dataclass(frozen=True, slots=True, eq=False)
+class Task:
+    """A matched task as the algorithm gives it: equal to the recorded `Assigned` with the
+    same fields, so that a re-run is compared with its record without building models."""
+
+    entity: str
+    ticket: str
+    period: str | None
+    inspectors: list[algorithm.Ranked]
+    experts: list[algorithm.Ranked]
+    checklist: list[str]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (Task, Assigned)):
+            return NotImplemented
+        return (
+            self.entity == other.entity
+            and self.ticket == other.ticket
+            and self.period == other.period
+            and _same(self.inspectors, other.inspectors)
+            and _same(self.experts, other.experts)
+            and self.checklist == other.checklist
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "entity": self.entity,
+            "ticket": self.ticket,
+            "period": self.period,
+            "inspectors": [_member(m) for m in self.inspectors],
+            "experts": [_member(m) for m in self.experts],
+            "checklist": self.checklist,
+        }
 
 
-def run(ctx: Context, seed: str, options: Options) -> list[Assigned]:
-    """The assignment itself, or Infeasible naming each task's exclusions."""
+def _same(mine: list, theirs: list) -> bool:
+    return len(mine) == len(theirs) and all(
+        (a.id, a.ticket, a.load) == (b.id, b.ticket, b.load)
+        for a, b in zip(mine, theirs, strict=True)
+    )
+
+
+def _member(m: algorithm.Ranked) -> dict:
+    return {"id": m.id, "ticket": m.ticket, "load": m.load}
+
+
+def matched(ctx: Context, seed: str, options: Options) -> list[Task]:
+    """The assignment itself (light tasks), or Infeasible naming each task's exclusions."""
     tasks, excluded = candidates(ctx, options)
     try:
         found = staffing.teams(
@@ -177,22 +220,26 @@ def run(ctx: Context, seed: str, options: Options) -> list[Assigned]:
         raise infeasible(ctx, exc.shortfalls, excluded) from None
     by_entity = {t.entity.id: t for t in ctx.tasks}
     checklist = staffing.Checklists(ctx.items)
+    return [
+        Task(
+            r.entity,
+            r.ticket,
+            by_entity[r.entity].period,
+            r.inspectors,
+            r.experts,
+            checklist(by_entity[r.entity].entity),
+        )
+        for r in found
+    ]
+
+
+_TASKS = TypeAdapter(list[Assigned])
+
+
+def run(ctx: Context, seed: str, options: Options) -> list[Assigned]:
+    """The assignment as the record's tasks, or Infeasible naming each task's exclusions."""
     # Validated in one call: tens of thousands of tasks, each a few small models.
-    return _TASKS.validate_python(
-        [
-            {
-                "entity": r.entity,
-                "ticket": r.ticket,
-                "period": by_entity[r.entity].period,
-                "inspectors": [
-                    {"id": m.id, "ticket": m.ticket, "load": m.load} for m in r.inspectors
-                ],
-                "experts": [{"id": m.id, "ticket": m.ticket, "load": m.load} for m in r.experts],
-                "checklist": checklist(by_entity[r.entity].entity),
-            }
-            for r in found
-        ]
-    )
+    return _TASKS.validate_python([t.as_dict() for t in matched(ctx, seed, options)])
 
 
 def infeasible(ctx: Context, shortfalls, excluded) -> Infeasible:
@@ -302,10 +349,11 @@ def seed_of(record: Assignment, n: int = 0) -> str:
     return record.rounds[n - 1].seed if n else record.seed
 
 
-def rebuild(ws: Workspace, record: Assignment, n: int = 0) -> list[Assigned]:
-    """Re-run a recorded matching (0: the first, n: the n-th later one) from its record."""
+def rebuild(ws: Workspace, record: Assignment, n: int = 0) -> list[Task]:
+    """Re-run a recorded matching (0: the first, n: the n-th later one) from its record:
+    light tasks, each equal to its recorded `Assigned` when the re-run agrees."""
     options = Options(**record.parameters.model_dump())
-    return run(recorded_context(ws, record, n), seed_of(record, n), options)
+    return matched(recorded_context(ws, record, n), seed_of(record, n), options)
 
 
 def roster_refs(*rosters: LoadedRoster) -> dict[str, RosterRef]:
