@@ -180,7 +180,6 @@ def check_r5(draws: Sequence[DrawFacts]) -> list[Finding]:
         start = months_before(record.date, rules.cooldown_months)
         for ident in sorted(d.selection):
             entity = (d.entities or {}).get(ident)
-            line = d.file.line("id", ident)
             before = last_random.get(ident)
             if before and before[0] > start and (entity is None or entity.risk != HIGHEST_RISK):
                 out.append(
@@ -191,7 +190,7 @@ def check_r5(draws: Sequence[DrawFacts]) -> list[Finding]:
                         f"{record.date} 的抽取 {record.draw_id} 又随机抽中，未过 {rules.cooldown_months} 个月冷却期",
                         "冷却期内的单位不入随机池：检查各抽取记录的 history 是否漏列了先前的抽取"
                         "（如两个分支各自抽取后合并），必要时重抽",
-                        line=line,
+                        line=d.file.line("id", ident),
                         year=record.year,
                         related=(before[1],),
                     )
@@ -203,7 +202,7 @@ def check_r5(draws: Sequence[DrawFacts]) -> list[Finding]:
                         d.path,
                         f"{_name(d.entities, ident)} 属{entity.level}级监管，不应由本机关（{d.level}级）抽查",
                         "重抽，或改正名录中的监管层级",
-                        line=line,
+                        line=d.file.line("id", ident),
                         year=record.year,
                     )
                 )
@@ -470,14 +469,19 @@ def plan_where(plan: Plan) -> dict[str, list[str]]:
     return out
 
 
-def planned_units(plan: Plan, level: str, entities: Iterable[Entity]) -> int:
-    """The number of units one pass of the plan inspects: key units plus each group's k.
+# The last rosters counted, with the roster itself (so that its id is not reused): an audit
+# counts the same 100,000 units for R12 and for every plan version R13 compares.
+_COUNTED: dict[tuple, tuple[object, int, dict[tuple[str, str], int]]] = {}
 
-    An estimate for comparing plan versions (R13) and the capacity of a year not yet
-    drawn (R12): units are grouped by category and risk grade, each group's ratio (or
-    count) taken as `ssj draw` takes it from the plan; cooldown and caps are ignored.
-    """
-    where = plan_where(plan)
+
+def _groups(
+    entities: Iterable[Entity], level: str, where: dict[str, list[str]]
+) -> tuple[int, dict[tuple[str, str], int]]:
+    """Key units, and the other active units by (category, risk grade), among `where`."""
+    memo = (id(entities), level, repr(sorted(where.items())))
+    found = _COUNTED.get(memo)
+    if found is not None and found[0] is entities:
+        return found[1], found[2]
     key = 0
     groups: dict[tuple[str, str], int] = defaultdict(int)
     for entity in entities:
@@ -487,6 +491,20 @@ def planned_units(plan: Plan, level: str, entities: Iterable[Entity]) -> int:
             key += 1
         else:
             groups[entity.category, entity.risk or ""] += 1
+    if len(_COUNTED) >= 8:
+        _COUNTED.clear()
+    _COUNTED[memo] = (entities, key, groups)
+    return key, groups
+
+
+def planned_units(plan: Plan, level: str, entities: Iterable[Entity]) -> int:
+    """The number of units one pass of the plan inspects: key units plus each group's k.
+
+    An estimate for comparing plan versions (R13) and the capacity of a year not yet
+    drawn (R12): units are grouped by category and risk grade, each group's ratio (or
+    count) taken as `ssj draw` takes it from the plan; cooldown and caps are ignored.
+    """
+    key, groups = _groups(entities, level, plan_where(plan))
     total = key
     for (category, risk), n in groups.items():
         own = plan.categories.get(category)

@@ -4,6 +4,7 @@ matching algorithm gives: pure."""
 from __future__ import annotations
 
 import calendar
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ OTHER_DEPARTMENT = "非本科室"
 NO_CERTIFICATE = "证件有效期未填"
 
 
+@functools.cache  # a few periods, looked up for every task
 def period_end(year: int, period: str | None) -> date:
     """The last day of a task's period; the plan year's end when it has none."""
     if not period:
