@@ -3,6 +3,7 @@ matching algorithm gives: pure."""
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 import hashlib
@@ -177,8 +178,10 @@ class _Loads:
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
                 raise AlgorithmInputError(f"人员 {id_} 的已有任务数必须是不小于 0 的整数：{n!r}")
         self.at: dict[int, set[str]] = {}
+        self.raw: dict[str, bytes] = {}
         for id_ in ids:
             self.at.setdefault(self.load.get(id_, 0), set()).add(id_)
+            self.raw[id_] = id_.encode()
         self.levels = sorted(self.at)
 
     def lowest(self, prefix, among: frozenset[str], k: int) -> list[Ranked]:
@@ -186,14 +189,15 @@ class _Loads:
         out: list[Ranked] = []
         if k <= 0:
             return out
+        copy, raw = prefix.copy, self.raw
         for level in self.levels:
             here = self.at[level] & among
             if not here:
                 continue
             keyed = []
             for id_ in here:
-                h = prefix.copy()
-                h.update(id_.encode())
+                h = copy()
+                h.update(raw[id_])
                 keyed.append((h.digest(), id_))
             keyed.sort()
             for digest, id_ in keyed[: k - len(out)]:
@@ -209,8 +213,11 @@ class _Loads:
         group.discard(id_)
         if not group:
             del self.at[old]
-        self.at.setdefault(old + 1, set()).add(id_)
-        self.levels = sorted(self.at)
+            self.levels.remove(old)
+        if old + 1 not in self.at:
+            self.at[old + 1] = set()
+            bisect.insort(self.levels, old + 1)
+        self.at[old + 1].add(id_)
 
 
 def teams(
