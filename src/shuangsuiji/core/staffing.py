@@ -138,10 +138,12 @@ def _validated(
     for task in tasks:
         if not entities_ok:
             algorithm.check_id(task.entity, "检查对象编号")
-        key = (tuple(task.officers), tuple(task.experts), tuple(task.lead))
+        # Tasks with the same candidates share their lists (matching.candidates): keyed by
+        # identity, the tasks being alive throughout, not by a copy of each list.
+        key = (id(task.officers), id(task.experts), id(task.lead))
         sets = seen.get(key)
         if sets is None:
-            lists = [list(ids) for ids in key]
+            lists = [list(task.officers), list(task.experts), list(task.lead)]
             for ids, what in zip(lists, ("执法人员", "专家", "主办科室人员"), strict=True):
                 for id_ in ids:
                     if id_ not in checked:
