@@ -297,7 +297,11 @@ def test_doc_additional_vectors():
     ]
     assert [(p.id, p.stratum) for p in two.alternates] == [("E004", "乙"), ("E001", "甲")]
     key = fixed_tasks(seed, draw_id, ["E002", "E003", "E010"], periods)
-    assert [(t["id"], t["period"]) for t in key] == [("E003", "2-3"), ("E010", "5-6"), ("E002", "9-10")]
+    assert [(t["id"], t["period"]) for t in key] == [
+        ("E003", "2-3"),
+        ("E010", "5-6"),
+        ("E002", "9-10"),
+    ]
     assert sample_size(100, ratio=parse_ratio("0.07")) == 7
     assert 0.07 * 100 == 7.000000000000001  # the float trap the doc describes
     assert sample_size(35, ratio=parse_ratio("0.2")) == 7

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..core.problems import InputError
+from ..storage.cache import paused_gc
 from ..workspace import Workspace, roster_files
 from .findings import ERROR, RULES, WARNING, Finding
 
@@ -108,58 +109,59 @@ def run(
         changed = git.changed_since(base)
         new = git.commits_since(base)
 
-    data = data_.load(ws, as_of)
-    findings = schema.check(data)
-    findings += rerun.check(data, year, changed)
-    hist = history.read(data)
-    findings += history.check(data, hist)
-    draws = facts.draw_facts(data)
-    assignments = facts.assignment_facts(data, draws)
-    roster = data.roster_files.get("entities")
-    findings += rules.check_r1(draws)
-    findings += rules.check_r2(draws, roster, as_of)
-    findings += rules.check_r3(draws, roster, as_of)
-    findings += rules.check_r5(draws)
-    findings += rules.check_unassigned(draws, assignments)
-    findings += rules.check_teams(assignments, as_of)
-    findings += _capacity(data, draws)
-    not_checked = dict(NOT_CHECKED)
-    findings += results.check(data, draws, assignments, year)
-    findings += caps.check(data)
-    findings += joint.check(data)
-    findings += items.check(data, year)
-    given = [(a, anchors_.FROM_CONFIG) for a in (data.config.anchors if data.config else [])]
-    given += [(a, anchors_.FROM_OPTION) for a in anchors]
-    anchored = anchors_.check(git, given)
+    with paused_gc():  # records, re-runs and facts of tens of thousands of tasks
+        data = data_.load(ws, as_of)
+        findings = schema.check(data)
+        findings += rerun.check(data, year, changed)
+        hist = history.read(data)
+        findings += history.check(data, hist)
+        draws = facts.draw_facts(data)
+        assignments = facts.assignment_facts(data, draws)
+        roster = data.roster_files.get("entities")
+        findings += rules.check_r1(draws)
+        findings += rules.check_r2(draws, roster, as_of)
+        findings += rules.check_r3(draws, roster, as_of)
+        findings += rules.check_r5(draws)
+        findings += rules.check_unassigned(draws, assignments)
+        findings += rules.check_teams(assignments, as_of)
+        findings += _capacity(data, draws)
+        not_checked = dict(NOT_CHECKED)
+        findings += results.check(data, draws, assignments, year)
+        findings += caps.check(data)
+        findings += joint.check(data)
+        findings += items.check(data, year)
+        given = [(a, anchors_.FROM_CONFIG) for a in (data.config.anchors if data.config else [])]
+        given += [(a, anchors_.FROM_OPTION) for a in anchors]
+        anchored = anchors_.check(git, given)
 
-    report = Report(
-        findings=sorted(set(findings), key=Finding.sort_key),
-        checked={
-            "draws": len(data.draws),
-            "assignments": len(data.assignments),
-            "plans": len(data.plans),
-            "commits": len(hist.commits),
-            "anchors": len(anchored),
-        },
-        not_checked=not_checked,
-        since=since,
-        base=base,
-        year=year,
-        as_of=as_of,
-        prefix=git.prefix(),
-        anchors=[a.as_dict() for a in anchored],
-    )
-    if year is not None:
-        report.findings = [f for f in report.findings if f.year in (None, year)]
-    if changed is not None and new is not None:
-        report.findings = [f for f in report.findings if caused_since(f, changed, new)]
-    # An anchor's findings are reported whatever --since says: a rewrite is caused by no new
-    # commit and may touch no changed file, yet it is what the anchor was given to catch.
-    found = {f for a in anchored for f in a.findings}
-    if year is not None:
-        found = {f for f in found if f.year in (None, year)}
-    report.findings = sorted(set(report.findings) | found, key=Finding.sort_key)
-    return report
+        report = Report(
+            findings=sorted(set(findings), key=Finding.sort_key),
+            checked={
+                "draws": len(data.draws),
+                "assignments": len(data.assignments),
+                "plans": len(data.plans),
+                "commits": len(hist.commits),
+                "anchors": len(anchored),
+            },
+            not_checked=not_checked,
+            since=since,
+            base=base,
+            year=year,
+            as_of=as_of,
+            prefix=git.prefix(),
+            anchors=[a.as_dict() for a in anchored],
+        )
+        if year is not None:
+            report.findings = [f for f in report.findings if f.year in (None, year)]
+        if changed is not None and new is not None:
+            report.findings = [f for f in report.findings if caused_since(f, changed, new)]
+        # An anchor's findings are reported whatever --since says: a rewrite is caused by no new
+        # commit and may touch no changed file, yet it is what the anchor was given to catch.
+        found = {f for a in anchored for f in a.findings}
+        if year is not None:
+            found = {f for f in found if f.year in (None, year)}
+        report.findings = sorted(set(report.findings) | found, key=Finding.sort_key)
+        return report
 
 
 def caused_since(finding: Finding, changed: set[str], new_commits: set[str]) -> bool:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..core import algorithm, eligibility
 from ..core.models import Config, Defaults, Entity, Inspector
 from ..core.plan import Plan
 from ..core.problems import InputError, Refused
-from ..workspace import drawing, records
+from ..workspace import drawing
 from .data import AuditData, RecordFile
 
 
@@ -90,29 +91,45 @@ def draw_facts(data: AuditData, with_strata: bool = True) -> list[DrawFacts]:
 
 def _strata_categories(data: AuditData, found: RecordFile) -> dict[str, set[str]] | None:
     """The categories present in each stratum's random pool, as the draw computed it."""
-
     record = found.model
-    known = {d.model.draw_id: d.model for d in data.draws}
+    known = {d.model.draw_id for d in data.draws}
     if any(h not in known for h in record.history):
         return None
-    try:
-        frozen = drawing.build(
-            data.ws,
-            record.draw_id,
-            record.year,
-            record.date,
-            data.ws.roster_at("entities", record.commit).rows,
-            record.parameters,
-            [known[h] for h in record.history],
-            at=records.added_in(data.ws, data.ws.root / found.path),  # as the draw saw them
-            inputs=record.commit,
-        )
-    except (InputError, Refused, KeyError, ValueError):
-        return None
+    pool = _recorded_pool(data, record)
+    if pool is not None:
+        try:
+            membership = eligibility.strata_of(
+                pool, eligibility.stratify_fields(record.parameters.stratify)
+            )
+        except InputError:
+            pool = None
+    if pool is None:
+        try:  # the pool as the re-run computes it (the same inputs, as the draw saw them)
+            frozen = drawing.refrozen(data.ws, record)
+        except (InputError, Refused, KeyError, ValueError):
+            return None
+        pool, membership = frozen.pool.eligible, frozen.membership
     out: dict[str, set[str]] = {}
-    for entity in frozen.pool.eligible:
-        out.setdefault(frozen.membership[entity.id], set()).add(entity.category)
+    for entity in pool:
+        out.setdefault(membership[entity.id], set()).add(entity.category)
     return out
+
+
+def _recorded_pool(data: AuditData, record) -> list[Entity] | None:
+    """The pool the record itself gives: the roster at its commit less every unit it lists
+    as excluded and its key and forced tasks; None unless it has the recorded digest (an
+    early record without the excluded ids, or one the re-run finds wrong, R14)."""
+    entities = data.entities_at(record.commit)
+    if entities is None or any(x.ids is None for x in record.excluded):
+        return None
+    out = {i for x in record.excluded for i in x.ids or ()}
+    out |= {t.id for t in record.key + record.forced}
+    pool = [e for i, e in entities.items() if i not in out]
+    try:
+        same = algorithm.population_digest(e.id for e in pool) == record.population.digest
+    except algorithm.AlgorithmInputError:
+        return None
+    return pool if same and len(pool) == record.population.count else None
 
 
 def assignment_facts(data: AuditData, draws: list[DrawFacts]) -> list[AssignmentFacts]:

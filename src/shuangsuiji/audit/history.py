@@ -7,6 +7,7 @@ before and after each change; records are followed through renames.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ from ..core.plan import Plan, effective_rules
 from ..core.problems import InputError
 from ..core.workload import officer_count
 from ..storage.git import Commit
-from ..workspace import CONFIG, PLAN_DIR, ROSTER_DIR, parse_roster, roster_files
+from ..workspace import CONFIG, PLAN_DIR, ROSTER_DIR, roster_files
 from ..workspace.layout import (
     APPEND_BYTES,
     GROWING,
@@ -676,8 +677,9 @@ def _state(data: AuditData, commit: Commit, day: date, plan_path: str) -> PlanSt
         blob = ids[path]
         key = ("parsed", blob)
         if key not in cache:
-            try:
-                cache[key] = parse_roster(kind, cache[blob], path, cache=data.ws.root).rows
+            try:  # the very bytes of a roster this audit has read already are not parsed again
+                digest = hashlib.sha256(cache[blob]).hexdigest()
+                cache[key] = data.ws.roster_at(kind, commit.sha, digest).rows
             except InputError:
                 cache[key] = None
         return cache[key]

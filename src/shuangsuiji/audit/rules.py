@@ -93,22 +93,26 @@ def check_r2(draws: Sequence[DrawFacts], roster: RecordFile | None, as_of: date)
         tasked = set().union(*(d.tasks for d in found))
         related = tuple(d.path for d in found)
         over = year_over(year, as_of)
-        for ident, entity in sorted(last.entities.items()):
-            if entity.key and _active(entity, last.level) and ident not in tasked:
-                make = error if over else warning
-                out.append(
-                    make(
-                        "R2",
-                        roster.path if roster else "rosters/entities.yaml",
-                        f"{year} 年度重点单位 {entity.name}（{ident}）没有检查任务"
-                        + ("" if over else "（年度未结束）"),
-                        f"重点单位每年全部检查：再做一次不加定向条件的抽取（ssj draw --year {year}），"
-                        "它会列为确定性任务",
-                        line=roster.line("id", ident) if roster else None,
-                        year=year,
-                        related=related,
-                    )
+        untasked = (
+            (ident, entity)
+            for ident, entity in last.entities.items()
+            if entity.key and _active(entity, last.level) and ident not in tasked
+        )
+        for ident, entity in sorted(untasked, key=lambda pair: pair[0]):
+            make = error if over else warning
+            out.append(
+                make(
+                    "R2",
+                    roster.path if roster else "rosters/entities.yaml",
+                    f"{year} 年度重点单位 {entity.name}（{ident}）没有检查任务"
+                    + ("" if over else "（年度未结束）"),
+                    f"重点单位每年全部检查：再做一次不加定向条件的抽取（ssj draw --year {year}），"
+                    "它会列为确定性任务",
+                    line=roster.line("id", ident) if roster else None,
+                    year=year,
+                    related=related,
                 )
+            )
     return out
 
 
@@ -180,7 +184,6 @@ def check_r5(draws: Sequence[DrawFacts]) -> list[Finding]:
         start = months_before(record.date, rules.cooldown_months)
         for ident in sorted(d.selection):
             entity = (d.entities or {}).get(ident)
-            line = d.file.line("id", ident)
             before = last_random.get(ident)
             if before and before[0] > start and (entity is None or entity.risk != HIGHEST_RISK):
                 out.append(
@@ -191,7 +194,7 @@ def check_r5(draws: Sequence[DrawFacts]) -> list[Finding]:
                         f"{record.date} 的抽取 {record.draw_id} 又随机抽中，未过 {rules.cooldown_months} 个月冷却期",
                         "冷却期内的单位不入随机池：检查各抽取记录的 history 是否漏列了先前的抽取"
                         "（如两个分支各自抽取后合并），必要时重抽",
-                        line=line,
+                        line=d.file.line("id", ident),
                         year=record.year,
                         related=(before[1],),
                     )
@@ -203,7 +206,7 @@ def check_r5(draws: Sequence[DrawFacts]) -> list[Finding]:
                         d.path,
                         f"{_name(d.entities, ident)} 属{entity.level}级监管，不应由本机关（{d.level}级）抽查",
                         "重抽，或改正名录中的监管层级",
-                        line=line,
+                        line=d.file.line("id", ident),
                         year=record.year,
                     )
                 )
@@ -330,12 +333,15 @@ def _check_assignment(a: AssignmentFacts, as_of: date) -> list[Finding]:
                 warning,
                 people=False,
             )
+    clean = _Clean(a, as_of)
     for task in record.matched():
         ident = task.entity
         entity = entities.get(ident)
-        who = _name(entities, ident)
         team = a.teams.get(ident, [])
         until = staffing.period_end(year, task.period)
+        if clean.task(ident, entity, team, until, needed):
+            continue  # the checks below would find nothing: most tasks of a big matching
+        who = _name(entities, ident)
         if len(set(team)) != len(team):
             add("R6", f"任务 {who} 的检查组中有人重复", replace_fix, ident)
         officers = []
@@ -409,6 +415,58 @@ def _check_assignment(a: AssignmentFacts, as_of: date) -> list[Finding]:
     return out
 
 
+class _Clean:
+    """Whether a task's team passes every check of _check_assignment, decided from facts
+    about each person computed once (a team member is on thousands of tasks)."""
+
+    def __init__(self, a: AssignmentFacts, as_of: date) -> None:
+        self.a, self.as_of = a, as_of
+        self.params = a.record.parameters
+        self.people: dict[tuple[str, bool, date], Inspector | None] = {}
+
+    def _person(self, pid: str, later: bool, until: date) -> Inspector | None:
+        """The person when nothing about them alone is wrong through `until`, else None."""
+        key = (pid, later, until)
+        if key not in self.people:
+            person = _person(self.a, pid, later=later)
+            current = self.a.people_now.get(pid)
+            fine = (
+                person is not None
+                and person.valid_until is not None
+                and person.valid_until >= until
+                and person.status == "在岗"
+                and not (current and until >= self.as_of and current.status != "在岗")
+                and not (current and until >= self.as_of and current.conflicts)
+            )
+            self.people[key] = person if fine else None
+        return self.people[key]
+
+    def task(self, ident: str, entity, team: list[str], until: date, needed: int) -> bool:
+        if len(set(team)) != len(team):
+            return False
+        officers = 0
+        department = self.a.departments.get(entity.category) if entity is not None else None
+        for pid in team:
+            person = self._person(pid, (ident, pid) in self.a.substituted, until)
+            if person is None:
+                return False
+            officers += person.role == OFFICER
+            if entity is None:
+                continue
+            if ident in person.conflicts:
+                return False
+            if self.params.cross_region and person.region and person.region == entity.region:
+                return False
+            if (
+                self.params.scope == "department"
+                and department
+                and person.role == OFFICER
+                and person.department != department
+            ):
+                return False
+        return officers >= needed
+
+
 def _check_rotation(a: AssignmentFacts, pairs) -> list[Finding]:
     out = []
     record = a.record
@@ -470,14 +528,19 @@ def plan_where(plan: Plan) -> dict[str, list[str]]:
     return out
 
 
-def planned_units(plan: Plan, level: str, entities: Iterable[Entity]) -> int:
-    """The number of units one pass of the plan inspects: key units plus each group's k.
+# The last rosters counted, with the roster itself (so that its id is not reused): an audit
+# counts the same 100,000 units for R12 and for every plan version R13 compares.
+_COUNTED: dict[tuple, tuple[object, int, dict[tuple[str, str], int]]] = {}
 
-    An estimate for comparing plan versions (R13) and the capacity of a year not yet
-    drawn (R12): units are grouped by category and risk grade, each group's ratio (or
-    count) taken as `ssj draw` takes it from the plan; cooldown and caps are ignored.
-    """
-    where = plan_where(plan)
+
+def _groups(
+    entities: Iterable[Entity], level: str, where: dict[str, list[str]]
+) -> tuple[int, dict[tuple[str, str], int]]:
+    """Key units, and the other active units by (category, risk grade), among `where`."""
+    memo = (id(entities), level, repr(sorted(where.items())))
+    found = _COUNTED.get(memo)
+    if found is not None and found[0] is entities:
+        return found[1], found[2]
     key = 0
     groups: dict[tuple[str, str], int] = defaultdict(int)
     for entity in entities:
@@ -487,6 +550,20 @@ def planned_units(plan: Plan, level: str, entities: Iterable[Entity]) -> int:
             key += 1
         else:
             groups[entity.category, entity.risk or ""] += 1
+    if len(_COUNTED) >= 8:
+        _COUNTED.clear()
+    _COUNTED[memo] = (entities, key, groups)
+    return key, groups
+
+
+def planned_units(plan: Plan, level: str, entities: Iterable[Entity]) -> int:
+    """The number of units one pass of the plan inspects: key units plus each group's k.
+
+    An estimate for comparing plan versions (R13) and the capacity of a year not yet
+    drawn (R12): units are grouped by category and risk grade, each group's ratio (or
+    count) taken as `ssj draw` takes it from the plan; cooldown and caps are ignored.
+    """
+    key, groups = _groups(entities, level, plan_where(plan))
     total = key
     for (category, risk), n in groups.items():
         own = plan.categories.get(category)

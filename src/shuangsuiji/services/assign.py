@@ -11,6 +11,7 @@ from ..core.plan import NO_ITEMS, effective_rules, published_codes
 from ..core.problems import InputError, Refused
 from ..core.records import Assignment, AssignParameters, Draw, Round, Substitution
 from ..core.selection import superseded
+from ..storage.cache import paused_gc
 from ..workspace import Workspace, writer
 from ..workspace.joint import joint_ids
 from ..workspace.matching import (
@@ -80,7 +81,8 @@ def assign(
     `typed`: the matching parameters (Options fields) given on the command line; the draw
     year's plan gives the others, and a later matching keeps the first one's.
     """
-    with writer.batch(ws, commit=commit) as book:
+    # Tens of thousands of tasks made and written, none of them in a cycle.
+    with paused_gc(), writer.batch(ws, commit=commit) as book:
         record = pick_draw(ws, year, draw_id)
         options = options_for(ws, record.year, typed)
         path = assignment_path(ws, record.year, record.draw_id)

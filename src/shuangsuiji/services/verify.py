@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..core.problems import InputError
 from ..core.records import Assignment
+from ..storage.cache import paused_gc
 from ..storage.files import write_atomic
 from ..workspace import Workspace, engine_duckdb, reference
 from ..workspace.verification import (
@@ -35,11 +36,12 @@ def verify(ws: Workspace, only: str | None = None, engine: str | None = None) ->
 
     `engine`: duckdb re-runs the draws made from a roster kept by reference on DuckDB
     (workspace/engine_duckdb.py), as it does by default when the roster is kept so."""
-    if engine == "python" or (engine is None and reference.current(ws, "entities") is None):
-        return Verification(verify_all(ws, only))
-    results = engine_duckdb.verify_draws(ws, only, engine)
-    for others in (verify_assignments, verify_joint, verify_revisits):
-        results += others(ws, only)
+    with paused_gc():  # records and re-runs of tens of thousands of tasks, no cycles
+        if engine == "python" or (engine is None and reference.current(ws, "entities") is None):
+            return Verification(verify_all(ws, only))
+        results = engine_duckdb.verify_draws(ws, only, engine)
+        for others in (verify_assignments, verify_joint, verify_revisits):
+            results += others(ws, only)
     if only and not results:
         raise InputError(f"没有编号为“{only}”的记录")
     return Verification(results)

@@ -6,11 +6,14 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import TypeAdapter
 
 from ..core import algorithm, staffing
 from ..core.models import Inspector
 from ..core.problems import Refused
-from ..core.records import Assigned, Assignment, AssignParameters, Draw, Member, RosterRef
+from ..core.records import Assigned, Assignment, AssignParameters, Draw, RosterRef
 from .load import LoadedRoster, Workspace
 from .records import (
     TaskSpec,
@@ -88,33 +91,59 @@ class Infeasible(Refused):
 
 
 def candidates(ctx: Context, options: Options):
-    """Each task's eligible officers and experts, and why the others were excluded."""
+    """Each task's eligible officers and experts, and why the others were excluded.
+
+    Computed once per (period end, department, region) and shared by the tasks that have
+    them, unit by unit only for the units someone must avoid or rotate away from."""
     rotation = ctx.rotation(options.rotation_years)
-    out, excluded = [], {}
-    for task in ctx.tasks:
-        dept = ctx.departments.get(task.entity.category)
-        rules = staffing.Rules(
+    by_department = {
+        dept: staffing.Rules(
             cross_region=options.cross_region,
             department=dept if options.scope == "department" else None,
             rotation=rotation,
         )
-        until = staffing.period_end(ctx.draw.year, task.period)
-        officers, out_officers = staffing.eligible(
-            ctx.people, task.entity, until, rules, "执法人员"
+        for dept in {*ctx.departments.values(), None}
+    }
+    special = staffing.avoided(ctx.people, by_department[None])
+    ends: dict[str | None, date] = {}
+    memo: dict[tuple, tuple[algorithm.TaskCandidates, dict]] = {}
+    out, excluded = [], {}
+    for task in ctx.tasks:
+        entity = task.entity
+        dept = ctx.departments.get(entity.category)
+        until = ends.get(task.period)
+        if until is None:
+            until = ends[task.period] = staffing.period_end(ctx.draw.year, task.period)
+        key = (until, dept, entity.region if options.cross_region else None)
+        found = None if entity.id in special else memo.get(key)
+        if found is None:
+            found = _candidates(ctx, options, entity, until, by_department[dept], dept)
+            if entity.id not in special:
+                memo[key] = found
+        shared, why = found
+        out.append(
+            algorithm.TaskCandidates(
+                entity.id, shared.officers, shared.experts, shared.lead, shared.lead_required
+            )
         )
-        experts, out_experts = staffing.eligible(ctx.people, task.entity, until, rules, "专家")
-        wants_lead = bool(options.lead_department and dept)
-        lead = (
-            [p.id for p in ctx.people if p.id in officers and p.department == dept]
-            if wants_lead
-            else []
-        )
-        out.append(algorithm.TaskCandidates(task.entity.id, officers, experts, lead, wants_lead))
-        excluded[task.entity.id] = {**out_officers, **out_experts}
+        excluded[entity.id] = why
     return out, excluded
 
 
+def _candidates(
+    ctx: Context, options: Options, entity, until: date, rules: staffing.Rules, dept: str | None
+) -> tuple[algorithm.TaskCandidates, dict[str, list[str]]]:
+    officers, out_officers = staffing.eligible(ctx.people, entity, until, rules, "执法人员")
+    experts, out_experts = staffing.eligible(ctx.people, entity, until, rules, "专家")
+    wants_lead = bool(options.lead_department and dept)
+    ok = set(officers)
+    lead = [p.id for p in ctx.people if p.id in ok and p.department == dept] if wants_lead else []
+    task = algorithm.TaskCandidates(entity.id, officers, experts, lead, wants_lead)
+    return task, {**out_officers, **out_experts}
+
+
 def ranked(ctx: Context, seed: str, options: Options) -> list[algorithm.TaskAssignment]:
+    """Every task's full ranking (who comes next when someone cannot go)."""
     tasks, excluded = candidates(ctx, options)
     try:
         return algorithm.assign(
@@ -129,20 +158,88 @@ def ranked(ctx: Context, seed: str, options: Options) -> list[algorithm.TaskAssi
         raise infeasible(ctx, exc.shortfalls, excluded) from None
 
 
-def run(ctx: Context, seed: str, options: Options) -> list[Assigned]:
-    """The assignment itself, or Infeasible naming each task's exclusions."""
-    by_entity = {t.entity.id: t for t in ctx.tasks}
-    return [
-        Assigned(
-            entity=r.entity,
-            ticket=r.ticket,
-            period=by_entity[r.entity].period,
-            inspectors=[Member(id=m.id, ticket=m.ticket, load=m.load) for m in r.inspectors],
-            experts=[Member(id=m.id, ticket=m.ticket, load=m.load) for m in r.experts],
-            checklist=staffing.checklist(by_entity[r.entity].entity, ctx.items),
+@dataclass(frozen=True, slots=True, eq=False)
+class Task:
+    """A matched task as the algorithm gives it: equal to the recorded `Assigned` with the
+    same fields, so that a re-run is compared with its record without building models."""
+
+    entity: str
+    ticket: str
+    period: str | None
+    inspectors: list[algorithm.Ranked]
+    experts: list[algorithm.Ranked]
+    checklist: list[str]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (Task, Assigned)):
+            return NotImplemented
+        return (
+            self.entity == other.entity
+            and self.ticket == other.ticket
+            and self.period == other.period
+            and _same(self.inspectors, other.inspectors)
+            and _same(self.experts, other.experts)
+            and self.checklist == other.checklist
         )
-        for r in ranked(ctx, seed, options)
+
+    def as_dict(self) -> dict:
+        return {
+            "entity": self.entity,
+            "ticket": self.ticket,
+            "period": self.period,
+            "inspectors": [_member(m) for m in self.inspectors],
+            "experts": [_member(m) for m in self.experts],
+            "checklist": self.checklist,
+        }
+
+
+def _same(mine: list, theirs: list) -> bool:
+    return len(mine) == len(theirs) and all(
+        (a.id, a.ticket, a.load) == (b.id, b.ticket, b.load)
+        for a, b in zip(mine, theirs, strict=True)
+    )
+
+
+def _member(m: algorithm.Ranked) -> dict:
+    return {"id": m.id, "ticket": m.ticket, "load": m.load}
+
+
+def matched(ctx: Context, seed: str, options: Options) -> list[Task]:
+    """The assignment itself (light tasks), or Infeasible naming each task's exclusions."""
+    tasks, excluded = candidates(ctx, options)
+    try:
+        found = staffing.teams(
+            seed,
+            ctx.draw.draw_id,
+            tasks,
+            team_size=options.team_size,
+            experts=options.experts,
+            prior_load=ctx.prior_load(),
+        )
+    except algorithm.AssignmentInfeasible as exc:
+        raise infeasible(ctx, exc.shortfalls, excluded) from None
+    by_entity = {t.entity.id: t for t in ctx.tasks}
+    checklist = staffing.Checklists(ctx.items)
+    return [
+        Task(
+            r.entity,
+            r.ticket,
+            by_entity[r.entity].period,
+            r.inspectors,
+            r.experts,
+            checklist(by_entity[r.entity].entity),
+        )
+        for r in found
     ]
+
+
+_TASKS = TypeAdapter(list[Assigned])
+
+
+def run(ctx: Context, seed: str, options: Options) -> list[Assigned]:
+    """The assignment as the record's tasks, or Infeasible naming each task's exclusions."""
+    # Validated in one call: tens of thousands of tasks, each a few small models.
+    return _TASKS.validate_python([t.as_dict() for t in matched(ctx, seed, options)])
 
 
 def infeasible(ctx: Context, shortfalls, excluded) -> Infeasible:
@@ -252,10 +349,11 @@ def seed_of(record: Assignment, n: int = 0) -> str:
     return record.rounds[n - 1].seed if n else record.seed
 
 
-def rebuild(ws: Workspace, record: Assignment, n: int = 0) -> list[Assigned]:
-    """Re-run a recorded matching (0: the first, n: the n-th later one) from its record."""
+def rebuild(ws: Workspace, record: Assignment, n: int = 0) -> list[Task]:
+    """Re-run a recorded matching (0: the first, n: the n-th later one) from its record:
+    light tasks, each equal to its recorded `Assigned` when the re-run agrees."""
     options = Options(**record.parameters.model_dump())
-    return run(recorded_context(ws, record, n), seed_of(record, n), options)
+    return matched(recorded_context(ws, record, n), seed_of(record, n), options)
 
 
 def roster_refs(*rosters: LoadedRoster) -> dict[str, RosterRef]:

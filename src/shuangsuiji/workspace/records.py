@@ -189,11 +189,30 @@ class TaskSpec:
 def draw_tasks(ws: Workspace, record: Draw, at: str | None = None) -> list[TaskSpec]:
     """Key, forced and drawn units of a draw, replacements applied (on disk, or as committed
     at `at`), with their periods."""
-    entities = {e.id: e for e in ws.roster_at("entities", record.commit).rows}
-    periods = {t.id: t.period for t in record.key + record.forced}
-    picks = current_picks(record, load_replacements(ws, record, at).replacements)
-    periods.update({unit: pick.period for unit, pick in picks.items()})
-    return [TaskSpec(entities[i], periods[i]) for i in sorted(periods)]
+    # Asked for by the re-run and by each yearly view of the audit, of the same record
+    # object (records are parsed once per command): made once per state of its
+    # replacements on disk, or per commit.
+    swaps = _stamp(replacements_path(ws, record.year, record.draw_id)) if at is None else None
+    key = (id(record), at, swaps)
+    memo = ws.__dict__.setdefault("_draw_tasks", {})
+    known = memo.get(key)
+    if known is None or known[0] is not record:
+        entities = ws.roster_at("entities", record.commit).rows
+        periods = {t.id: t.period for t in record.key + record.forced}
+        picks = current_picks(record, load_replacements(ws, record, at).replacements)
+        periods.update({unit: pick.period for unit, pick in picks.items()})
+        found = {e.id: e for e in entities if e.id in periods}
+        known = memo[key] = (record, [TaskSpec(found[i], periods[i]) for i in sorted(periods)])
+    return list(known[1])
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """A file's state for a memo: (mtime, size), or None when it does not exist."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 # ---------------------------------------------------------------- records as of a commit

@@ -1,0 +1,94 @@
+"""staffing.teams gives algorithm.assign's teams while ranking only the lowest loads."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shuangsuiji.core import algorithm, staffing
+from shuangsuiji.core.algorithm import AlgorithmInputError, AssignmentInfeasible, TaskCandidates
+
+PEOPLE = [f"P{i:02d}" for i in range(12)]
+EXPERTS = [f"E{i}" for i in range(4)]
+
+
+@st.composite
+def runs(draw):
+    """A random matching problem: tasks with overlapping candidates, loads, lead lists."""
+    team_size = draw(st.integers(2, 4))
+    experts = draw(st.integers(0, 2))
+    n = draw(st.integers(1, 25))
+    tasks = []
+    for i in range(n):
+        officers = draw(st.lists(st.sampled_from(PEOPLE), min_size=team_size, unique=True))
+        panel = draw(st.lists(st.sampled_from(EXPERTS), min_size=experts, unique=True))
+        lead = draw(st.lists(st.sampled_from(officers), unique=True)) if draw(st.booleans()) else []
+        tasks.append(TaskCandidates(f"U{i:03d}", officers, panel, lead, bool(lead)))
+    prior = draw(st.dictionaries(st.sampled_from(PEOPLE + EXPERTS), st.integers(0, 3)))
+    seed = draw(st.text("abcxyz0123", min_size=1, max_size=8))
+    return seed, tasks, team_size, experts, prior
+
+
+def straightforward(seed, tasks, team_size, experts, prior):
+    return [
+        (r.entity, r.ticket, r.inspectors, r.experts)
+        for r in algorithm.assign(
+            seed, "2026-1", tasks, team_size=team_size, experts=experts, prior_load=prior
+        )
+    ]
+
+
+def lazy(seed, tasks, team_size, experts, prior):
+    return [
+        (t.entity, t.ticket, t.inspectors, t.experts)
+        for t in staffing.teams(
+            seed, "2026-1", tasks, team_size=team_size, experts=experts, prior_load=prior
+        )
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(runs())
+def test_the_same_teams_as_the_full_ranking(problem):
+    assert lazy(*problem) == straightforward(*problem)
+
+
+def test_equal_loads_fall_back_to_tickets_and_loads_grow_task_by_task():
+    tasks = [TaskCandidates(f"U{i}", PEOPLE[:6]) for i in range(9)]
+    problem = ("seed", tasks, 2, 0, {"P00": 1})
+    found = lazy(*problem)
+    assert found == straightforward(*problem)
+    # Nine tasks of two among six people, one of them already busy: nobody gets ahead.
+    load = {"P00": 1}
+    for _, _, team, _ in found:
+        assert all(member.load == min(load.get(p, 0) for p in PEOPLE[:6]) for member in team[:1])
+        for member in team:
+            load[member.id] = load.get(member.id, 0) + 1
+    assert max(load.values()) - min(load.values()) <= 1
+
+
+@pytest.mark.parametrize(
+    ("tasks", "kwargs", "error"),
+    [
+        ([TaskCandidates("U1", ["P00"])], {}, AssignmentInfeasible),
+        ([TaskCandidates("U1", ["P00", "P00"])], {}, AlgorithmInputError),
+        ([TaskCandidates("U1", ["P00", "P01"], lead=["P09"])], {}, AlgorithmInputError),
+        ([TaskCandidates("U1", ["P00", "P01"], ["P01"])], {}, AlgorithmInputError),
+        ([TaskCandidates("U1", ["P00", "P01"])] * 2, {}, AlgorithmInputError),
+        ([TaskCandidates("U 1", ["P00", "P01"])], {}, AlgorithmInputError),
+        ([TaskCandidates("U1", ["P00", "P01"])], {"team_size": 1}, AlgorithmInputError),
+        ([TaskCandidates("U1", ["P00", "P01"])], {"experts": 1}, AssignmentInfeasible),
+        ([TaskCandidates("U1", ["P00", "P01"])], {"prior_load": {"P00": -1}}, AlgorithmInputError),
+        ([TaskCandidates("U1", ["P00", "P01"], lead_required=True)], {}, AssignmentInfeasible),
+    ],
+)
+def test_the_same_refusals(tasks, kwargs, error):
+    options = {"team_size": 2, **kwargs}
+    with pytest.raises(error) as full:
+        algorithm.assign("seed", "2026-1", tasks, **options)
+    with pytest.raises(error) as fast:
+        staffing.teams("seed", "2026-1", tasks, **options)
+    assert str(fast.value) == str(full.value)
+    if error is AssignmentInfeasible:
+        assert fast.value.shortfalls == full.value.shortfalls
