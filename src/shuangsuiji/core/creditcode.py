@@ -9,7 +9,12 @@ checks are written here from the standard.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
+import struct
+from collections.abc import Sequence
+from itertools import repeat
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
@@ -136,3 +141,63 @@ def organization_code_problem(code: str) -> str | None:
             f"实为“{org[8]}”：请核对代码是否抄错"
         )
     return None
+
+
+# ---------------------------------------------------------------- a whole column at once
+# A roster holds a code per row: these check a column with C loops (map, int), no Python
+# step per code, and agree with credit_code_problem and organization_code_problem.
+
+# Every part of a code that credit_code_problem looks at, as a pattern: the authority, the
+# kind under it, six digits, ten characters of the alphabet (the check character is
+# computed below).
+_CODE_CLASS = "[" + "".join(ALPHABET) + "]"
+_WELL_FORMED = re.compile(
+    "(?:"
+    + "|".join(f"{a}[{''.join(kinds)}]" for a, (_, kinds) in AUTHORITIES.items())
+    + f")[0-9]{{6}}{_CODE_CLASS}{{10}}"
+)
+# The check character's sum is Σ value·3^i mod 31. The first 17 characters reversed, each
+# written as its value in base 34, read as one number, give Σ value·34^i, and 34 ≡ 3 (mod 31):
+# int() computes the sum. The codes are joined and mapped as bytes, so that every step is one
+# C loop over the column.
+_AS_BASE34 = bytes.maketrans(ALPHABET.encode(), b"0123456789abcdefghijklmnopqrstu")
+_CHECK_OF_SUM = bytes(ALPHABET[(31 - r) % 31].encode().translate(_AS_BASE34)[0] for r in range(31))
+# GB 11714's weights are 2^(8−i) mod 11: the body read in base 35 (≡ 2 mod 11; its values,
+# 0–9 and A–Y, are int()'s own digits) gives half the sum. Z does not occur in a credit code.
+_ORG_CHECK_OF_HALF = bytes(
+    ord("X" if c == 10 else "0" if c == 11 else str(c))
+    for c in (11 - 2 * r % 11 for r in range(11))
+)
+
+
+def valid_credit_codes(codes: Sequence[str]) -> list[bool]:
+    """For each text, whether it is a valid 统一社会信用代码 (credit_code_problem is None)."""
+    formed = list(map(bool, map(_WELL_FORMED.fullmatch, codes)))
+    candidates = codes if all(formed) else list(itertools.compress(codes, formed))
+    # Reversed, the column is each code's check character, then its first 17 reversed.
+    backwards = "".join(candidates).encode().translate(_AS_BASE34)[::-1]
+    firsts = map(operator.itemgetter(0), struct.iter_unpack("x17s", backwards))
+    sums = map(int, firsts, repeat(34))
+    expected = bytes(map(_CHECK_OF_SUM.__getitem__, map(operator.mod, sums, repeat(31))))
+    found = backwards[::LENGTH]
+    right = (
+        [True] * len(candidates) if expected == found else list(map(operator.eq, expected, found))
+    )
+    right.reverse()
+    if candidates is codes:
+        return right
+    checked = iter(right)
+    return [f and next(checked) for f in formed]
+
+
+def organization_mismatches(codes: Sequence[str]) -> list[int]:
+    """Positions of the valid credit codes whose 组织机构代码 check fails
+    (organization_code_problem says why)."""
+    joined = "".join(codes).encode()
+    bodies = map(operator.itemgetter(0), struct.iter_unpack("8x8s2x", joined))
+    halves = map(operator.mod, map(int, bodies, repeat(35)), repeat(11))
+    expected = bytes(map(_ORG_CHECK_OF_HALF.__getitem__, halves))
+    found = joined[16::LENGTH]
+    if expected == found:
+        return []
+    return [i for i, ok in enumerate(map(operator.eq, expected, found)) if not ok]

@@ -106,6 +106,15 @@ def _optional(parser):
     return parse
 
 
+_optional_text = _optional(_clean_text)
+_optional_lines = _optional(_clean_lines)
+# The validators that give back unchanged a cell that values.clean_texts finds clean, and the
+# one that gives back unchanged a valid credit code: a roster's column of such cells is
+# accepted at once (core/columns.py).
+KEEPS_CLEAN_TEXT = frozenset({_clean_text, _optional_text, _optional_lines})
+KEEPS_CREDIT_CODE = frozenset({_check_entity_id})
+
+
 def _ratio(value: object) -> Decimal:
     from .algorithm import AlgorithmInputError, parse_ratio
 
@@ -162,12 +171,12 @@ EntityId = Annotated[
 Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1), _schema(_TEXT, *_SCALAR)]
 OptText = Annotated[
     str | None,
-    BeforeValidator(_optional(_clean_text)),
+    BeforeValidator(_optional_text),
     _schema({"type": "string"}, *_SCALAR, _NULL),
 ]
 OptLines = Annotated[
     str | None,
-    BeforeValidator(_optional(_clean_lines)),
+    BeforeValidator(_optional_lines),
     _schema({"type": "string"}, *_SCALAR, _NULL),
 ]
 _LIST = ({"type": "array", "items": {"anyOf": [{"type": "string"}, *_SCALAR]}}, {"type": "string"})

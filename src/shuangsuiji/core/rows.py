@@ -13,6 +13,8 @@ from collections import namedtuple
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cache
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from .models import ROSTERS, EntityTraits, ItemTraits
@@ -69,14 +71,28 @@ def encode(kind: str, row: Any) -> list:
 
 def encode_columns(kind: str, built: Iterable[Any]) -> list[list]:
     """The rows' `encode`d values, one list per field."""
-    columns: list[list] = [[] for _ in fields(kind)]
-    appends = [c.append for c in columns]
-    for row in built:
-        for append, value in zip(appends, row, strict=True):
-            append(value)
+    built = built if isinstance(built, (list, tuple)) else list(built)
+    return encoded(kind, [list(map(itemgetter(i), built)) for i in range(len(fields(kind)))])
+
+
+def encoded(kind: str, columns: Sequence[list]) -> list[list]:
+    """Columns of values (one list per field) as JSON holds them: dates as ISO text."""
+    columns = list(columns)
     for i in _date_positions(kind):
-        columns[i] = [None if v is None else v.isoformat() for v in columns[i]]
+        known: dict[date, str] = {}
+        columns[i] = [
+            None if v is None else known.get(v) or known.setdefault(v, v.isoformat())
+            for v in columns[i]
+        ]
     return columns
+
+
+def from_validated(kind: str, columns: Sequence[list]) -> list[Any]:
+    """Rows from validated columns (one list per field; a list or mapping value is the
+    row's own): built in C, a tuple per row."""
+    if len(columns) != len(fields(kind)):
+        raise ValueError(f"{kind}: {len(columns)} columns, {len(fields(kind))} fields")
+    return list(map(tuple.__new__, repeat(row_class(kind)), zip(*columns, strict=True)))
 
 
 def from_columns(kind: str, columns: Sequence[list]) -> list[Any]:
@@ -90,7 +106,7 @@ def from_columns(kind: str, columns: Sequence[list]) -> list[Any]:
             None if v is None else known.get(v) or known.setdefault(v, date.fromisoformat(v))
             for v in columns[i]
         ]
-    return list(map(row_class(kind)._make, zip(*columns, strict=True)))
+    return from_validated(kind, columns)
 
 
 class Builder:

@@ -94,14 +94,9 @@ def detect_kind(headers: list[str], label: str) -> str:
     return max(usable, key=usable.get)
 
 
-def validate_sheet(
-    sheet: Sheet, kind: str | None, keep: Callable[[BaseModel], Any] | None = None
-) -> tuple[str, list[tuple[int, Any, set[str]]]]:
-    """Validated rows of a sheet: (row number, model, the fields the sheet has).
-
-    Every problem is reported at once, each with its row and column. `keep` turns each
-    model into what is kept (a light row: a million models would not fit in memory).
-    """
+def layout(sheet: Sheet, kind: str | None) -> tuple[str, list[str | None]]:
+    """The sheet's kind and each column's field (None: kept in `extra`); InputError when a
+    required column is missing or a column appears twice."""
     kind = kind or detect_kind(sheet.headers, sheet.label)
     names = header_map(kind)
     model = ROSTERS[kind][0]
@@ -120,28 +115,46 @@ def validate_sheet(
     ]
     if problems:
         raise InputError(problems)
+    return kind, columns
+
+
+def id_field(kind: str) -> str:
+    return "code" if kind == "items" else "id"
+
+
+def validate_sheet(
+    sheet: Sheet, kind: str | None, keep: Callable[[BaseModel], Any] | None = None
+) -> tuple[str, list[tuple[int, Any, set[str]]]]:
+    """Validated rows of a sheet: (row number, model, the fields the sheet has).
+
+    Every problem is reported at once, each with its row and column. `keep` turns each
+    model into what is kept (a light row: a million models would not fit in memory).
+    Row by row, through the model: core/columns.py is the fast way to the same rows, and
+    comes here to report the problems.
+    """
+    kind, columns = layout(sheet, kind)
+    model = ROSTERS[kind][0]
+    problems = []
     present = frozenset(c for c in columns if c)
     present_extra = present | {"extra"}
-    id_field = "code" if kind == "items" else "id"
+    ident_field = id_field(kind)
     rows, seen = [], {}
     for number, cells in sheet.rows:
         data: dict[str, Any] = {}
         extra: dict[str, str] = {}
         for header, column, cell in zip(sheet.headers, columns, cells, strict=False):
             if column:
-                value = _cell(cell)
+                value = model_input(cell, column == ident_field)
                 if value is not None:  # an empty cell takes the field's default
                     data[column] = value
-                if column == id_field and _not_nfc(cell):  # an id is refused, never cleaned
-                    data[column] = cell.strip()
             elif header and values.text(cell):
-                extra[header] = values.text(unescape_formula(cell))
+                extra[header] = extra_value(cell)
         if extra:
             data["extra"] = extra
         # Duplicates are found on the raw id, so that a bad row still claims its id.
-        ident = values.text(data.get(id_field))
+        ident = values.text(data.get(ident_field))
         if ident and ident in seen:
-            title = model.model_fields[id_field].title
+            title = model.model_fields[ident_field].title
             message = f"编号“{ident}”与第 {seen[ident]} 行重复"
             problems.append(Problem(file=sheet.label, row=number, field=title, message=message))
             continue
@@ -159,6 +172,18 @@ def validate_sheet(
     if problems:
         raise InputError(problems)
     return kind, rows
+
+
+def model_input(cell: object, is_id: bool) -> object:
+    """What a row's model is given for a cell of one of its fields; None: the cell is empty."""
+    if is_id and _not_nfc(cell):  # an id is refused, never cleaned
+        return cell.strip()
+    return _cell(cell)
+
+
+def extra_value(cell: object) -> str:
+    """A cell of a column that is no field, as the row's `extra` keeps it ("": none)."""
+    return values.text(unescape_formula(cell)) if values.text(cell) else ""
 
 
 def _not_nfc(cell: object) -> bool:

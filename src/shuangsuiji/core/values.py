@@ -6,9 +6,12 @@ canonical value, or raises ValueError with a Chinese message.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime
+from itertools import repeat
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "重点", "t"}
 NO = {"否", "n", "no", "false", "0", "×", "✗", "非重点", "f", ""}
@@ -77,6 +80,25 @@ def text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def clean_texts(cells: Sequence[str], limit: int) -> list[bool]:
+    """For each text cell, whether it is already clean, one line of at most `limit` characters.
+
+    Clean: not empty, printable (no control character, no white space but the ASCII
+    space), trimmed, NFC, and not starting with a quote (which may escape a formula).
+    `text`, and a text field's validators, give such a cell back unchanged: a column of
+    them is accepted in C loops, without a Python step per cell.
+    """
+    checks = (
+        map(str.isprintable, cells),
+        map(operator.eq, cells, map(str.strip, cells)),
+        map(unicodedata.is_normalized, repeat("NFC"), cells),
+        map(operator.not_, map(str.startswith, cells, repeat("'"))),
+        map(bool, cells),
+        map(operator.ge, repeat(limit), map(len, cells)),
+    )
+    return list(map(all, zip(*checks, strict=True)))
 
 
 def shown(value: object, limit: int = 40) -> str:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from ..core import rows
-from ..core.creditcode import looks_like_credit_code, organization_code_problem
+from ..core import columns, rows
+from ..core.creditcode import (
+    looks_like_credit_code,
+    organization_code_problem,
+    organization_mismatches,
+)
 from ..core.models import ROSTER_NAMES, ROSTERS
 from ..core.problems import InputError, Problem, Refused
-from ..core.tables import detect_kind, export_rows, validate_sheet
+from ..core.tables import export_rows
 from ..storage import tabular, yamlio
 from ..storage.files import write_atomic
 from ..workspace import (
@@ -59,11 +65,20 @@ class ImportResult:
 def read_rows(
     path: Path, kind: str | None
 ) -> tuple[str, tabular.Sheet, list[tuple[int, Any, frozenset[str]]]]:
-    """Validated rows of a spreadsheet file: (row number, model, the fields it has)."""
-    sheet = tabular.read_table(path)
-    kind = kind or detect_kind(sheet.headers, sheet.label)
-    kind, validated = validate_sheet(sheet, kind, keep=rows.Builder(kind).from_model)
-    return kind, sheet, validated
+    """Validated rows of a spreadsheet file: (row number, row, the fields it has)."""
+    sheets: list[tabular.Sheet] = []
+
+    def read() -> tabular.Sheet:
+        sheets.append(tabular.read_table(path))
+        return sheets[-1]
+
+    validated = columns.validate(read, kind)
+    built = rows.from_validated(validated.kind, validated.columns)
+    return (
+        validated.kind,
+        sheets[0],
+        list(zip(validated.numbers, built, validated.presents(), strict=True)),
+    )
 
 
 def dump_row(kind: str, row: Any) -> dict[str, Any]:
@@ -138,15 +153,24 @@ def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]
     """Units of the sheet ({id: row}) whose organisation code fails its check, or whose name
     another unit of the roster has under a different code (one unit entered twice?)."""
     out = [
-        Problem(file=label, row=number, field="统一社会信用代码", message=problem)
-        for ident, number in imported.items()
-        if (problem := _organization_problem(ident))
+        Problem(
+            file=label,
+            row=imported[ident],
+            field="统一社会信用代码",
+            message=organization_code_problem(ident),
+        )
+        for ident in _organization_suspects(list(imported))
     ]
+    names = list(map(attrgetter("name"), merged.values()))
+    repeated = {n for n, count in Counter(names).items() if count > 1}
     by_name: dict[str, list[str]] = {}
-    for ident, row in merged.items():
-        by_name.setdefault(row.name, []).append(ident)
+    for ident, name in zip(merged, names, strict=True):
+        if name in repeated:
+            by_name.setdefault(name, []).append(ident)
     for ident, number in imported.items():
-        others = [i for i in by_name.get(merged[ident].name, []) if i != ident]
+        if merged[ident].name not in repeated:
+            continue
+        others = [i for i in by_name[merged[ident].name] if i != ident]
         if others:
             message = (
                 f"单位名称“{merged[ident].name}”在名录中还有代码 {'、'.join(others)}："
@@ -156,8 +180,10 @@ def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]
     return out
 
 
-def _organization_problem(ident: str) -> str | None:
-    return organization_code_problem(ident) if looks_like_credit_code(ident) else None
+def _organization_suspects(idents: list[str]) -> list[str]:
+    """The ids (of validated rows) that are credit codes whose 组织机构代码 check fails."""
+    codes = [i for i in idents if looks_like_credit_code(i)]
+    return [codes[i] for i in organization_mismatches(codes)]
 
 
 def roster_bytes(
@@ -280,14 +306,16 @@ def check_workspace(ws: Workspace) -> tuple[list[Problem], list[Problem]]:
                     )
                 )
     if "entities" in loaded:
+        entities = loaded["entities"].rows
+        position = {ident: index for index, ident in enumerate(map(attrgetter("id"), entities))}
         warnings += [
             Problem(
                 file=loaded["entities"].path,
                 field="统一社会信用代码",
-                message=f"第 {index + 1} 条（{entity.name}）：{problem}",
+                message=f"第 {position[ident] + 1} 条（{entities[position[ident]].name}）："
+                f"{organization_code_problem(ident)}",
             )
-            for index, entity in enumerate(loaded["entities"].rows)
-            if (problem := _organization_problem(entity.id))
+            for ident in _organization_suspects(list(position))
         ]
     if "entities" in loaded and "inspectors" in loaded:
         ids = {e.id for e in loaded["entities"].rows}

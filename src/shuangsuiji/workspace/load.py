@@ -11,15 +11,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..core import rows
+from ..core import columns, rows
 from ..core.models import ROSTERS, Config, row_problems
 from ..core.problems import InputError, Problem, Refused
-from ..core.tables import validate_sheet
 from ..storage import cache as cache_store
 from ..storage import tabular, yamlio
 from ..storage.files import workspace_lock
@@ -77,9 +77,11 @@ def parse_roster(
         if columns is not None:
             built = rows.from_columns(kind, columns) if columns else []
         else:
-            built = _validated(kind, raw, path, label or path, rows.Builder(kind).from_model)
-    if cache and columns is None:
-        keep_rows(cache, kind, digest, built)
+            validated = validated_columns(kind, raw, path, label or path)
+            built = rows.from_validated(kind, validated)
+            if cache:
+                keep_columns(cache, kind, digest, validated)
+            del validated
     return LoadedRoster(kind, path, digest, built)
 
 
@@ -88,32 +90,31 @@ def keep_rows(cache: Path, kind: str, digest: str, built: Iterable[Any]) -> None
     cache_store.save_columns(cache, kind, digest, rows.encode_columns(kind, built))
 
 
+def keep_columns(cache: Path, kind: str, digest: str, validated: list[list]) -> None:
+    """Put validated columns (one list per field) in the cache."""
+    cache_store.save_columns(cache, kind, digest, rows.encoded(kind, validated))
+
+
 def reads_back(kind: str, raw: bytes, path: str, expected: Iterable[Any]) -> bool:
-    """Whether `raw` validates (else InputError) and holds exactly `expected`, in order.
-
-    Rows are compared as they are read, so a million-row roster is never held twice.
-    """
-    builder = rows.Builder(kind)
-    pending = iter(expected)
-    same = True
-
-    def compare(model: BaseModel) -> None:
-        nonlocal same
-        same = same and builder.from_model(model) == next(pending, None)
-
+    """Whether `raw` validates (else InputError) and holds exactly `expected`, in order."""
+    expected = expected if isinstance(expected, list) else list(expected)
     with cache_store.paused_gc():
-        _validated(kind, raw, path, path, compare)
-    return same and next(pending, None) is None
+        found = validated_columns(kind, raw, path, path)
+        if len(found) != len(rows.fields(kind)) or any(len(c) != len(expected) for c in found):
+            return False
+        # Column by column: a million-row roster is never held twice as rows.
+        return all(column == list(map(itemgetter(i), expected)) for i, column in enumerate(found))
 
 
-def _validated(
-    kind: str, raw: bytes, path: str, label: str, keep: Callable[[BaseModel], Any]
-) -> list[Any]:
-    """`keep` of every row's model; any problem raises InputError, all of them at once."""
+def validated_columns(kind: str, raw: bytes, path: str, label: str) -> list[list]:
+    """A roster file's validated rows as columns, one list per field (in the model's
+    order); any problem raises InputError, all of them at once."""
     if path.endswith(".csv"):
-        sheet = tabular.parse_csv(raw, label)
-        return [kept for _, kept, _ in validate_sheet(sheet, kind, keep=keep)[1]]
-    return _yaml_rows(kind, raw, label, keep)
+        return columns.validate(lambda: tabular.parse_csv(raw, label), kind).columns
+    built = _yaml_rows(kind, raw, label, rows.Builder(kind).from_model)
+    if not built:
+        return [[] for _ in rows.fields(kind)]
+    return [list(c) for c in zip(*built, strict=True)]
 
 
 def _yaml_rows(kind: str, raw: bytes, label: str, keep: Callable[[BaseModel], Any]) -> list[Any]:
