@@ -59,11 +59,18 @@ def validate(read: Callable[[], Sheet], kind: str | None) -> Validated:
     """
     sheet = read()
     kind, fields = layout(sheet, kind)
-    found = _by_column(sheet, kind, fields)
+    found = _by_column(sheet, kind, fields) if _field_by_field(kind) else None
     if found is not None:
         return found
     _, built = validate_sheet(read(), kind, keep=_in_field_order)
     return _from_rows(kind, fields, built)
+
+
+@cache
+def _field_by_field(kind: str) -> bool:
+    """Whether the row model checks each field on its own: a check across fields
+    (a model validator) is only run row by row."""
+    return not ROSTERS[kind][0].__pydantic_decorators__.model_validators
 
 
 def _in_field_order(model: Any) -> list:
