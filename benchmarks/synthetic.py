@@ -7,7 +7,7 @@ import random
 import re
 from pathlib import Path
 
-from shuangsuiji.core.creditcode import ALPHABET, check_character
+from shuangsuiji.core.creditcode import ALPHABET, check_character, organization_check
 
 CATEGORIES = ("危险化学品", "烟花爆竹", "非煤矿山", "冶金工贸")
 INDUSTRIES = ("机械", "轻工", "建材", "冶金", "粉尘涉爆", "有限空间作业", "危险化学品经营")
@@ -31,10 +31,13 @@ INSPECTOR_HEADERS = ["执法证号", "姓名", "科室", "角色", "证件有效
 def credit_codes(n: int, rng: random.Random):
     seen: set[str] = set()
     while len(seen) < n:
+        # Positions 9–17 are a 组织机构代码 with its own check character, as in real codes.
+        organization = "".join(rng.choice(ALPHABET) for _ in range(8))
         body = (
             "91"
             + "".join(rng.choice("0123456789") for _ in range(6))
-            + "".join(rng.choice(ALPHABET) for _ in range(9))
+            + organization
+            + organization_check(organization)
         )
         code = body + check_character(body)
         # A code of digits, one E and digits reads as a number Excel turned into

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
 from pathlib import Path
 
 from ..core.problems import InputError, Problem
-from ..core.tables import Sheet, escape_formula
+from ..core.tables import FORMULA_START, Sheet, escape_formula
 
 MAX_CELL = 32767  # Excel's own limit
+# A text cell starting so may need escaping (a quote may already escape a formula).
+_RISKY_START = (*FORMULA_START, "'")
 
 # An XLSX is a zip: its parts are checked before openpyxl unpacks any of them, so that a
 # zip bomb (a few MB that unpack to GBs) is refused at once. Real sheets unpack 5–30 times.
@@ -207,6 +211,16 @@ def _body(
     """The filled rows after the header; oversize cells are refused, all of them at once."""
     problems = []
     for number, cells in numbered:
+        # A CSV row is text: joined, one C step tells whether it is blank or may hold a
+        # cell too long. An XLSX row holds numbers and dates, and is looked at cell by cell.
+        try:
+            joined = "".join(cells)
+        except TypeError:
+            joined = None
+        if joined is not None and len(joined) <= MAX_CELL:
+            if joined.strip() and not problems:
+                yield number, cells
+            continue
         if not any(_filled(c) for c in cells):
             continue
         long = [c for c in cells if isinstance(c, str) and len(c) > MAX_CELL]
@@ -229,10 +243,27 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")  # encodes as it goes
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if c is None else escape_formula(c) for c in row])
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, 4096)):
+        writer.writerows(_escaped(chunk))
     text.flush()
     return out.getvalue()
+
+
+def _escaped(chunk: list[Sequence[object]]) -> Iterable[Sequence[object]]:
+    """Rows with their formula-like text cells escaped (csv writes None as an empty cell).
+
+    A column with no text that could start a formula, the common case, is kept as it is.
+    """
+    if len(set(map(len, chunk))) != 1:
+        return [[escape_formula(c) for c in row] for row in chunk]
+    columns = list(zip(*chunk, strict=True))
+    for i, column in enumerate(columns):
+        if not set(map(type, column)) <= {str, type(None)} or any(
+            map(str.startswith, filter(None, column), repeat(_RISKY_START))
+        ):
+            columns[i] = list(map(escape_formula, column))
+    return zip(*columns, strict=True)
 
 
 def write_xlsx(
