@@ -105,7 +105,7 @@ def test_demo_stops_at_a_failing_step_with_its_exit_code(tmp_path, ssj, monkeypa
     assert result.code == 2, result.out + result.err
     assert "该步骤失败（退出码 2）" in result.out
     commands = _commands(result.out)
-    assert any(_matches(c, "ssj -C * record --from") for c in commands)
+    assert any(_matches(c, "ssj -C * record --from") for c in commands), result.out + result.err
     assert not any(_matches(c, "ssj -C * audit") for c in commands)
     assert not (root / "方案.docx").exists()
     assert (root / ".git").is_dir()
