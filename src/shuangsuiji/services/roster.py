@@ -24,9 +24,9 @@ from ..storage.files import write_atomic
 from ..workspace import (
     ROSTER_DIR,
     Workspace,
-    keep_rows,
+    keep_columns,
     parse_roster,
-    reads_back,
+    read_back,
     schema_line,
     writer,
 )
@@ -139,13 +139,15 @@ def import_file(
         if not (result.added or result.updated or result.removed):
             return result
         data = roster_bytes(kind, label, existing, merged, id_field)
-        if not reads_back(kind, data, label, merged.values()):  # never write what reads back wrong
+        found = read_back(kind, data, label, merged.values())  # never write what reads back wrong
+        if found is None:
             raise Refused(f"{label} 写出后读回的内容与导入的不一致，未写入；请报告此问题")
+        del merged
         if not dry_run:
             book.write(target, data)
             result.written = True
     if result.written:
-        keep_rows(ws.root, kind, hashlib.sha256(data).hexdigest(), merged.values())
+        keep_columns(ws.root, kind, hashlib.sha256(data).hexdigest(), found)
     return result
 
 
@@ -245,13 +247,14 @@ def convert(ws: Workspace, kinds: Iterable[str], to: str) -> list[tuple[str, str
             id_field = "code" if kind == "items" else "id"
             merged = {getattr(r, id_field): r for r in roster.rows}
             data = roster_bytes(kind, target, b"", merged, id_field)
-            if not reads_back(kind, data, target, roster.rows):
+            found = read_back(kind, data, target, roster.rows)
+            if found is None:
                 raise Refused(
                     f"{roster.path} 转为 {to.upper()} 后内容会改变（如某值含“；”），未转换"
                 )
             book.write(ws.root / target, data)
             book.remove(ws.root / roster.path)  # after the new one is written
-            keep_rows(ws.root, kind, hashlib.sha256(data).hexdigest(), roster.rows)
+            keep_columns(ws.root, kind, hashlib.sha256(data).hexdigest(), found)
             done.append((roster.path, target))
     return done
 

@@ -85,25 +85,23 @@ def parse_roster(
     return LoadedRoster(kind, path, digest, built)
 
 
-def keep_rows(cache: Path, kind: str, digest: str, built: Iterable[Any]) -> None:
-    """Put validated rows in the cache, for the file whose bytes hash to `digest`."""
-    cache_store.save_columns(cache, kind, digest, rows.encode_columns(kind, built))
-
-
 def keep_columns(cache: Path, kind: str, digest: str, validated: list[list]) -> None:
-    """Put validated columns (one list per field) in the cache."""
+    """Put validated columns (one list per field), for the file whose bytes hash to
+    `digest`, in the cache."""
     cache_store.save_columns(cache, kind, digest, rows.encoded(kind, validated))
 
 
-def reads_back(kind: str, raw: bytes, path: str, expected: Iterable[Any]) -> bool:
-    """Whether `raw` validates (else InputError) and holds exactly `expected`, in order."""
+def read_back(kind: str, raw: bytes, path: str, expected: Iterable[Any]) -> list[list] | None:
+    """The validated columns of `raw` (InputError when it does not validate) when they hold
+    exactly the rows `expected`, in order; None when they do not."""
     expected = expected if isinstance(expected, list) else list(expected)
     with cache_store.paused_gc():
         found = validated_columns(kind, raw, path, path)
         if len(found) != len(rows.fields(kind)) or any(len(c) != len(expected) for c in found):
-            return False
+            return None
         # Column by column: a million-row roster is never held twice as rows.
-        return all(column == list(map(itemgetter(i), expected)) for i, column in enumerate(found))
+        same = all(column == list(map(itemgetter(i), expected)) for i, column in enumerate(found))
+    return found if same else None
 
 
 def validated_columns(kind: str, raw: bytes, path: str, label: str) -> list[list]:
