@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from itertools import compress
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
@@ -473,5 +475,7 @@ def shown(ws: Workspace, data: dict[str, Any], warnings: list[str] | None = None
     listed = {t["id"] for name in ("key", "forced", "selected", "alternates") for t in data[name]}
     ref = data["rosters"].get("entities")
     roster = ws.roster_at("entities", data["commit"], ref["sha256"] if ref else None)
-    names = {e.id: e.name for e in roster.rows if e.id in listed}
+    ids = list(map(attrgetter("id"), roster.rows))  # C loops: the roster may be big
+    pairs = zip(ids, map(attrgetter("name"), roster.rows), strict=True)
+    names = dict(compress(pairs, map(listed.__contains__, ids)))
     return Shown(data, names, warnings or [])
