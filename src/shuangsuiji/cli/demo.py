@@ -52,16 +52,18 @@ def setup_steps(root: Path, year: int, day: date) -> Steps:
         ["init", str(root), "--example"],
         GIT_COMMIT,
         [*c, "roster", "check"],
-        [*c, "draw", "--year", y, "--dry-run"],
-        [*c, "draw", "--year", y, "--seed-source", "演示：由系统生成"],
-        [*c, "assign", "--year", y],
-        # the example's joint task: one draw of the gas stations, each department's own team
+        # The example's joint task first: one draw of the gas stations, each department its
+        # own team. The year's draw then leaves them alone (they are in their cooldown); drawn
+        # the other way round, it may take every gas station and leave the joint draw none.
         [*c, "joint", "show", f"{y}-联合1"],
         [*c, "draw", "--joint", f"{y}-联合1", "--count", "2", "--seed-source", "演示：由系统生成"],
         *(
             [*c, "assign", "--joint", f"{y}-联合1", "--department", d]
             for d in ("应急管理局", "市场监管局", "消防救援大队")
         ),
+        [*c, "draw", "--year", y, "--dry-run"],
+        [*c, "draw", "--year", y, "--seed-source", "演示：由系统生成"],
+        [*c, "assign", "--year", y],
         [*c, "verify"],
         [*c, "record", "template", "--year", y, "-o", str(root / SHEET)],
         FILL,
