@@ -48,6 +48,10 @@ def test_demo_runs_the_whole_chain(tmp_path, ssj, clock):
     for step in STEPS:  # every step shown, with its real command line
         assert any(_matches(c, step) for c in commands), (step, commands)
     assert "演示完成" in result.out
+    # The joint draw comes first: drawn after the year's draw, its pool (the example's three
+    # gas stations) could be empty, whichever seed the year's draw was given.
+    draws = [c for c in commands if _matches(c, "ssj -C * draw --seed-source")]
+    assert "--joint" in draws[0] and "--year" in draws[1], draws
 
     year = clock.today.year
     plan = root / "plans" / str(year)
