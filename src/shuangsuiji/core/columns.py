@@ -200,7 +200,9 @@ def _column(
 ) -> list | None:
     """One column of a chunk validated; None when a cell fails."""
     kinds = set(map(type, cells))
-    if spec.bulk and kinds == {str} and len(set(cells)) > len(cells) // 4:
+    keys = _keys(cells, kinds)
+    distinct = set(keys)
+    if spec.bulk and kinds == {str} and len(distinct) > len(cells) // 4:
         clean = clean_texts(cells, MAX_TEXT) if spec.bulk == "text" else valid_credit_codes(cells)
         if all(clean):
             return list(cells)
@@ -216,10 +218,9 @@ def _column(
                 return None
             out.append(local[cell])
         return _copies(spec, out)
-    keys = _keys(cells, kinds)
     if len(memo) > CHUNK:
         memo.clear()  # a column of many distinct values: do not keep them all
-    for key in set(keys).difference(memo):
+    for key in distinct.difference(memo):
         memo[key] = _checked(spec, _cell_of(key, keys is cells), is_id, pool)
         if memo[key] is _FAILED:
             return None

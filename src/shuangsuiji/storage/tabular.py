@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 from ..core.problems import InputError, Problem
@@ -208,29 +209,42 @@ def _sheet(label: str, records: Iterable[list[object]], encoding: str | None) ->
 def _body(
     label: str, numbered: Iterator[tuple[int, list[object]]]
 ) -> Iterator[tuple[int, list[object]]]:
-    """The filled rows after the header; oversize cells are refused, all of them at once."""
-    problems = []
-    for number, cells in numbered:
-        # A CSV row is text: joined, one C step tells whether it is blank or may hold a
-        # cell too long. An XLSX row holds numbers and dates, and is looked at cell by cell.
-        try:
-            joined = "".join(cells)
-        except TypeError:
-            joined = None
-        if joined is not None and len(joined) <= MAX_CELL:
-            if joined.strip() and not problems:
+    """The filled rows after the header; oversize cells are refused, all of them at once.
+
+    Rows are looked at a chunk at a time: a CSV row is text, and joined, its cells tell in
+    one C step whether it is blank or may hold a cell too long. A chunk with such a row, or
+    with cells that are not text (an XLSX's numbers and dates), is looked at row by row.
+    """
+    problems: list[Problem] = []
+    while chunk := list(itertools.islice(numbered, BODY_CHUNK)):
+        if not problems and _plainly_filled(chunk):
+            yield from chunk
+            continue
+        for number, cells in chunk:
+            if not any(_filled(c) for c in cells):
+                continue
+            long = [c for c in cells if isinstance(c, str) and len(c) > MAX_CELL]
+            problems += [
+                Problem(file=label, row=number, message=f"单元格过长（{len(c)} 个字符）")
+                for c in long
+            ]
+            if not problems:
                 yield number, cells
-            continue
-        if not any(_filled(c) for c in cells):
-            continue
-        long = [c for c in cells if isinstance(c, str) and len(c) > MAX_CELL]
-        problems += [
-            Problem(file=label, row=number, message=f"单元格过长（{len(c)} 个字符）") for c in long
-        ]
-        if not problems:
-            yield number, cells
     if problems:
         raise InputError(problems)
+
+
+BODY_CHUNK = 1 << 12
+
+
+def _plainly_filled(chunk: list[tuple[int, list[object]]]) -> bool:
+    """Whether every row of the chunk is text, not blank, and too short to hold a cell
+    longer than MAX_CELL."""
+    try:
+        joined = list(map("".join, map(itemgetter(1), chunk)))
+    except TypeError:
+        return False
+    return max(map(len, joined)) <= MAX_CELL and all(map(str.strip, joined))
 
 
 def _filled(cell: object) -> bool:
