@@ -159,6 +159,7 @@ def _by_column(sheet: Sheet, kind: str, fields: list[str | None]) -> Validated |
     with_extra: list[bool] = []
     extras: list[dict] = []
     rows = iter(sheet.rows)
+    text_only = sheet.encoding is not None  # a CSV's cells are text (None: a short row's)
     while chunk := list(itertools.islice(rows, CHUNK)):
         numbers += (n for n, _ in chunk)
         cells = [c for _, c in chunk]
@@ -173,7 +174,9 @@ def _by_column(sheet: Sheet, kind: str, fields: list[str | None]) -> Validated |
             if not field:
                 continue
             spec = specs[position[field]]
-            found = _column(spec, by_column[i], memos[position[field]], pool, field == ident)
+            found = _column(
+                spec, by_column[i], memos[position[field]], pool, field == ident, text_only
+            )
             if found is None:
                 return None
             columns[position[field]] += found
@@ -196,13 +199,19 @@ def _by_column(sheet: Sheet, kind: str, fields: list[str | None]) -> Validated |
 
 
 def _column(
-    spec: _Field, cells: Sequence[object], memo: dict, pool: dict[str, str], is_id: bool
+    spec: _Field,
+    cells: Sequence[object],
+    memo: dict,
+    pool: dict[str, str],
+    is_id: bool,
+    text_only: bool = False,
 ) -> list | None:
-    """One column of a chunk validated; None when a cell fails."""
-    kinds = set(map(type, cells))
-    keys = _keys(cells, kinds)
-    distinct = set(keys)
-    if spec.bulk and kinds == {str} and len(distinct) > len(cells) // 4:
+    """One column of a chunk validated; None when a cell fails.
+
+    `text_only`: every cell is text or None (a CSV's), so its types need not be looked at.
+    """
+    kinds = {str, type(None)} if text_only else set(map(type, cells))
+    if spec.bulk and _many_texts(cells, kinds):
         clean = clean_texts(cells, MAX_TEXT) if spec.bulk == "text" else valid_credit_codes(cells)
         if all(clean):
             return list(cells)
@@ -218,6 +227,8 @@ def _column(
                 return None
             out.append(local[cell])
         return _copies(spec, out)
+    keys = _keys(cells, kinds)
+    distinct = set(keys)
     if len(memo) > CHUNK:
         memo.clear()  # a column of many distinct values: do not keep them all
     for key in distinct.difference(memo):
@@ -225,6 +236,18 @@ def _column(
         if memo[key] is _FAILED:
             return None
     return _copies(spec, list(map(memo.__getitem__, keys)))
+
+
+_SAMPLE = 1024
+
+
+def _many_texts(cells: Sequence[object], kinds: set[type]) -> bool:
+    """Whether the column is text that differs from row to row (ids, names), judged on
+    its first cells: a column of few values (category, region) is rather checked value
+    by value, and each value kept once."""
+    if not kinds <= {str, type(None)} or None in cells:
+        return False
+    return len(set(cells[:_SAMPLE])) > min(len(cells), _SAMPLE) // 4
 
 
 def _keys(cells: Sequence[object], kinds: set[type]) -> Sequence[object]:
