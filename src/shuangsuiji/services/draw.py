@@ -22,6 +22,7 @@ from ..core.plan import effective_rules, unapproved
 from ..core.problems import InputError, Refused
 from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
 from ..core.selection import current_picks, superseded
+from ..storage.cache import paused_gc
 from ..workspace import PLAN_DIR, Workspace, load_model, writer
 from ..workspace.drawing import Frozen, Request, build, freeze, record_data, replacement, resize
 from ..workspace.records import (
@@ -141,7 +142,8 @@ def draw_now(
 ) -> Shown | Drawn:
     """The one-step draw: freeze, seed, record, commit (`engine`: python, or duckdb for a
     roster of millions kept by reference, the same record: workspace/engine_duckdb.py)."""
-    with writer.batch(ws, commit=commit, inputs_of=request.year) as book:
+    # The pool, tickets and record of a hundred thousand units hold no cycles.
+    with paused_gc(), writer.batch(ws, commit=commit, inputs_of=request.year) as book:
         check_request(ws, request)
         if engine == "duckdb":
             from ..workspace import engine_duckdb

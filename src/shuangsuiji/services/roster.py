@@ -20,6 +20,7 @@ from ..core.models import ROSTER_NAMES, ROSTERS
 from ..core.problems import InputError, Problem, Refused
 from ..core.tables import export_rows
 from ..storage import tabular, yamlio
+from ..storage.cache import paused_gc
 from ..storage.files import write_atomic
 from ..workspace import (
     ROSTER_DIR,
@@ -97,6 +98,18 @@ def import_file(
 ) -> ImportResult:
     """Rows merged into a roster by id; `department`: a participating department's own
     inspectors or items for joint tasks (rosters/departments/<部门>/), validated alike."""
+    with paused_gc():  # rows, cells and columns by the hundred thousand, no cycles
+        return _import_file(ws, path, kind, replace, dry_run, department)
+
+
+def _import_file(
+    ws: Workspace,
+    path: Path,
+    kind: str | None,
+    replace: bool,
+    dry_run: bool,
+    department: str | None,
+) -> ImportResult:
     kind, sheet, imported_rows = read_rows(path, kind)
     result = ImportResult(kind, sheet.label, sheet.encoding)
     del sheet  # a million rows of cells: free them before the roster is built
