@@ -13,6 +13,7 @@ every problem as the model words it, with its row and column.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import typing
 from collections.abc import Callable, Sequence
@@ -228,10 +229,12 @@ def _column(
             out.append(local[cell])
         return _copies(spec, out)
     keys = _keys(cells, kinds)
-    distinct = set(keys)
+    if memo:  # a later chunk: its values are most often all known already
+        with contextlib.suppress(KeyError):
+            return _copies(spec, list(map(memo.__getitem__, keys)))
     if len(memo) > CHUNK:
         memo.clear()  # a column of many distinct values: do not keep them all
-    for key in distinct.difference(memo):
+    for key in set(keys).difference(memo):
         memo[key] = _checked(spec, _cell_of(key, keys is cells), is_id, pool)
         if memo[key] is _FAILED:
             return None
