@@ -188,7 +188,7 @@ def population_digest(ids: Iterable[str]) -> str:
     """SHA-256 of the ids sorted by code point, joined by "\\n", no trailing newline."""
     # Python compares str by code point, which is also UTF-8 byte order (`LC_ALL=C sort`).
     ordered = sorted(checked_ids(ids))
-    if len(set(ordered)) != len(ordered):
+    if any(map(operator.eq, ordered, itertools.islice(ordered, 1, None))):  # sorted: side by side
         for a, b in itertools.pairwise(ordered):
             if a == b:
                 raise AlgorithmInputError(f"编号“{_show(a)}”重复出现")
