@@ -6,10 +6,11 @@ once committed: a replacement is an entry in a separate, append-only file.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from .algorithm import ALGORITHM
 from .models import Id, OptText, Strict
@@ -248,3 +249,83 @@ class Substitution(Strict):
 class Substitutions(Strict):
     draw_id: str
     substitutions: list[Substitution] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- light forms, for reading
+#
+# A record of a million-unit draw lists some 200,000 picks, and its assignment as many
+# tasks: read back (verify, audit, the history of a later matching), each is a slotted
+# object validated by pydantic by the same fields and rules, not a model with a dict and
+# a set of its own (a fifth of the memory, twice as fast). They serialize to the same
+# JSON; a record that fails them is validated by its model, which tells what is wrong.
+
+
+class _View:
+    """Equal to any entry with the same fields: its model, its view, a re-run's light task."""
+
+    __slots__ = ()
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    def __eq__(self, other: object) -> bool:
+        names = self.__dataclass_fields__  # type: ignore[attr-defined]
+        if not all(hasattr(other, name) for name in names):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in names)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PickView(_View):
+    id: str
+    ticket: str
+    stratum: str
+    period: str | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TaskView(_View):
+    id: str
+    ticket: str
+    period: str | None = None
+
+
+class DrawView(Draw):
+    """A Draw whose long lists are light (`PickView`, `TaskView`)."""
+
+    key: list[TaskView] = Field(default_factory=list)
+    forced: list[TaskView] = Field(default_factory=list)
+    selected: list[PickView] = Field(default_factory=list)
+    alternates: list[PickView] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MemberView(_View):
+    id: str
+    ticket: str
+    load: int
+
+
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True)
+class AssignedView(_View):
+    entity: str
+    ticket: str
+    period: str | None = None
+    inspectors: list[MemberView]
+    experts: list[MemberView] = field(default_factory=list)
+    checklist: list[str] = field(default_factory=list)
+
+
+class RoundView(Round):
+    tasks: list[AssignedView]
+
+
+class AssignmentView(Assignment):
+    """An Assignment whose tasks are light (`AssignedView`)."""
+
+    tasks: list[AssignedView]
+    rounds: list[RoundView] = Field(default_factory=list, title="补充匹配")
+
+
+# The light form a record is read in (workspace/load.py Workspace.load_record).
+VIEWS: dict[type, type] = {Draw: DrawView, Assignment: AssignmentView}
