@@ -16,6 +16,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from ..core import columns, rows
@@ -284,8 +285,8 @@ class Workspace:
         view = VIEWS.get(model)
         if view is not None:
             try:
-                return load_model(view, path, self.rel(path), cache=self.root)
-            except InputError:
+                return load_view(view, path, self.rel(path), cache=self.root)
+            except (InputError, ValidationError):
                 pass  # its problems as the model states them, below
         return load_model(model, path, self.rel(path), cache=self.root)
 
@@ -372,6 +373,20 @@ def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | Non
     except ValidationError as exc:
         text = _utf8(path.read_bytes() if body is not None else raw, label)
         raise InputError(_located(label, text, row_problems(model, exc))) from None
+
+
+def load_view(view: Any, path: Path, label: str, cache: Path) -> Any:
+    """A record's light form (core.records.VIEWS). A big one is parsed from its cached JSON
+    with each repeated string made once, then validated in parts (`view.in_parts`)."""
+    raw = path.read_bytes()
+    if len(raw) < CACHED_RECORD_BYTES:
+        return load_model(view, path, label, cache=cache)
+    body, data = _cached_json(cache, hashlib.sha256(raw).hexdigest(), raw, label)
+    del raw
+    if body is not None:
+        data = pydantic_core.from_json(body, cache_strings=True)
+        del body
+    return view.in_parts(data if data is not None else {})
 
 
 def _cached_json(cache: Path, digest: str, raw: bytes, label: str) -> tuple[bytes | None, Any]:
