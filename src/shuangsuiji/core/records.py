@@ -6,10 +6,11 @@ once committed: a replacement is an entry in a separate, append-only file.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter
 
 from .algorithm import ALGORITHM
 from .models import Id, OptText, Strict
@@ -248,3 +249,149 @@ class Substitution(Strict):
 class Substitutions(Strict):
     draw_id: str
     substitutions: list[Substitution] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- light forms, for reading
+#
+# A record of a million-unit draw lists some 200,000 picks, and its assignment as many
+# tasks: read back (verify, audit, the history of a later matching), each is a slotted
+# object validated by pydantic by the same fields and rules, not a model with a dict and
+# a set of its own (a fifth of the memory, twice as fast). They serialize to the same
+# JSON; a record that fails them is validated by its model, which tells what is wrong.
+
+
+class _View:
+    """Equal to any entry with the same fields: its model, its view, a re-run's light task."""
+
+    __slots__ = ()
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    def __eq__(self, other: object) -> bool:
+        names = self.__dataclass_fields__  # type: ignore[attr-defined]
+        if not all(hasattr(other, name) for name in names):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in names)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PickView(_View):
+    id: str
+    ticket: str
+    stratum: str
+    period: str | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TaskView(_View):
+    id: str
+    ticket: str
+    period: str | None = None
+
+
+class DrawView(Draw):
+    """A Draw whose long lists are light (`PickView`, `TaskView`)."""
+
+    key: list[TaskView] = Field(default_factory=list)
+    forced: list[TaskView] = Field(default_factory=list)
+    selected: list[PickView] = Field(default_factory=list)
+    alternates: list[PickView] = Field(default_factory=list)
+
+    @classmethod
+    def in_parts(cls, data: Any) -> DrawView:
+        """`data` validated a few thousand picks at a time (AssignmentView.in_parts)."""
+        names = {"key": _TASKS, "forced": _TASKS, "selected": _PICKS, "alternates": _PICKS}
+        if not isinstance(data, dict) or not all(isinstance(data.get(n, []), list) for n in names):
+            return cls.model_validate(data)
+        lists = {n: data.pop(n, []) for n in names}
+        head = cls.model_validate(data)
+        for name, adapter in names.items():
+            setattr(head, name, _in_parts(adapter, lists[name]))
+        return head
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MemberView(_View):
+    id: str
+    ticket: str
+    load: int
+
+
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True)
+class AssignedView(_View):
+    entity: str
+    ticket: str
+    period: str | None = None
+    inspectors: list[MemberView]
+    experts: list[MemberView] = field(default_factory=list)
+    checklist: list[str] = field(default_factory=list)
+
+
+class RoundView(Round):
+    tasks: list[AssignedView]
+
+
+class AssignmentView(Assignment):
+    """An Assignment whose tasks are light (`AssignedView`), their repeated values shared."""
+
+    tasks: list[AssignedView]
+    rounds: list[RoundView] = Field(default_factory=list, title="补充匹配")
+
+    def model_post_init(self, context: Any, /) -> None:
+        _share(self.matched())
+
+    @classmethod
+    def in_parts(cls, data: Any) -> AssignmentView:
+        """`data` (the record's JSON form, as parsed) validated a few thousand tasks at a
+        time, each part's dictionaries dropped once made: never all of them and all the
+        views at once. Consumes `data`; raises ValidationError as model_validate would."""
+        rounds = data.get("rounds") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not all(
+            isinstance(x, dict) and isinstance(x.get("tasks"), list)
+            for x in [data, *(rounds if isinstance(rounds, list) else [])]
+        ):
+            return cls.model_validate(data)
+        parts = [data, *rounds]
+        tasks = [x.pop("tasks") for x in parts]
+        for x in parts:
+            x["tasks"] = []
+        head = cls.model_validate(data)
+        for done, entries in zip([head, *head.rounds], tasks, strict=True):
+            done.tasks = _in_parts(_ASSIGNED, entries)
+        _share(head.matched())
+        return head
+
+
+def _share(tasks: list[AssignedView]) -> None:
+    """One list per distinct checklist and one string per period and person, as the
+    matching made them: a task's twenty codes are otherwise twenty strings of its own."""
+    lists: dict[tuple[str, ...], list[str]] = {}
+    texts: dict[str, str] = {}
+    put = object.__setattr__  # views are frozen to their readers
+    for task in tasks:
+        put(task, "checklist", lists.setdefault(tuple(task.checklist), task.checklist))
+        if task.period is not None:
+            put(task, "period", texts.setdefault(task.period, task.period))
+        for member in (*task.inspectors, *task.experts):
+            put(member, "id", texts.setdefault(member.id, member.id))
+
+
+_PART = 4096
+_ASSIGNED = TypeAdapter(list[AssignedView])
+_PICKS = TypeAdapter(list[PickView])
+_TASKS = TypeAdapter(list[TaskView])
+
+
+def _in_parts(adapter: TypeAdapter, entries: list) -> list:
+    out: list = []
+    for start in range(0, len(entries), _PART):
+        part = entries[start : start + _PART]
+        entries[start : start + _PART] = [None] * len(part)
+        out += adapter.validate_python(part)
+        del part
+    return out
+
+
+# The light form a record is read in (workspace/load.py Workspace.load_record).
+VIEWS: dict[type, type] = {Draw: DrawView, Assignment: AssignmentView}

@@ -14,6 +14,7 @@ from ..core.selection import superseded
 from ..storage.cache import paused_gc
 from ..workspace import Workspace, writer
 from ..workspace.joint import joint_ids
+from ..workspace.load import load_model
 from ..workspace.matching import (
     Options,
     context,
@@ -143,7 +144,7 @@ def rematch(
     tasks were matched, under the first matching's parameters and with a fresh seed."""
     ws = book.ws
     path = assignment_path(ws, record.year, record.draw_id)
-    existing = ws.load_record(Assignment, path)
+    existing = load_model(Assignment, path, ws.rel(path), cache=ws.root)  # to be written again
     teamed = teams(ws, existing)
     if not [t for t in draw_tasks(ws, record) if t.entity.id not in teamed]:
         raise Refused(

@@ -96,6 +96,19 @@ def load(root: Path, name: str, sha256: str) -> Any:
         return None
 
 
+def load_text(root: Path, name: str, sha256: str) -> bytes | None:
+    """The JSON text kept for the file whose bytes hash to `sha256`, unparsed; or None.
+
+    For a pydantic model's `model_validate_json`: validated straight from the text, a big
+    record is never held as dictionaries and its models at once, and its repeated strings
+    (codes, periods, ids) are made once.
+    """
+    found = _body(root, name, sha256)
+    if found is None or found[1] != 1:
+        return None
+    return found[0]
+
+
 def load_columns(root: Path, name: str, sha256: str) -> list[list] | None:
     """The rows kept for the file whose bytes hash to `sha256`, one list per field; or None."""
     found = load(root, name, sha256)

@@ -7,6 +7,7 @@ holds no rules (core/) and no command-line concerns (cli/).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,11 +16,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from ..core import columns, rows
 from ..core.models import ROSTERS, Config, row_problems
 from ..core.problems import InputError, Problem, Refused
+from ..core.records import VIEWS
 from ..storage import cache as cache_store
 from ..storage import tabular, yamlio
 from ..storage.files import workspace_lock
@@ -264,13 +267,26 @@ class Workspace:
         return memo[key]
 
     def load_record(self, model: type[BaseModel], path: Path) -> Any:
-        """A generated record, parsed once per command (keyed by path, size and mtime)."""
+        """A generated record, parsed once per command (keyed by path, size and mtime).
+
+        A draw or an assignment is read in its light form (core.records.VIEWS): its long
+        lists as slotted objects. To be written again, a record is read with load_model.
+        """
         stat = path.stat()
         key = (model, str(path), stat.st_mtime_ns, stat.st_size)
         cache = self.__dict__.setdefault("_records", {})
         if key not in cache:
-            cache[key] = load_model(model, path, self.rel(path), cache=self.root)
+            cache[key] = self._record(model, path)
         return cache[key]
+
+    def _record(self, model: type[BaseModel], path: Path) -> Any:
+        view = VIEWS.get(model)
+        if view is not None:
+            try:
+                return load_view(view, path, self.rel(path), cache=self.root)
+            except (InputError, ValidationError):
+                pass  # its problems as the model states them, below
+        return load_model(model, path, self.rel(path), cache=self.root)
 
     def roster_at(self, kind: str, commit: str, sha256: str | None = None) -> LoadedRoster:
         """The roster as it was committed at `commit` (for re-running a recorded draw).
@@ -335,21 +351,53 @@ def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | Non
     """A YAML file validated, problems with their lines.
 
     With `cache` (a workspace root), a big file's parsed content is kept in and taken
-    from the local cache, keyed by the SHA-256 of its bytes.
+    from the local cache, keyed by the SHA-256 of its bytes, and validated from its JSON
+    text: a record of a million-unit draw is never held as text, dictionaries and models
+    at once.
     """
     if not path.is_file():
         raise InputError(Problem(file=label, message="文件不存在"))
     raw = path.read_bytes()
-    text = _utf8(raw, label)
+    body, data = None, None
     try:
         if cache and len(raw) >= CACHED_RECORD_BYTES:
-            digest = hashlib.sha256(raw).hexdigest()
-            data = cache_store.load(cache, "yaml", digest)
-            if data is None:
-                data = yamlio.parse(text, label)
-                cache_store.save(cache, "yaml", digest, data)
-        else:
-            data = yamlio.parse(text, label)
+            body, data = _cached_json(cache, hashlib.sha256(raw).hexdigest(), raw, label)
+        if body is not None:
+            del raw  # a kept entry was made from bytes that decoded and parsed
+            return model.model_validate_json(body)
+        if data is None:
+            data = yamlio.parse(_utf8(raw, label), label)
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
+        text = _utf8(path.read_bytes() if body is not None else raw, label)
         raise InputError(_located(label, text, row_problems(model, exc))) from None
+
+
+def load_view(view: Any, path: Path, label: str, cache: Path) -> Any:
+    """A record's light form (core.records.VIEWS). A big one is parsed from its cached JSON
+    with each repeated string made once, then validated in parts (`view.in_parts`)."""
+    raw = path.read_bytes()
+    if len(raw) < CACHED_RECORD_BYTES:
+        return load_model(view, path, label, cache=cache)
+    body, data = _cached_json(cache, hashlib.sha256(raw).hexdigest(), raw, label)
+    del raw
+    if body is not None:
+        data = pydantic_core.from_json(body, cache_strings=True)
+        del body
+    return view.in_parts(data if data is not None else {})
+
+
+def _cached_json(cache: Path, digest: str, raw: bytes, label: str) -> tuple[bytes | None, Any]:
+    """A big YAML file's content as (JSON text, None) from the cache, kept there on first
+    use; (None, the parsed YAML) when that is no JSON object or cannot be kept."""
+    body = cache_store.load_text(cache, "yaml", digest)
+    if body is None:
+        data = yamlio.parse(_utf8(raw, label), label)
+        if not isinstance(data, dict):
+            return None, data
+        cache_store.save(cache, "yaml", digest, data)
+        body = cache_store.load_text(cache, "yaml", digest)
+        if body is None:
+            return None, data
+        del data  # validated from the text: never the dictionaries and the models at once
+    return (body, None) if body.startswith(b"{") else (None, json.loads(body))

@@ -13,7 +13,14 @@ from pydantic import TypeAdapter
 from ..core import algorithm, staffing
 from ..core.models import Inspector
 from ..core.problems import Refused
-from ..core.records import Assigned, Assignment, AssignParameters, Draw, RosterRef
+from ..core.records import (
+    Assigned,
+    AssignedView,
+    Assignment,
+    AssignParameters,
+    Draw,
+    RosterRef,
+)
 from .load import LoadedRoster, Workspace
 from .records import (
     TaskSpec,
@@ -171,7 +178,7 @@ class Task:
     checklist: list[str]
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, (Task, Assigned)):
+        if not isinstance(other, (Task, Assigned, AssignedView)):
             return NotImplemented
         return (
             self.entity == other.entity
