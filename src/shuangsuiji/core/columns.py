@@ -52,15 +52,17 @@ class Validated:
         return [with_extra if e else self.present for e in self.with_extra]
 
 
-def validate(read: Callable[[], Sheet], kind: str | None) -> Validated:
+def validate(read: Callable[[], Sheet], kind: str | None, shared: bool = False) -> Validated:
     """The validated rows of the sheet `read` gives; InputError with every problem.
 
     `read` is called once, or a second time when a problem is found: the problems are
-    then reported by validating the sheet row by row.
+    then reported by validating the sheet row by row. `shared`: rows may share their lists
+    and mappings, for columns that are only read (a read-back compares them): at a million
+    rows this saves a few hundred MB.
     """
     sheet = read()
     kind, fields = layout(sheet, kind)
-    found = _by_column(sheet, kind, fields) if _field_by_field(kind) else None
+    found = _by_column(sheet, kind, fields, shared) if _field_by_field(kind) else None
     if found is not None:
         return found
     _, built = validate_sheet(read(), kind, keep=_in_field_order)
@@ -144,7 +146,9 @@ def _bulk(info: Any) -> str | None:
     return None
 
 
-def _by_column(sheet: Sheet, kind: str, fields: list[str | None]) -> Validated | None:
+def _by_column(
+    sheet: Sheet, kind: str, fields: list[str | None], shared: bool = False
+) -> Validated | None:
     """The sheet's rows validated by column; None when a cell fails or an id repeats."""
     specs = _fields(kind)
     position = {f.name: i for i, f in enumerate(specs)}
@@ -180,14 +184,15 @@ def _by_column(sheet: Sheet, kind: str, fields: list[str | None]) -> Validated |
             )
             if found is None:
                 return None
-            columns[position[field]] += found
+            columns[position[field]] += found if shared else _copies(spec, found)
             filled.add(field)
         for name, spec in zip(position, specs, strict=True):
             if name not in filled and name != "extra":
                 if spec.default is None:
                     return None  # a required field's column is missing: layout refused it
-                columns[position[name]] += _copies(spec, [spec.default()] * count)
-        chunk_extra = _extras(extra_headers, by_column, count)
+                default = [spec.default()] * count
+                columns[position[name]] += default if shared else _copies(spec, default)
+        chunk_extra = _extras(extra_headers, by_column, count, shared)
         with_extra += map(bool, chunk_extra)
         extras += chunk_extra
         del by_column
@@ -207,7 +212,8 @@ def _column(
     is_id: bool,
     text_only: bool = False,
 ) -> list | None:
-    """One column of a chunk validated; None when a cell fails.
+    """One column of a chunk validated, equal lists and mappings one object (the caller
+    copies them); None when a cell fails.
 
     `text_only`: every cell is text or None (a CSV's), so its types need not be looked at.
     """
@@ -227,18 +233,18 @@ def _column(
             if local[cell] is _FAILED:
                 return None
             out.append(local[cell])
-        return _copies(spec, out)
+        return out
     keys = _keys(cells, kinds)
     if memo:  # a later chunk: its values are most often all known already
         with contextlib.suppress(KeyError):
-            return _copies(spec, list(map(memo.__getitem__, keys)))
+            return list(map(memo.__getitem__, keys))
     if len(memo) > CHUNK:
         memo.clear()  # a column of many distinct values: do not keep them all
     for key in set(keys).difference(memo):
         memo[key] = _checked(spec, _cell_of(key, keys is cells), is_id, pool)
         if memo[key] is _FAILED:
             return None
-    return _copies(spec, list(map(memo.__getitem__, keys)))
+    return list(map(memo.__getitem__, keys))
 
 
 _SAMPLE = 1024
@@ -284,10 +290,12 @@ def _copies(spec: _Field, column: list) -> list:
     return list(map(spec.own, column)) if spec.own else column
 
 
-def _extras(headers: list[tuple[int, str]], by_column: list, count: int) -> list[dict]:
+def _extras(
+    headers: list[tuple[int, str]], by_column: list, count: int, shared: bool = False
+) -> list[dict]:
     """Each row's `extra`: the filled cells of the columns that are no field, by header."""
     if not headers:
-        return [{} for _ in range(count)]
+        return [{}] * count if shared else [{} for _ in range(count)]
     memo: dict = {}
     texts = []
     for i, _ in headers:

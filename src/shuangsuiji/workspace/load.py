@@ -96,10 +96,11 @@ def keep_columns(cache: Path, kind: str, digest: str, validated: list[list]) -> 
 
 def read_back(kind: str, raw: bytes, path: str, expected: Iterable[Any]) -> list[list] | None:
     """The validated columns of `raw` (InputError when it does not validate) when they hold
-    exactly the rows `expected`, in order; None when they do not."""
+    exactly the rows `expected`, in order; None when they do not. Equal lists and mappings
+    in them are one object: they are for reading (the cache), not for rows."""
     expected = expected if isinstance(expected, list) else list(expected)
     with cache_store.paused_gc():
-        found = validated_columns(kind, raw, path, path)
+        found = validated_columns(kind, raw, path, path, shared=True)
         if len(found) != len(rows.fields(kind)) or any(len(c) != len(expected) for c in found):
             return None
         # Column by column: a million-row roster is never held twice as rows.
@@ -107,11 +108,14 @@ def read_back(kind: str, raw: bytes, path: str, expected: Iterable[Any]) -> list
     return found if same else None
 
 
-def validated_columns(kind: str, raw: bytes, path: str, label: str) -> list[list]:
+def validated_columns(
+    kind: str, raw: bytes, path: str, label: str, shared: bool = False
+) -> list[list]:
     """A roster file's validated rows as columns, one list per field (in the model's
-    order); any problem raises InputError, all of them at once."""
+    order); any problem raises InputError, all of them at once. `shared`: the columns are
+    only read, so rows may share equal lists and mappings (columns.validate)."""
     if path.endswith(".csv"):
-        return columns.validate(lambda: tabular.parse_csv(raw, label), kind).columns
+        return columns.validate(lambda: tabular.parse_csv(raw, label), kind, shared).columns
     built = _yaml_rows(kind, raw, label, rows.Builder(kind).from_model)
     if not built:
         return [[] for _ in rows.fields(kind)]
