@@ -7,7 +7,6 @@ the checks in `rules` work on what it collects.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,21 +40,23 @@ SCHEMA_FIX = (
 
 @dataclass
 class RecordFile:
-    """One validated file: where it is, its text (for line numbers) and its model."""
+    """One validated file: where it is (relative, and on disk) and its model. Its text is
+    read again only when a finding needs a line number: the records of a million-unit
+    year are hundreds of MB of text."""
 
     path: str
-    text: str
+    source: Path
     model: Any
     _lines: Lines | None = None
+
+    @property
+    def text(self) -> str:
+        return self.source.read_bytes().decode("utf-8-sig", "replace")
 
     def line(self, key: str, value: str) -> int | None:
         if self._lines is None:
             self._lines = Lines(self.text)
         return self._lines.of(key, value)
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -222,7 +223,7 @@ def _load(data: AuditData, model: type[BaseModel], path: Path) -> RecordFile | N
     except InputError as exc:
         _problems(data, exc.problems, label)
         return None
-    return RecordFile(label, path.read_bytes().decode("utf-8-sig", "replace"), value)
+    return RecordFile(label, path, value)
 
 
 def _load_roster(data: AuditData, kind: str) -> None:
@@ -237,8 +238,7 @@ def _load_roster(data: AuditData, kind: str) -> None:
         _problems(data, exc.problems, label)
         return
     data.rosters[kind] = roster
-    text = path.read_bytes().decode("utf-8-sig", "replace")
-    data.roster_files[kind] = RecordFile(label, text, roster)
+    data.roster_files[kind] = RecordFile(label, path, roster)
 
 
 def _load_plan(data: AuditData, path: Path) -> None:

@@ -78,7 +78,7 @@ def _year(data: AuditData, year: int, draws: dict, where: dict) -> list[Finding]
         if record.year != year:
             out += _schema([_problem(label, f"年度 {record.year} 与目录不符")], label, year)
             continue
-        records[record.entity] = RecordFile(label, path.read_text(encoding="utf-8"), record)
+        records[record.entity] = RecordFile(label, path, record)
     people = (
         {p.id: p for p in data.rosters["inspectors"].rows} if "inspectors" in data.rosters else {}
     )
