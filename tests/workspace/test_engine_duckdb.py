@@ -179,3 +179,37 @@ def test_what_the_engine_does_not_compute_is_refused(referenced, ssj):
         done = ssj("-C", referenced, "draw", "--year", "2026", "--seed", "s-1", "--engine",
                    "duckdb", "--where", "行业=机械")  # fmt: skip
     assert done.code == 1 and "多值字段" in done.err
+
+
+# Ids YAML would read as another type (quoted when written), with quotes and indicators.
+ODD_IDS = ["00007", "true", "-5", "1e3", "'x", "a'b", '"q', "#1", "&a", "统一:码", "é", "null"]
+
+
+def test_earlier_draws_read_light_give_the_records_tasks(referenced, ssj):
+    """light_record, what a later draw's pool reads of an earlier draw's record, holds its
+    fields and tasks as the full record does, ids of every kind included."""
+    from shuangsuiji.storage import yamlio
+    from shuangsuiji.workspace import engine_duckdb
+    from shuangsuiji.workspace.load import Workspace
+    from shuangsuiji.workspace.records import GENERATED_HEADER, load_record
+
+    with on("2026-03-01"):
+        done = ssj("-C", referenced, "draw", "--year", "2026", "--seed", "s-1", "--engine",
+                   "duckdb", "--ratio", "0.3", "--periods", "2-3,9")  # fmt: skip
+        assert done.code == 0, done.err
+    path = referenced / "plans" / "2026" / "draws" / "2026-1.yaml"
+    data = read_yaml(path)
+    for pick, odd in zip(data["selected"], ODD_IDS, strict=False):
+        pick["id"] = odd
+    data["key"] = [{"id": "'k", "ticket": "0" * 64, "period": "9"}]
+    path.write_text(yamlio.dump_fast(data, GENERATED_HEADER), encoding="utf-8")
+    ws = Workspace(referenced)
+    full, light = load_record(ws, path), engine_duckdb.light_record(path, "2026-1.yaml")
+    assert [p.id for p in light.selected] == [p.id for p in full.selected]
+    assert [p.id for p in light.selected][: len(ODD_IDS)] == ODD_IDS
+    left_out = {"key", "forced", "selected", "excluded", "alternates"}
+    assert light.model_dump(exclude=left_out) == full.model_dump(exclude=left_out)
+    assert [t.id for t in light.key] == [t.id for t in full.key] == ["'k"]
+    assert not light.alternates and not light.excluded
+    assert [d.draw_id for d in engine_duckdb.earlier_draws(ws)] == ["2026-1"]
+    assert engine_duckdb.earlier_draw(ws, "2026-1").tasks() == full.tasks()
