@@ -14,6 +14,7 @@ Not part of the test suite.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import statistics
@@ -181,27 +182,32 @@ def render(results: dict[int, dict[str, tuple[float, float]]], inspectors: int, 
         f"执法人员 {inspectors} 名，每项运行 {runs} 次取中位数（import、draw (no cache) 只测一次；"
         f"100 万单位各测一次）。名录存为 CSV（`ssj init --roster-format csv`）。",
         "",
-        "| 命令 | " + " | ".join(f"{n:,} 单位" for n in sizes) + " | 与下限之比（最大规模） |",
+        "| 命令 | " + " | ".join(f"{n:,} 单位" for n in sizes) + " | 与下限之比（各规模） |",
         "|---|" + "---|" * len(sizes) + "---|",
     ]
-    floor = results[sizes[-1]]["floor"][0]
     for command in commands:
         cells = [
             f"{results[n][command][0]:.2f} s"
             + (f" / {results[n][command][1]:.0f} MiB" if results[n][command][1] else "")
             for n in sizes
         ]
-        ratio = results[sizes[-1]][command][0] / floor
-        lines.append(f"| `{command}` | " + " | ".join(cells) + f" | {ratio:.1f}× |")
+        ratios = " / ".join(
+            f"{results[n][command][0] / results[n]['floor'][0]:.1f}×" for n in sizes
+        )
+        lines.append(f"| `{command}` | " + " | ".join(cells) + f" | {ratios} |")
     if len(sizes) > 1:
+        # From the smallest size of 10,000 or more (below it start-up is most of the time).
+        base = next((n for n in sizes[:-1] if n >= 10_000), sizes[0])
+        top = sizes[-1]
+        bound = top * math.log(top) / (base * math.log(base))
         lines += [
             "",
-            f"从 {sizes[1] if len(sizes) > 2 else sizes[0]:,} 到 {sizes[-1]:,} 单位的增长（时间之比 / 规模之比）：",
+            f"从 {base:,} 到 {top:,} 单位的增长（时间之比；规模之比 {top / base:.0f}，"
+            f"n log n 之比 {bound:.0f}）：",
         ]
-        base = sizes[1] if len(sizes) > 2 else sizes[0]
         for command in commands:
-            growth = results[sizes[-1]][command][0] / results[base][command][0]
-            lines.append(f"- `{command}`：{growth:.1f} / {sizes[-1] / base:.0f}")
+            growth = results[top][command][0] / results[base][command][0]
+            lines.append(f"- `{command}`：{growth:.1f}")
     lines.append(END)
     return "\n".join(lines)
 
