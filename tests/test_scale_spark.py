@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import shutil
 import sys
 from collections import Counter
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from scaledoc import block
 from shuangsuiji.core.algorithm import draw, parse_ratio, population_digest, sample_size
 from shuangsuiji.core.eligibility import PastTask, build_pool, stratum_of
 from shuangsuiji.workspace.load import parse_roster
@@ -28,22 +28,9 @@ if shutil.which("java") is None:
     pytest.skip("没有 Java，无法启动 Spark", allow_module_level=True)
 
 ROOT = Path(__file__).resolve().parents[1]
-SCALE_MD = ROOT / "docs" / "scale.md"
 JOB = "# ssj-sha256-v1：抽取作业（PySpark）"
 SPARK_SELECT = "-- ssj-sha256-v1：抽取（Spark SQL）"
 UNITS = 4_000
-
-
-def block(first_line: str, language: str) -> str:
-    """The one fenced block of docs/scale.md whose first line is `first_line`."""
-    text = SCALE_MD.read_text(encoding="utf-8")
-    blocks = [
-        b
-        for b in re.findall(rf"^```{language}\n(.*?)^```", text, re.M | re.S)
-        if b.startswith(first_line + "\n")
-    ]
-    assert len(blocks) == 1, f"docs/scale.md 中应恰有一个以“{first_line}”开头的代码块"
-    return blocks[0]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import itertools
 import os
-import re
 import shutil
 import sys
 from collections import Counter
@@ -22,13 +21,13 @@ import duckdb
 import pytest
 
 from conftest import git, on, read_yaml
+from scaledoc import block
 from shuangsuiji.core.algorithm import draw, parse_ratio, population_digest, sample_size
 from shuangsuiji.core.eligibility import PastTask, build_pool, stratum_of
 from shuangsuiji.workspace.load import parse_roster
 from spec_vectors import SEED, TICKETS
 
 ROOT = Path(__file__).resolve().parents[1]
-SCALE_MD = ROOT / "docs" / "scale.md"
 
 PARAMS = "-- ssj-sha256-v1：参数（DuckDB）"
 POOL = "-- ssj-sha256-v1：随机池（DuckDB）"
@@ -39,18 +38,6 @@ SPARK_SELECT = "-- ssj-sha256-v1：抽取（Spark SQL）"
 HISTORY = "# ssj-sha256-v1：先前的任务（Python）"
 
 PERIODS = ["2-3", "5-6", "9-10", "12"]
-
-
-def block(first_line: str, language: str = "sql") -> str:
-    """The one fenced block of docs/scale.md whose first line is `first_line`."""
-    text = SCALE_MD.read_text(encoding="utf-8")
-    blocks = [
-        b
-        for b in re.findall(rf"^```{language}\n(.*?)^```", text, re.M | re.S)
-        if b.startswith(first_line + "\n")
-    ]
-    assert len(blocks) == 1, f"docs/scale.md 中应恰有一个以“{first_line}”开头的代码块"
-    return blocks[0]
 
 
 def sql_block(first_line: str) -> str:
