@@ -43,6 +43,7 @@ from ..core.reference import RosterReference
 from ..core.selection import superseded
 from ..core.tables import header_map
 from ..storage import yamlio
+from ..storage.files import write_disposable
 from . import reference
 from .drawing import Request, check_floor, fixed_tasks, history_of, next_draw_id
 from .load import Workspace
@@ -455,7 +456,7 @@ def _insert_ids(con, name: str, ids: list[str], constants: list) -> None:
         return
     with tempfile.TemporaryDirectory(prefix="ssj-ids-") as folder:
         lines = Path(folder) / "ids.txt"
-        lines.write_text("\n".join(ids) + "\n", encoding="utf-8")
+        write_disposable(lines, [("\n".join(ids) + "\n").encode("utf-8")])  # scratch: no fsync
         marks = "".join(", ?" for _ in constants)
         con.execute(
             f"INSERT INTO {name} SELECT id{marks} FROM read_csv('{_literal(lines)}', "
