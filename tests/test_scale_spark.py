@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from scaledoc import block
+from scaledoc import block, write_synthetic_entities
 from shuangsuiji.core.algorithm import draw, parse_ratio, population_digest, sample_size
 from shuangsuiji.core.eligibility import PastTask, build_pool, stratum_of
 from shuangsuiji.workspace.load import parse_roster
@@ -27,7 +27,6 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None:
     pytest.skip("没有 Java，无法启动 Spark", allow_module_level=True)
 
-ROOT = Path(__file__).resolve().parents[1]
 JOB = "# ssj-sha256-v1：抽取作业（PySpark）"
 SPARK_SELECT = "-- ssj-sha256-v1：抽取（Spark SQL）"
 UNITS = 4_000
@@ -59,14 +58,9 @@ RISKS = ("", "重大", "较大", "一般", "低")
 def roster(tmp_path_factory, spark):
     """A synthetic roster of a few thousand units as Parquet (text columns, Chinese headers)
     and as ssj reads it."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from synthetic import write_entities
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
     folder = tmp_path_factory.mktemp("spark")
     plain = folder / "plain.csv"
-    write_entities(plain, UNITS)
+    write_synthetic_entities(plain, UNITS)
     with plain.open(encoding="utf-8", newline="") as f:
         table = list(csv.reader(f))
     head = table[0]

@@ -11,7 +11,6 @@ import csv
 import itertools
 import os
 import shutil
-import sys
 from collections import Counter
 from datetime import date
 from fractions import Fraction
@@ -21,13 +20,11 @@ import duckdb
 import pytest
 
 from conftest import git, on, read_yaml
-from scaledoc import block
+from scaledoc import block, write_synthetic_entities
 from shuangsuiji.core.algorithm import draw, parse_ratio, population_digest, sample_size
 from shuangsuiji.core.eligibility import PastTask, build_pool, stratum_of
 from shuangsuiji.workspace.load import parse_roster
 from spec_vectors import SEED, TICKETS
-
-ROOT = Path(__file__).resolve().parents[1]
 
 PARAMS = "-- ssj-sha256-v1：参数（DuckDB）"
 POOL = "-- ssj-sha256-v1：随机池（DuckDB）"
@@ -211,14 +208,9 @@ def roster(tmp_path_factory):
     """The doc's blocks on a 100,000-unit synthetic export with several levels and a
     history: units drawn at random this year and last, units at the yearly cap, units an
     earlier draw of the year made tasks, units forced in."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from synthetic import write_entities
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
     folder = tmp_path_factory.mktemp("scale")
     plain = folder / "plain.csv"
-    write_entities(plain, 100_000)  # same Chinese headers as `ssj roster export`
+    write_synthetic_entities(plain, 100_000)  # same Chinese headers as `ssj roster export`
     with plain.open(encoding="utf-8", newline="") as f:
         table = list(csv.reader(f))
     column = table[0].index("监管层级")
