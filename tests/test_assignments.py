@@ -153,6 +153,24 @@ def test_experts_come_on_top(example, ssj):
         assert set(task["experts"]) <= experts and not set(task["inspectors"]) & experts
 
 
+def test_the_record_is_written_as_a_model_per_task_would_write_it(example, ssj):
+    """ssj assign writes its light tasks straight to the record: the same bytes as the
+    record model, validated, gives."""
+    from shuangsuiji.core.records import Assignment
+    from shuangsuiji.storage import yamlio
+    from shuangsuiji.workspace.records import GENERATED_HEADER
+
+    drawn(ssj, example)
+    assert assigned(ssj, example, "--experts", "1").code == 0
+    path = example / "plans" / "2026" / "assignments" / "2026-1.yaml"
+    text = path.read_text(encoding="utf-8")
+    model = Assignment.model_validate(yamlio.parse(text, "x"))
+    assert model.tasks and all(t.experts for t in model.tasks)
+    assert any(t.period for t in model.tasks)
+    data = model.model_dump(mode="json", exclude_none=True)
+    assert yamlio.dump_fast(data, GENERATED_HEADER) == text
+
+
 def test_rotation_across_two_plan_years(example, ssj):
     # Year one: every key unit gets a team. Year two: nobody goes back to the same unit.
     drawn(ssj, example, 2025, "seed-2025")

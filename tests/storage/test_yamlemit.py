@@ -206,10 +206,38 @@ def test_long_lists_of_picks_are_written_as_item_by_item(rows):
     assert roundtrip(data) == data
 
 
+members = st.lists(
+    st.fixed_dictionaries({"id": texts, "ticket": texts, "load": st.integers(0, 10**6)}),
+    max_size=3,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(texts, texts, members, members, st.lists(texts, max_size=3), st.booleans()),
+        min_size=yamlemit._BULK,
+        max_size=120,
+    ),
+    st.lists(texts, max_size=4),
+)
+def test_long_lists_of_tasks_are_written_as_item_by_item(rows, shared):
+    """An assignment's tasks: nested lists of members and of texts, many tasks holding
+    the one checklist list."""
+    tasks = [
+        {"entity": a, "ticket": b, "inspectors": m, "experts": e, "checklist": shared if s else own}
+        for a, b, m, e, own, s in rows
+    ]
+    data = {"tasks": tasks, "again": [dict(t, x=1) for t in tasks]}
+    assert yamlemit.dump(data) == _item_by_item(data)
+    assert roundtrip(data) == data
+
+
 def test_long_lists_of_other_shapes_are_written_item_by_item():
     mixed = [{"id": str(n), "count": n} for n in range(100)] + ["x"] * 100
+    flags = [{"id": str(n), "ok": n % 2 == 0, "k": [n, True], "m": [{"a": {}}]} for n in range(99)]
     shapes = [{"id": "a"} if n % 2 else {"id": "b", "period": "2-3"} for n in range(100)]
-    for data in ({"mixed": mixed}, {"shapes": shapes}, {"ints": list(range(100))}):
+    for data in ({"mixed": mixed}, {"shapes": shapes}, {"ints": list(range(100))}, {"f": flags}):
         assert yamlemit.dump(data) == _item_by_item(data) == _ruamel(data)
 
 

@@ -18,8 +18,10 @@ from ..workspace.load import load_model
 from ..workspace.matching import (
     Options,
     context,
+    matched,
     new_assignment,
     ranked,
+    record_data,
     recorded_context,
     roster_refs,
     run,
@@ -102,6 +104,7 @@ def assign(
         gone = superseded(all_draws(ws))
         history = [a for a in all_assignments(ws) if a.draw_id not in gone]
         ctx = context(ws, record, people.rows, items.rows, history)
+        tasks = matched(ctx, seed, options)
         result = new_assignment(
             ws,
             record,
@@ -110,9 +113,11 @@ def assign(
             rosters=(people, items),
             history=history,
             options=options,
-            tasks=run(ctx, seed, options),
+            tasks=[],
         )
-        book.write_record(path, result)
+        book.write_data(path, record_data(result, tasks))
+        # The light tasks read as the record's: what the command shows needs no models.
+        result = result.model_copy(update={"tasks": tasks})
         book.message = f"匹配检查人员 {record.draw_id}（{algorithm.ALGORITHM}）"
     return result
 

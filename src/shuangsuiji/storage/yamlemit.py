@@ -15,7 +15,7 @@ import json
 import math
 import re
 from functools import cache
-from itertools import compress
+from itertools import compress, islice
 from operator import not_
 from typing import Any
 
@@ -129,7 +129,12 @@ def dump(data: Any) -> str:
 
 
 class _Texts(dict):
-    """scalar() of texts, memoized for one document."""
+    """scalar() of texts, memoized for one document; and the lines of each list of texts
+    by identity and indent (the checklist thousands of tasks share is one list)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lists: dict[tuple[int, str], list[str]] = {}
 
     def __missing__(self, value: str) -> str:
         out = self[value] = _text(value) if type(value) is str else scalar(value)
@@ -243,8 +248,8 @@ def _column(values: list, text: _Texts) -> list[str]:
 
 
 def _bulk_sequence(data: list, indent: str, lines: list[str], text: _Texts) -> bool:
-    """A long list of texts, or of mappings of one shape whose values are all texts, in
-    bulk; False (nothing written) for any other list."""
+    """A long list of texts, or of mappings of one shape (_records), in bulk; False
+    (nothing written) for any other list."""
     kinds = set(map(type, data))
     if kinds == {str}:
         dash = indent + "- "
@@ -252,17 +257,65 @@ def _bulk_sequence(data: list, indent: str, lines: list[str], text: _Texts) -> b
         return True
     if kinds != {dict}:
         return False
+    records = _records(data, indent, text)
+    if records is None:
+        return False
+    lines += records
+    return True
+
+
+def _records(data: list[dict], indent: str, text: _Texts) -> list[str] | None:
+    """Each mapping of a list, as the lines of one list item, written column by column: the
+    mappings have one shape, each key's values are all texts, all integers or all lists
+    (_lists). The picks of a draw, the tasks of an assignment. None for any other list."""
     shapes = set(map(tuple, data))
     if len(shapes) != 1:
-        return False
+        return None
     (keys,) = shapes
     if not keys or set(map(type, keys)) != {str}:
-        return False
-    columns = list(zip(*(d.values() for d in data), strict=True))
-    if any(set(map(type, c)) != {str} for c in columns):
-        return False
-    heads = [indent + "- " + text[keys[0]] + ": "]
-    heads += [indent + "  " + text[k] + ": " for k in keys[1:]]
-    template = "\n".join(h.replace("{", "{{").replace("}", "}}") + "{}" for h in heads)
-    lines += map(template.format, *(_column(list(c), text) for c in columns))
-    return True
+        return None
+    inner = indent + "  "
+    columns = []
+    for key in keys:
+        values = [d[key] for d in data]
+        kinds = set(map(type, values))
+        head = text[key] + ":"
+        if kinds == {str}:
+            columns.append([head + " " + t for t in _column(values, text)])
+        elif kinds == {int}:
+            columns.append([head + " " + str(v) for v in values])
+        elif kinds == {list}:
+            nested = _lists(values, inner, text)
+            if nested is None:
+                return None
+            columns.append([head + t for t in nested])
+        else:
+            return None
+    joiner = "\n" + inner
+    return [indent + "- " + joiner.join(parts) for parts in zip(*columns, strict=True)]
+
+
+def _lists(values: list[list], indent: str, text: _Texts) -> list[str] | None:
+    """What follows the key of each list of a column, at `indent`: " []", or the list's
+    lines. The lists hold texts (each distinct list written once: tasks share their
+    checklist), or mappings of one shape (_records, all of the column's at once)."""
+    kinds = {type(v) for items in values for v in items}
+    if kinds == {str}:
+        out = []
+        for items in values:
+            # The document holds the list throughout, so its id is not reused meanwhile.
+            done = text.lists.get((id(items), indent))
+            if done is None:
+                done = text.lists[id(items), indent] = []
+                if items:
+                    _sequence(items, indent, done, text)
+            out.append("\n" + "\n".join(done) if done else " []")
+        return out
+    if kinds - {dict}:
+        return None
+    flat = [v for items in values for v in items]
+    records = _records(flat, indent, text) if flat else []
+    if records is None:
+        return None
+    each = iter(records)
+    return ["\n" + "\n".join(islice(each, len(items))) if items else " []" for items in values]

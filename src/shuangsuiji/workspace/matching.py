@@ -190,14 +190,16 @@ class Task:
         )
 
     def as_dict(self) -> dict:
-        return {
-            "entity": self.entity,
-            "ticket": self.ticket,
-            "period": self.period,
-            "inspectors": [_member(m) for m in self.inspectors],
-            "experts": [_member(m) for m in self.experts],
-            "checklist": self.checklist,
-        }
+        """The task as its record holds it: `Assigned.model_dump(mode="json",
+        exclude_none=True)` of the same task (tests prove it). The checklist is the one
+        list its tasks share (staffing.Checklists), which the record's writer renders once."""
+        out = {"entity": self.entity, "ticket": self.ticket}
+        if self.period is not None:
+            out["period"] = self.period
+        out["inspectors"] = [_member(m) for m in self.inspectors]
+        out["experts"] = [_member(m) for m in self.experts]
+        out["checklist"] = self.checklist
+        return out
 
 
 def _same(mine: list, theirs: list) -> bool:
@@ -247,6 +249,15 @@ def run(ctx: Context, seed: str, options: Options) -> list[Assigned]:
     """The assignment as the record's tasks, or Infeasible naming each task's exclusions."""
     # Validated in one call: tens of thousands of tasks, each a few small models.
     return _TASKS.validate_python([t.as_dict() for t in matched(ctx, seed, options)])
+
+
+def record_data(record: Assignment, tasks: list[Task]) -> dict:
+    """The JSON form of `record` (made with no tasks) holding the light `tasks`: what
+    writing it with a model per task gives, without the hundreds of thousands of models
+    a big draw's matching would make (tests prove the two the same)."""
+    data = record.model_dump(mode="json", exclude_none=True)
+    data["tasks"] = [t.as_dict() for t in tasks]
+    return data
 
 
 def infeasible(ctx: Context, shortfalls, excluded) -> Infeasible:
