@@ -1,6 +1,7 @@
 """The local cache: used only when the file's hash, the code and the body digest all match."""
 
 import json
+from datetime import date
 
 from shuangsuiji.storage import cache
 
@@ -70,3 +71,18 @@ def test_the_header_names_what_the_entry_is(tmp_path):
     (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.json")
     header = json.loads(path.read_bytes().rsplit(b"\n", 1)[1])
     assert header["sha256"] == SHA and header["lines"] == 1 and header["code"]
+
+
+def test_a_big_record_is_kept_as_one_json_text_made_in_pieces(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "_PART", 3)
+    record = {"kind": "draw", "selected": [{"id": str(n), "t": "中"} for n in range(10)], "x": []}
+    for value in (record, {"a": list(range(7)), "b": {"c": list(range(9))}}, [1, 2], "z"):
+        assert "".join(cache._pieces(value)) == cache._dumps(value)
+    cache.save(tmp_path, "yaml", "ab" * 32, record, as_json=True)
+    assert cache.load(tmp_path, "yaml", "ab" * 32) == record
+    assert json.loads(cache.load_text(tmp_path, "yaml", "ab" * 32)) == record
+
+
+def test_a_value_that_is_not_json_is_not_kept_even_as_json(tmp_path):
+    cache.save(tmp_path, "yaml", "cd" * 32, {"when": date(2026, 3, 1)}, as_json=True)
+    assert cache.load(tmp_path, "yaml", "cd" * 32) is None

@@ -302,7 +302,7 @@ def draw(
         if not isinstance(p, str) or not p:
             raise AlgorithmInputError(f"检查时段必须是非空文字：{p!r}")
     ids = list(population)
-    ranked = all_tickets(seed, (draw_id,), ids, ids_checked=ids_checked)
+    ranked = all_digests(seed, (draw_id,), ids, ids_checked=ids_checked)
     order = sorted(range(len(ids)), key=ranked.__getitem__)
     strata_of = list(population.values())
     members = Counter(strata_of)
@@ -338,27 +338,31 @@ def draw(
             del left[stratum]
     p = len(periods)
     picks = [
-        Pick(ids[i], ranked[i], strata_of[i], periods[n % p] if p else None)
+        Pick(ids[i], ranked[i].hex(), strata_of[i], periods[n % p] if p else None)
         for n, i in enumerate(selected)
     ]
     alternates_ = [
-        Pick(ids[i], ranked[i], stratum, None) for stratum in sorted(spare) for i in spare[stratum]
+        Pick(ids[i], ranked[i].hex(), stratum, None)
+        for stratum in sorted(spare)
+        for i in spare[stratum]
     ]
     return DrawResult(strata, picks, alternates_)
 
 
-def all_tickets(
+def all_digests(
     seed: str, prefix_parts: Sequence[str], ids: list[str], *, ids_checked: bool = False
-) -> list[str]:
-    """ticket(seed, *prefix_parts, id) of every id, in the ids' order, at C speed where it
-    can be: the ids encoded at once (validated ids hold no line break), one hash each."""
+) -> list[bytes]:
+    """The digest whose hex is ticket(seed, *prefix_parts, id), of every id, in the ids'
+    order, at C speed where it can be: the ids encoded at once (validated ids hold no line
+    break), one hash each. Digests sort as their tickets do, in half the memory; only the
+    chosen ones are written out in hex."""
     _prefix(seed, prefix_parts)  # validates the seed and the parts
     if not ids_checked:
         ids = checked_ids(ids)
     if not ids:
         return []
     sha, head = hashlib.sha256, "|".join((seed, *prefix_parts, "")).encode()
-    return [sha(head + i).hexdigest() for i in "\n".join(ids).encode().split(b"\n")]
+    return [sha(head + i).digest() for i in "\n".join(ids).encode().split(b"\n")]
 
 
 # ---------------------------------------------------------------- inspector assignment

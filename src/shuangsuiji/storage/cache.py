@@ -138,13 +138,17 @@ def save(root: Path, name: str, sha256: str, value: Any, *, as_json: bool = Fals
     `as_json`: the value is known to be what JSON gives back (a pydantic model's
     `model_dump(mode="json")`), so it is not read back to be compared.
     """
+    if as_json:
+        with contextlib.suppress(TypeError, ValueError):  # not JSON after all: not kept
+            _save(root, name, sha256, [_pieces(value)])
+        return
     try:
         text = _dumps(value)
     except (TypeError, ValueError):
         return  # a date, a set: not JSON
-    if not as_json and json.loads(text) != value:
+    if json.loads(text) != value:
         return  # a key that is not text, a tuple: JSON would not give it back as it was
-    _save(root, name, sha256, [text])
+    _save(root, name, sha256, [[text]])
 
 
 def save_rows(root: Path, name: str, sha256: str, rows: Iterable[list]) -> None:
@@ -158,7 +162,7 @@ def save_columns(root: Path, name: str, sha256: str, columns: list[list]) -> Non
     if any(len(c) != count for c in columns):
         raise ValueError("columns of different lengths")
     document = {"rows": count, "columns": [_encoded(c) for c in columns]}
-    _save(root, name, sha256, [_dumps(document)])
+    _save(root, name, sha256, [[_dumps(document)]])
 
 
 # Codes of a dictionary-encoded column: one, two or four bytes per row (native order,
@@ -226,18 +230,21 @@ def _flat(value: Any) -> bool:
     )
 
 
-def _save(root: Path, name: str, sha256: str, documents: Iterable[str]) -> None:
-    """Keep JSON documents (their text), one to a line, then the header."""
+def _save(root: Path, name: str, sha256: str, documents: Iterable[Iterable[str]]) -> None:
+    """Keep JSON documents (the pieces of their text), one to a line, then the header."""
     digest, count = hashlib.sha256(), 0
 
     def body() -> Iterator[bytes]:
         nonlocal count
         for document in documents:
-            line = document.encode()
-            line = line if count == 0 else b"\n" + line
+            if count:
+                digest.update(b"\n")
+                yield b"\n"
             count += 1
-            digest.update(line)
-            yield line
+            for piece in document:
+                chunk = piece.encode()
+                digest.update(chunk)
+                yield chunk
         header = {**_header(name, sha256), "lines": count, "body": digest.hexdigest()}
         yield b"\n" + json.dumps(header).encode()
 
@@ -249,6 +256,28 @@ def _save(root: Path, name: str, sha256: str, documents: Iterable[str]) -> None:
 
 def _dumps(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+_PART = 4096  # items of a long list encoded at a time
+
+
+def _pieces(value: Any) -> Iterator[str]:
+    """_dumps(value) in pieces: the long lists of a mapping (a big record's picks or tasks)
+    a part at a time, so that a million-unit record's JSON is never one string."""
+    if not isinstance(value, dict) or set(map(type, value)) - {str}:
+        yield _dumps(value)
+        return
+    yield "{"
+    for n, (key, item) in enumerate(value.items()):
+        yield ("," if n else "") + _dumps(key) + ":"
+        if not isinstance(item, list) or len(item) <= _PART:
+            yield _dumps(item)
+            continue
+        yield "["
+        for start in range(0, len(item), _PART):
+            yield ("," if start else "") + _dumps(item[start : start + _PART])[1:-1]
+        yield "]"
+    yield "}"
 
 
 def _prune(folder: Path, name: str) -> None:

@@ -115,6 +115,25 @@ def scalar(value: Any) -> str:
 
 
 def dump(data: Any) -> str:
+    return "\n".join(_lines(data))
+
+
+def dump_bytes(data: Any, header: str = "") -> bytes:
+    """`header` + dump(data) in UTF-8, made a slice of lines at a time: a million-unit
+    record's text is never held as lines, one string and its bytes at once."""
+    lines = _lines(data)
+    parts = [
+        "\n".join(lines[start : start + _PART]).encode() for start in range(0, len(lines), _PART)
+    ]
+    lines.clear()
+    parts[0] = header.encode() + parts[0]
+    return b"\n".join(parts)
+
+
+_PART = 4096  # lines (or list items) written at a time
+
+
+def _lines(data: Any) -> list[str]:
     lines: list[str] = []
     # Keys, strata and periods repeat on every pick: each distinct text is judged once.
     text = _Texts()
@@ -125,7 +144,7 @@ def dump(data: Any) -> str:
     else:
         lines.append(_inline(data, text))
     lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 class _Texts(dict):
@@ -257,10 +276,15 @@ def _bulk_sequence(data: list, indent: str, lines: list[str], text: _Texts) -> b
         return True
     if kinds != {dict}:
         return False
-    records = _records(data, indent, text)
-    if records is None:
-        return False
-    lines += records
+    # A part at a time, so that a big list's columns are never all held at once; a list
+    # that proves not to fit is taken back and written item by item.
+    start = len(lines)
+    for first in range(0, len(data), _PART):
+        records = _records(data[first : first + _PART], indent, text)
+        if records is None:
+            del lines[start:]
+            return False
+        lines += records
     return True
 
 

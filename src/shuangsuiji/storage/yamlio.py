@@ -199,6 +199,13 @@ def dump_fast(data: Any, header: str = "") -> str:
     return header + dump(data)
 
 
+def dump_fast_bytes(data: Any, header: str = "") -> bytes:
+    """dump_fast in UTF-8, in less memory (a big record's file)."""
+    from .yamlemit import dump_bytes
+
+    return dump_bytes(data, header)
+
+
 def dump_roundtrip(data: Any) -> str:
     out = io.StringIO()
     _no_aliases(_roundtrip()).dump(data, out)

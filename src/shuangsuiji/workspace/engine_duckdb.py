@@ -649,7 +649,7 @@ def execute(
         data["selected"] = [{"id": i, "ticket": t, "stratum": s} for i, t, s, _ in picked[:chosen]]
     data["alternates"] = [{"id": i, "ticket": t, "stratum": s} for i, t, s, _ in picked[chosen:]]
     del picked
-    raw = yamlio.dump_fast(data, GENERATED_HEADER).encode("utf-8")
+    raw = yamlio.dump_fast_bytes(data, GENERATED_HEADER)
     return Drawn(head, raw, data, chosen, len(data["alternates"]))
 
 

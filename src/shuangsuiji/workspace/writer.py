@@ -203,7 +203,7 @@ class Batch:
 
     def write_data(self, path: Path, data: dict, header: str = GENERATED_HEADER) -> None:
         """A record already in its JSON form (a big draw's, made without a model per unit)."""
-        raw = yamlio.dump_fast(data, header).encode("utf-8")
+        raw = yamlio.dump_fast_bytes(data, header)
         self.write(path, raw)
         if len(raw) >= load.CACHED_RECORD_BYTES:  # this machine need never parse it again
             self._parsed[path] = data
