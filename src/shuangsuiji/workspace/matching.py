@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from pydantic import TypeAdapter
 
@@ -203,10 +204,10 @@ class Task:
 
 
 def _same(mine: list, theirs: list) -> bool:
-    return len(mine) == len(theirs) and all(
-        (a.id, a.ticket, a.load) == (b.id, b.ticket, b.load)
-        for a, b in zip(mine, theirs, strict=True)
-    )
+    return list(map(_RANKED, mine)) == list(map(_RANKED, theirs))
+
+
+_RANKED = attrgetter("id", "ticket", "load")
 
 
 def _member(m: algorithm.Ranked) -> dict:
