@@ -37,6 +37,8 @@ def year_tasks(ws: Workspace, year: int) -> YearTasks:
     gone = superseded(draws)
     assigned = {a.draw_id: a for a in all_assignments(ws) if a.year == year}
     out = YearTasks(year)
+    # Thousands of tasks hold one checklist (staffing.Checklists): one tuple for each.
+    checklists: dict[int, tuple[str, ...]] = {}
     for record in draws:
         if record.year != year or record.draw_id in gone:
             continue
@@ -58,11 +60,19 @@ def year_tasks(ws: Workspace, year: int) -> YearTasks:
                 period=spec.period,
                 officers=tuple(people[:n]),
                 experts=tuple(people[n:]),
-                checklist=tuple(task.checklist) if task else (),
+                checklist=_shared(checklists, task.checklist) if task else (),
             )
             if task is None:
                 out.unassigned.add((record.draw_id, entity.id))
     return out
+
+
+def _shared(made: dict[int, tuple[str, ...]], items: list[str]) -> tuple[str, ...]:
+    """One tuple for each list (alive while the tasks are made, so its id is its own)."""
+    found = made.get(id(items))
+    if found is None:
+        found = made[id(items)] = tuple(items)
+    return found
 
 
 def records_dir(ws: Workspace, year: int) -> Path:
