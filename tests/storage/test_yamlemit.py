@@ -249,3 +249,25 @@ typed_texts = st.one_of([st.from_regex(re.compile(p, flags)) for p, flags in yam
 def test_the_bulk_screen_lets_no_typed_text_through_plain(text):
     text = text.rstrip("\n")  # `$` lets the generator end a match with a line break
     assert yamlemit._column([text], yamlemit._Texts()) == [yamlemit.scalar(text)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(texts, texts | st.integers(0, 9)), min_size=yamlemit._BULK, max_size=150),
+    st.integers(0, 150),
+)
+def test_a_long_list_written_a_part_at_a_time_is_the_same_text(rows, odd_one):
+    """Parts of 7 (a big record's are 4096): a part whose items do not fit (a value of
+    another kind) sends the whole list back to item by item, and the bytes are the text's."""
+    picks = [{"id": a, "ticket": b} for a, b in rows]
+    if odd_one < len(picks):
+        picks[odd_one] = {"id": "x", "ticket": ["y"]}
+    data = {"selected": picks, "ids": [a for a, _ in rows]}
+    part, yamlemit._PART = yamlemit._PART, 7
+    try:
+        written = yamlemit.dump(data)
+        assert written == _item_by_item(data)
+        assert yamlemit.dump_bytes(data, "# 头\n") == ("# 头\n" + written).encode()
+    finally:
+        yamlemit._PART = part
+    assert roundtrip(data) == data
