@@ -298,7 +298,8 @@ class Workspace:
         Kept for the life of this Workspace object (one command): a commit never changes,
         and re-running many draws of one commit would otherwise parse its roster each time.
         With `sha256` (the digest a record gives for the file), a roster of those very bytes
-        this command has read already is taken as it is, without asking git.
+        this command has read already, or the file in the working tree when it holds them,
+        is taken as it is, without asking git.
         """
         memo = self.__dict__.setdefault("_rosters_at", {})
         if (kind, commit) in memo:
@@ -307,6 +308,13 @@ class Workspace:
         for (known, _, digest, cached), roster in parsed.items():
             if known == kind and digest == sha256 and cached:
                 return roster
+        if sha256 is not None:
+            for label in roster_files(kind):
+                path = self.root / label
+                raw = path.read_bytes() if path.is_file() else b""
+                if hashlib.sha256(raw).hexdigest() == sha256:
+                    memo[kind, commit] = self._parsed(kind, raw, label)
+                    return memo[kind, commit]
         ref = at_commit(self, kind, commit)
         if ref is not None:
             label = f"{reference_file(kind)}@{commit[:10]}"

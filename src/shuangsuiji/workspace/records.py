@@ -197,7 +197,8 @@ def draw_tasks(ws: Workspace, record: Draw, at: str | None = None) -> list[TaskS
     memo = ws.__dict__.setdefault("_draw_tasks", {})
     known = memo.get(key)
     if known is None or known[0] is not record:
-        entities = ws.roster_at("entities", record.commit).rows
+        ref = record.rosters.get("entities")
+        entities = ws.roster_at("entities", record.commit, ref.sha256 if ref else None).rows
         periods = {t.id: t.period for t in record.key + record.forced}
         picks = current_picks(record, load_replacements(ws, record, at).replacements)
         periods.update({unit: pick.period for unit, pick in picks.items()})
