@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import NOW, ROOT, SEED, YEAR, measure, ssj, timed
+from run import NOW, ROOT, SEED, YEAR, measure, ratio, ssj, timed
 
 DOC = ROOT / "docs" / "performance.md"
 START, END = "<!-- large:start -->", "<!-- large:end -->"
@@ -70,29 +70,29 @@ def git(ws: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(ws), *identity, *args], check=True)
 
 
-def bench_size(n: int, runs: int, scratch: Path) -> dict[str, tuple[float, float]]:
+def bench_size(n: int, runs: int, scratch: Path) -> dict[str, tuple]:
     ws, sheet = workspace(scratch, n)
     record = ws / "plans" / YEAR / "draws" / f"{YEAR}-1.yaml"
     draw = ssj(
         "-C", str(ws), "draw", "--year", YEAR, "--ratio", "0.2", "--seed", SEED,
         "--date", f"{YEAR}-03-01", "--engine", "duckdb", "--no-commit", "--json",
     )  # fmt: skip
-    out: dict[str, tuple[float, float]] = {}
-    out["draw --engine duckdb"] = timed(draw, ws, runs, reset=lambda: record.unlink())
+    floor = [sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(sheet), SEED, f"{YEAR}-1"]
+    out: dict[str, tuple] = {}
+    out["draw --engine duckdb"] = timed(draw, ws, runs, reset=lambda: record.unlink(), floor=floor)
     measure(draw, ws)
     print(f"   记录 {record.stat().st_size / 2**20:.0f} MiB", flush=True)
     git(ws, "add", "-A")
     git(ws, "commit", "-qm", "抽取")
     out["verify --engine duckdb"] = timed(
-        ssj("-C", str(ws), "verify", "--engine", "duckdb"), ws, runs
+        ssj("-C", str(ws), "verify", "--engine", "duckdb"), ws, runs, floor=floor
     )
     # The year's second draw: its pool reads the first record (2,000,000 picks at 10M).
     second = ws / "plans" / YEAR / "draws" / f"{YEAR}-2.yaml"
     again = [*draw[: draw.index("--seed") + 1], f"{SEED}-2", *draw[draw.index("--seed") + 2 :]]
     out["draw --engine duckdb（同年度第二次）"] = timed(
-        again, ws, runs, reset=lambda: second.unlink()
+        again, ws, runs, reset=lambda: second.unlink(), floor=floor
     )
-    floor = [sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(sheet), SEED, f"{YEAR}-1"]
     out["floor"] = timed(floor, ws, runs)
     return out
 
@@ -103,7 +103,7 @@ def render(results: dict[int, dict[str, tuple[float, float]]], runs: int) -> str
         START,
         f"测量：{time.strftime('%Y-%m-%d')}，{os.cpu_count()} 核，Python {sys.version.split()[0]}，"
         f"每项运行 {runs} 次取中位数；抽取比例 0.2，不分层。名录以引用方式保存为 Parquet（git 之外），"
-        "下限读同一名录的 CSV。",
+        "下限读同一名录的 CSV；每次运行之前紧挨着测一次下限，比值取各对之比的中位数。",
         "",
         "| 命令 | " + " | ".join(f"{n:,} 单位" for n in sizes) + " | 与下限之比 |",
         "|---|" + "---|" * len(sizes) + "---|",
@@ -112,9 +112,7 @@ def render(results: dict[int, dict[str, tuple[float, float]]], runs: int) -> str
         cells = [
             f"{results[n][command][0]:.1f} s / {results[n][command][1]:,.0f} MiB" for n in sizes
         ]
-        ratios = " / ".join(
-            f"{results[n][command][0] / results[n]['floor'][0]:.2f}×" for n in sizes
-        )
+        ratios = " / ".join(f"{ratio(results[n], command):.2f}×" for n in sizes)
         lines.append(f"| `{command}` | " + " | ".join(cells) + f" | {ratios} |")
     lines.append(END)
     return "\n".join(lines)
@@ -157,7 +155,7 @@ def main() -> None:
         for n in (int(s) for s in args.sizes.split(",")):
             print(f"… {n:,} 单位", flush=True)
             results[n] = bench_size(n, args.runs, scratch)
-            for command, (seconds, peak) in results[n].items():
+            for command, (seconds, peak, _) in results[n].items():
                 print(f"   {command:24s} {seconds:7.2f} s  {peak:7.0f} MiB", flush=True)
         table = render(results, args.runs)
         if not args.no_doc:

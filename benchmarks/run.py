@@ -49,15 +49,20 @@ def measure(argv: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[flo
     return elapsed, usage.ru_maxrss / 1024, code
 
 
-def timed(argv, cwd, runs, reset=None, ok=(0,)) -> tuple[float, float]:
-    times, peaks = [], []
+def timed(argv, cwd, runs, reset=None, ok=(0,), floor=None) -> tuple[float, float, float | None]:
+    """(median seconds, peak MiB, median ratio to the floor). With `floor`, the floor runs
+    just before each run: on a machine shared with other work both are slowed alike."""
+    times, peaks, ratios = [], [], []
     for _ in range(runs):
+        base = measure(floor, cwd)[0] if floor else None
         seconds, peak, _ = measure(argv, cwd, ok)
         times.append(seconds)
         peaks.append(peak)
+        if base:
+            ratios.append(seconds / base)
         if reset:
             reset()
-    return statistics.median(times), max(peaks)
+    return statistics.median(times), max(peaks), statistics.median(ratios) if ratios else None
 
 
 def ssj(*args: str) -> list[str]:
@@ -92,7 +97,7 @@ def write_seconds(record: Path, runs: int) -> float:
     return float(done.stdout)
 
 
-def bench_size(n: int, inspectors: int, runs: int, scratch: Path) -> dict[str, tuple[float, float]]:
+def bench_size(n: int, inspectors: int, runs: int, scratch: Path) -> dict[str, tuple]:
     ws = scratch / f"ws-{n}"
     # Big rosters are kept as CSV (docs/rosters.md); YAML is for rosters people edit by hand.
     subprocess.run(
@@ -101,6 +106,13 @@ def bench_size(n: int, inspectors: int, runs: int, scratch: Path) -> dict[str, t
     entities, people = scratch / f"entities-{n}.csv", scratch / f"inspectors-{inspectors}.csv"
     write_entities(entities, n)
     write_inspectors(people, inspectors)
+    floor = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "floor.py"),
+        str(entities),
+        SEED,
+        f"{YEAR}-1",
+    ]
     git = ["git", "-C", str(ws)]
     env_commit = [
         *git,
@@ -111,8 +123,10 @@ def bench_size(n: int, inspectors: int, runs: int, scratch: Path) -> dict[str, t
         "commit",
         "-qm",
     ]
-    out: dict[str, tuple[float, float]] = {}
-    out["roster import"] = timed(ssj("-C", str(ws), "roster", "import", str(entities)), ws, 1)
+    out: dict[str, tuple] = {}
+    out["roster import"] = timed(
+        ssj("-C", str(ws), "roster", "import", str(entities)), ws, 1, floor=floor
+    )
     subprocess.run(
         ssj("-C", str(ws), "roster", "import", str(people)), check=True, stdout=subprocess.DEVNULL
     )
@@ -128,7 +142,7 @@ def bench_size(n: int, inspectors: int, runs: int, scratch: Path) -> dict[str, t
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    out["roster check"] = timed(ssj("-C", str(ws), "roster", "check"), ws, runs)
+    out["roster check"] = timed(ssj("-C", str(ws), "roster", "check"), ws, runs, floor=floor)
     record = ws / "plans" / YEAR / "draws" / f"{YEAR}-1.yaml"
     draw = ssj(
         "-C",
@@ -146,41 +160,38 @@ def bench_size(n: int, inspectors: int, runs: int, scratch: Path) -> dict[str, t
         "--json",
     )
     shutil.rmtree(ws / ".ssj" / "cache", ignore_errors=True)
-    out["draw (no cache)"] = timed(draw, ws, 1, reset=lambda: record.unlink())
-    out["draw"] = timed(draw, ws, runs, reset=lambda: record.unlink())
+    out["draw (no cache)"] = timed(draw, ws, 1, reset=lambda: record.unlink(), floor=floor)
+    out["draw"] = timed(draw, ws, runs, reset=lambda: record.unlink(), floor=floor)
     measure(draw, ws)
-    out["write draw record"] = (write_seconds(record, runs), 0.0)
+    out["write draw record"] = (write_seconds(record, runs), 0.0, None)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*env_commit, "draw"], check=True)
     assignment = ws / "plans" / YEAR / "assignments" / f"{YEAR}-1.yaml"
     assign = ssj(
         "-C", str(ws), "assign", "--year", YEAR, "--seed", "assign-seed", "--no-commit", "--json"
     )
-    out["assign"] = timed(assign, ws, runs, reset=lambda: assignment.unlink())
+    out["assign"] = timed(assign, ws, runs, reset=lambda: assignment.unlink(), floor=floor)
     measure(assign, ws)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*env_commit, "assign"], check=True)
-    out["verify"] = timed(ssj("-C", str(ws), "verify"), ws, runs)
+    out["verify"] = timed(ssj("-C", str(ws), "verify"), ws, runs, floor=floor)
     # exit 1: the audit finds what a benchmark leaves undone (no inspection records)
     audit = ssj("-C", str(ws), "audit", "--year", YEAR)
-    out["audit"] = timed(audit, ws, runs, ok=(0, 1))
-    out["--help"] = timed(ssj("--help"), ws, runs)
-    out["floor"] = timed(
-        [sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(entities), SEED, f"{YEAR}-1"],
-        ws,
-        runs,
-    )
+    out["audit"] = timed(audit, ws, runs, ok=(0, 1), floor=floor)
+    out["--help"] = timed(ssj("--help"), ws, runs, floor=floor)
+    out["floor"] = timed(floor, ws, runs)
     return out
 
 
-def render(results: dict[int, dict[str, tuple[float, float]]], inspectors: int, runs: int) -> str:
+def render(results: dict[int, dict[str, tuple]], inspectors: int, runs: int) -> str:
     sizes = sorted(results)
     commands = [c for c in results[sizes[0]] if c != "floor"] + ["floor"]
     lines = [
         START,
         f"测量：{time.strftime('%Y-%m-%d')}，{os.cpu_count()} 核，Python {sys.version.split()[0]}，"
         f"执法人员 {inspectors} 名，每项运行 {runs} 次取中位数（import、draw (no cache) 只测一次；"
-        f"100 万单位各测一次）。名录存为 CSV（`ssj init --roster-format csv`）。",
+        f"100 万单位各测一次）。名录存为 CSV（`ssj init --roster-format csv`）。"
+        "每次运行之前紧挨着测一次下限，比值取各对之比的中位数（机器上同时有别的工作时，二者一同变慢）。",
         "",
         "| 命令 | " + " | ".join(f"{n:,} 单位" for n in sizes) + " | 与下限之比（各规模） |",
         "|---|" + "---|" * len(sizes) + "---|",
@@ -191,9 +202,7 @@ def render(results: dict[int, dict[str, tuple[float, float]]], inspectors: int, 
             + (f" / {results[n][command][1]:.0f} MiB" if results[n][command][1] else "")
             for n in sizes
         ]
-        ratios = " / ".join(
-            f"{results[n][command][0] / results[n]['floor'][0]:.1f}×" for n in sizes
-        )
+        ratios = " / ".join(f"{ratio(results[n], command):.1f}×" for n in sizes)
         lines.append(f"| `{command}` | " + " | ".join(cells) + f" | {ratios} |")
     if len(sizes) > 1:
         # From the smallest size of 10,000 or more (below it start-up is most of the time).
@@ -210,6 +219,12 @@ def render(results: dict[int, dict[str, tuple[float, float]]], inspectors: int, 
             lines.append(f"- `{command}`：{growth:.1f}")
     lines.append(END)
     return "\n".join(lines)
+
+
+def ratio(results: dict[str, tuple], command: str) -> float:
+    """The command's paired ratio to the floor, or its time over the floor's median."""
+    seconds, _, paired = results[command]
+    return paired if paired is not None else seconds / results["floor"][0]
 
 
 def write_doc(table: str) -> None:
@@ -252,7 +267,7 @@ def main() -> None:
             print(f"… {n:,} 单位", flush=True)
             runs = args.large_runs if n >= 1_000_000 else args.runs
             results[n] = bench_size(n, args.inspectors, runs, scratch)
-            for command, (seconds, peak) in results[n].items():
+            for command, (seconds, peak, _) in results[n].items():
                 print(f"   {command:14s} {seconds:7.2f} s  {peak:7.0f} MiB", flush=True)
         table = render(results, args.inspectors, args.runs)
         write_doc(table)
