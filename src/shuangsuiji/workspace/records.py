@@ -192,7 +192,7 @@ def draw_tasks(ws: Workspace, record: Draw, at: str | None = None) -> list[TaskS
     # Asked for by the re-run and by each yearly view of the audit, of the same record
     # object (records are parsed once per command): made once per state of its
     # replacements on disk, or per commit.
-    swaps = _stamp(replacements_path(ws, record.year, record.draw_id)) if at is None else None
+    swaps = file_state(replacements_path(ws, record.year, record.draw_id)) if at is None else None
     key = (id(record), at, swaps)
     memo = ws.__dict__.setdefault("_draw_tasks", {})
     known = memo.get(key)
@@ -207,7 +207,7 @@ def draw_tasks(ws: Workspace, record: Draw, at: str | None = None) -> list[TaskS
     return list(known[1])
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def file_state(path: Path) -> tuple[int, int] | None:
     """A file's state for a memo: (mtime, size), or None when it does not exist."""
     try:
         stat = path.stat()

@@ -16,7 +16,15 @@ from ..core.recording import TaskRef
 from ..core.results import DisclosureFile, RecordFile, RecordVersion
 from ..core.selection import superseded
 from .load import Workspace, load_model
-from .records import all_assignments, all_draws, draw_tasks, teams
+from .records import (
+    all_assignments,
+    all_draws,
+    draw_tasks,
+    file_state,
+    replacements_path,
+    substitutions_path,
+    teams,
+)
 
 
 @dataclass
@@ -31,11 +39,32 @@ class YearTasks:
 
 
 def year_tasks(ws: Workspace, year: int) -> YearTasks:
-    """The tasks of the year's live draws, with their assigned teams (after substitutions)."""
+    """The tasks of the year's live draws, with their assigned teams (after substitutions).
 
-    draws = all_draws(ws)
+    Made once per state of the files they come from: an audit asks for them for the caps
+    and again for the results (records are parsed once per command, so the same record
+    objects mean the same records; replacements and substitutions by their files' state)."""
+    draws, assignments = all_draws(ws), all_assignments(ws)
+    stamps = tuple(
+        (
+            file_state(replacements_path(ws, d.year, d.draw_id)),
+            file_state(substitutions_path(ws, d.year, d.draw_id)),
+        )
+        for d in draws
+        if d.year == year
+    )
+    key = (tuple(map(id, draws)), tuple(map(id, assignments)), stamps)
+    memo = ws.__dict__.setdefault("_year_tasks", {})
+    known = memo.get(year)
+    if known is None or known[0] != key:
+        # The records are kept with the result, so that their ids are not reused meanwhile.
+        known = memo[year] = (key, (draws, assignments), _year_tasks(ws, year, draws, assignments))
+    return known[2]
+
+
+def _year_tasks(ws: Workspace, year: int, draws: list, assignments: list) -> YearTasks:
     gone = superseded(draws)
-    assigned = {a.draw_id: a for a in all_assignments(ws) if a.year == year}
+    assigned = {a.draw_id: a for a in assignments if a.year == year}
     out = YearTasks(year)
     # Thousands of tasks hold one checklist (staffing.Checklists): one tuple for each.
     checklists: dict[int, tuple[str, ...]] = {}
