@@ -88,8 +88,8 @@ def encoded(kind: str, columns: Sequence[list]) -> list[list]:
 
 
 def from_validated(kind: str, columns: Sequence[list]) -> list[Any]:
-    """Rows from validated columns (one list per field; a list or mapping value is the
-    row's own): built in C, a tuple per row."""
+    """Rows from validated columns (one list per field): built in C, a tuple per row. Rows
+    are read, never changed: equal lists and mappings may be one object shared by rows."""
     if len(columns) != len(fields(kind)):
         raise ValueError(f"{kind}: {len(columns)} columns, {len(fields(kind))} fields")
     return list(map(tuple.__new__, repeat(row_class(kind)), zip(*columns, strict=True)))

@@ -210,24 +210,11 @@ def _decoded(column: dict) -> list:
     codes = array.array(column["type"], base64.b64decode(column["codes"], validate=True))
     if not isinstance(distinct, list) or (codes and max(codes) >= len(distinct)):
         raise ValueError("not a column")
-    kinds = {type(v) for v in distinct}
-    if len(distinct) == 1 and not kinds & {list, dict}:
+    # Rows with equal lists or mappings share one: rows are read, never changed (a million
+    # rows' empty lists alone would be 56 MB).
+    if len(distinct) == 1:
         return distinct * len(codes)  # one value on every row (an empty column): C speed
-    values = map(distinct.__getitem__, codes)
-    if not kinds & {list, dict}:
-        return list(values)
-    # Each row gets its own list or mapping: a row never shares one it could change.
-    if len(kinds) == 1 and all(_flat(v) for v in distinct):
-        return list(map(kinds.pop(), values))  # list(v) or dict(v), at C speed
-    texts = [json.dumps(v, ensure_ascii=False) for v in distinct]
-    return [json.loads(texts[c]) for c in codes]
-
-
-def _flat(value: Any) -> bool:
-    inner = value.values() if isinstance(value, dict) else value
-    return not isinstance(value, (list, dict)) or not any(
-        isinstance(v, (list, dict)) for v in inner
-    )
+    return list(map(distinct.__getitem__, codes))
 
 
 def _save(root: Path, name: str, sha256: str, documents: Iterable[Iterable[str]]) -> None:

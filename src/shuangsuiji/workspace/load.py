@@ -80,7 +80,7 @@ def parse_roster(
         if columns is not None:
             built = rows.from_columns(kind, columns) if columns else []
         else:
-            validated = validated_columns(kind, raw, path, label or path)
+            validated = validated_columns(kind, raw, path, label or path, shared=True)
             built = rows.from_validated(kind, validated)
             if cache:
                 keep_columns(cache, kind, digest, validated)
