@@ -14,7 +14,6 @@ import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -253,31 +252,84 @@ def _filled(cell: object) -> bool:
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """CSV with a BOM, so Excel opens it as UTF-8; cells escaped against formulas."""
-    out = io.BytesIO()
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")  # encodes as it goes
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(headers)
+    out = CsvWriter(headers)
     rows = iter(rows)
-    while chunk := list(itertools.islice(rows, 4096)):
-        writer.writerows(_escaped(chunk))
-    text.flush()
+    while chunk := list(itertools.islice(rows, CSV_CHUNK)):
+        out.add_rows(chunk)
     return out.getvalue()
 
 
-def _escaped(chunk: list[Sequence[object]]) -> Iterable[Sequence[object]]:
-    """Rows with their formula-like text cells escaped (csv writes None as an empty cell).
+CSV_CHUNK = 1 << 14
+# A cell holding one of these is quoted by the csv module (QUOTE_MINIMAL, "\r\n" line
+# ends); one holding NUL is left to the csv module too.
+_QUOTED = (",", '"', "\r", "\x00")
+_TEXT_TYPES = {str, type(None)}
+# A cell starting so, after a line break: one C search of the joined column.
+_RISKY_LINE = re.compile("\n[" + re.escape("".join(_RISKY_START)) + "]")
 
-    A column with no text that could start a formula, the common case, is kept as it is.
+
+class CsvWriter:
+    """A CSV file (`write_csv`) made a chunk of rows, or of columns, at a time.
+
+    A chunk whose cells are all text that the csv module would write unquoted is joined
+    in C (commas and "\r\n", as csv.writer writes it); any other goes through csv.writer.
     """
-    if len(set(map(len, chunk))) != 1:
-        return [[escape_formula(c) for c in row] for row in chunk]
-    columns = list(zip(*chunk, strict=True))
-    for i, column in enumerate(columns):
-        if not set(map(type, column)) <= {str, type(None)} or any(
-            map(str.startswith, filter(None, column), repeat(_RISKY_START))
-        ):
-            columns[i] = list(map(escape_formula, column))
-    return zip(*columns, strict=True)
+
+    def __init__(self, headers: Sequence[str]) -> None:
+        self.parts = ["\ufeff".encode() + _csv_text([headers]).encode()]
+
+    def add_rows(self, rows: list[Sequence[object]]) -> None:
+        widths = set(map(len, rows))
+        if len(widths) == 1 and min(widths) > 1:
+            self.add_columns([list(c) for c in zip(*rows, strict=True)])
+        else:  # rows of one or no cell, or of different lengths: csv.writer, cell by cell
+            self.parts.append(_csv_text([[escape_formula(c) for c in r] for r in rows]).encode())
+
+    def add_columns(self, columns: list[list]) -> list[list[str]] | None:
+        """Rows given as columns (one list per column, all of one length); the cells as the
+        csv module reads them back (None as ""), when the chunk was written unquoted;
+        None when it went through csv.writer."""
+        cells = list(map(_escaped, columns))
+        plain = [c for c, unquoted in cells if unquoted]
+        columns = [c for c, _ in cells]
+        if len(plain) == len(columns) > 1:  # a row of one empty cell is written '""'
+            lines = map(",".join, zip(*plain, strict=True))
+            self.parts.append(("\r\n".join(lines) + "\r\n").encode() if plain[0] else b"")
+            return plain
+        self.parts.append(_csv_text(zip(*columns, strict=True)).encode())
+        return None
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _csv_text(rows: Iterable[Sequence[object]]) -> str:
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    return text.getvalue()
+
+
+def _escaped(column: list) -> tuple[list, bool]:
+    """A column with its formula-like text cells escaped, and whether csv.writer writes
+    each of its cells unquoted (then they are all text, None made "").
+
+    The cells are joined a line each and searched in C: a column with no text that could
+    start a formula, the common case, is kept as it is (a line break inside a cell may
+    only make the column escaped cell by cell, as escape_formula decides).
+    """
+    kinds = set(map(type, column))
+    if not kinds <= _TEXT_TYPES:
+        return list(map(escape_formula, column)), False
+    if kinds == {type(None)}:
+        return [""] * len(column), True
+    if type(None) in kinds:
+        column = ["" if c is None else c for c in column]
+    joined = "\n" + "\n".join(column)
+    if _RISKY_LINE.search(joined):
+        column = list(map(escape_formula, column))
+        joined = "\n" + "\n".join(column)
+    lines = joined.count("\n") == len(column)  # no cell holds a line break
+    return column, lines and not any(c in joined for c in _QUOTED)
 
 
 def write_xlsx(
