@@ -19,6 +19,7 @@ import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from annotated_types import MinLen
@@ -62,7 +63,7 @@ def validate(read: Callable[[], Sheet], kind: str | None, shared: bool = False) 
     """
     sheet = read()
     kind, fields = layout(sheet, kind)
-    found = _by_column(sheet, kind, fields, shared) if _field_by_field(kind) else None
+    found = _by_column(sheet, kind, fields, shared) if field_by_field(kind) else None
     if found is not None:
         return found
     _, built = validate_sheet(read(), kind, keep=_in_field_order)
@@ -70,7 +71,7 @@ def validate(read: Callable[[], Sheet], kind: str | None, shared: bool = False) 
 
 
 @cache
-def _field_by_field(kind: str) -> bool:
+def field_by_field(kind: str) -> bool:
     """Whether the row model checks each field on its own: a check across fields
     (a model validator) is only run row by row."""
     return not ROSTERS[kind][0].__pydantic_decorators__.model_validators
@@ -150,58 +151,99 @@ def _by_column(
     sheet: Sheet, kind: str, fields: list[str | None], shared: bool = False
 ) -> Validated | None:
     """The sheet's rows validated by column; None when a cell fails or an id repeats."""
-    specs = _fields(kind)
-    position = {f.name: i for i, f in enumerate(specs)}
-    ident = id_field(kind)
     width = len(sheet.headers)
-    extra_headers = [
-        (i, h) for i, (h, f) in enumerate(zip(sheet.headers, fields, strict=True)) if not f and h
-    ]
-    columns: list[list] = [[] for _ in specs]
-    memos: list[dict] = [{} for _ in specs]
-    pool: dict[str, str] = {}  # one string for each repeated value
-    numbers: list[int] = []
-    with_extra: list[bool] = []
-    extras: list[dict] = []
+    # A CSV's cells are text (None: a short row's)
+    check = Columns(kind, sheet.headers, fields, shared, text_only=sheet.encoding is not None)
     rows = iter(sheet.rows)
-    text_only = sheet.encoding is not None  # a CSV's cells are text (None: a short row's)
     while chunk := list(itertools.islice(rows, CHUNK)):
-        numbers += (n for n, _ in chunk)
-        cells = [c for _, c in chunk]
+        numbers = list(map(itemgetter(0), chunk))
+        cells = list(map(itemgetter(1), chunk))
         del chunk
-        if any(len(c) != width for c in cells):
+        if set(map(len, cells)) - {width}:
             cells = [(list(c) + [None] * width)[:width] for c in cells]
         by_column = list(zip(*cells, strict=True)) if width else []
         del cells
-        count = len(numbers) - len(with_extra)
+        if not check.add(numbers, by_column, len(numbers)):
+            return None
+        del by_column
+    return check.result()
+
+
+class Columns:
+    """A sheet's rows validated a chunk of columns at a time (`add`), then `result`.
+
+    Fed the columns of a sheet's chunks of rows, in order, it gives what `_by_column`
+    gives for that sheet: the same checks on the same cells.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        headers: list[str],
+        fields: list[str | None],
+        shared: bool = False,
+        text_only: bool = False,
+    ) -> None:
+        self.kind, self.fields, self.shared, self.text_only = kind, fields, shared, text_only
+        self.specs = _fields(kind)
+        self.position = {f.name: i for i, f in enumerate(self.specs)}
+        self.ident = id_field(kind)
+        self.extra_headers = [
+            (i, h) for i, (h, f) in enumerate(zip(headers, fields, strict=True)) if not f and h
+        ]
+        self.columns: list[list] = [[] for _ in self.specs]
+        self.memos: list[dict] = [{} for _ in self.specs]
+        self.pool: dict[str, str] = {}  # one string for each repeated value
+        self.numbers: list[int] = []
+        self.with_extra: list[bool] = []
+        self.extras: list[dict] = []
+        self.failed = False
+
+    def add(self, numbers: list[int], by_column: Sequence[Sequence], count: int) -> bool:
+        """The next `count` rows (`numbers`), one sequence of cells per sheet column;
+        False when a cell fails (or a required field has no column)."""
+        if self.failed:
+            return False
+        self.numbers += numbers
+        specs, position, shared = self.specs, self.position, self.shared
         filled = set()
-        for i, field in enumerate(fields):
+        for i, field in enumerate(self.fields):
             if not field:
                 continue
             spec = specs[position[field]]
+            memo = self.memos[position[field]]
             found = _column(
-                spec, by_column[i], memos[position[field]], pool, field == ident, text_only
+                spec, by_column[i], memo, self.pool, field == self.ident, self.text_only
             )
             if found is None:
-                return None
-            columns[position[field]] += found if shared else _copies(spec, found)
+                self.failed = True
+                return False
+            self.columns[position[field]] += found if shared else _copies(spec, found)
             filled.add(field)
         for name, spec in zip(position, specs, strict=True):
             if name not in filled and name != "extra":
                 if spec.default is None:
-                    return None  # a required field's column is missing: layout refused it
+                    self.failed = True
+                    return False  # a required field's column is missing: layout refused it
                 default = [spec.default()] * count
-                columns[position[name]] += default if shared else _copies(spec, default)
-        chunk_extra = _extras(extra_headers, by_column, count, shared)
-        with_extra += map(bool, chunk_extra)
-        extras += chunk_extra
-        del by_column
-    if "extra" in position:
-        columns[position["extra"]] = extras
-    ids = columns[position[ident]]
-    if len(set(ids)) != len(ids):
-        return None
-    return Validated(kind, numbers, columns, frozenset(f for f in fields if f), with_extra)
+                self.columns[position[name]] += default if shared else _copies(spec, default)
+        chunk_extra = _extras(self.extra_headers, by_column, count, shared)
+        self.with_extra += map(bool, chunk_extra)
+        self.extras += chunk_extra
+        return True
+
+    def result(self) -> Validated | None:
+        """The rows added, validated; None when a cell failed or an id repeats."""
+        if self.failed:
+            return None
+        columns = self.columns
+        if "extra" in self.position:
+            columns[self.position["extra"]] = self.extras
+        ids = columns[self.position[self.ident]]
+        if len(set(ids)) != len(ids):
+            return None
+        present = frozenset(f for f in self.fields if f)
+        return Validated(self.kind, self.numbers, columns, present, self.with_extra)
 
 
 def _column(

@@ -208,6 +208,13 @@ def export_rows(kind: str, rows: Iterable[Any]) -> tuple[list[str], Iterator[Seq
     The cells are made a chunk of rows at a time, column by column, so a million-row
     roster is never held twice and a column of one kind of value is turned in one C loop.
     """
+    headers, chunks = export_columns(kind, rows)
+    return headers, (row for chunk in chunks for row in zip(*chunk, strict=True))
+
+
+def export_columns(kind: str, rows: Iterable[Any]) -> tuple[list[str], Iterator[list[list]]]:
+    """`export_rows`' headers and cells, a chunk of rows at a time as columns (one list per
+    header)."""
     model = ROSTERS[kind][0]
     fields = [n for n in model.model_fields if n != "extra"]
     rows = list(rows)
@@ -219,12 +226,12 @@ def export_rows(kind: str, rows: Iterable[Any]) -> tuple[list[str], Iterator[Seq
 EXPORT_CHUNK = 1 << 14
 
 
-def _cells(rows: list, fields: list[str], extra: list[str]) -> Iterator[Sequence[object]]:
+def _cells(rows: list, fields: list[str], extra: list[str]) -> Iterator[list[list]]:
     for start in range(0, len(rows), EXPORT_CHUNK):
         part = rows[start : start + EXPORT_CHUNK]
         columns = [_exported(list(map(attrgetter(name), part))) for name in fields]
         columns += [[r.extra.get(k) for r in part] for k in extra]
-        yield from zip(*columns, strict=True)
+        yield columns
 
 
 _YES_NO = {True: "是", False: "否"}

@@ -25,6 +25,7 @@ from ..storage.files import write_atomic
 from ..workspace import (
     ROSTER_DIR,
     Workspace,
+    csv_roster,
     keep_columns,
     parse_roster,
     read_back,
@@ -151,8 +152,8 @@ def _import_file(
                 del merged[ident]
         if not (result.added or result.updated or result.removed):
             return result
-        data = roster_bytes(kind, label, existing, merged, id_field)
-        found = read_back(kind, data, label, merged.values())  # never write what reads back wrong
+        # never write what reads back wrong
+        data, found = roster_file(kind, label, existing, merged, id_field)
         if found is None:
             raise Refused(f"{label} 写出后读回的内容与导入的不一致，未写入；请报告此问题")
         del merged
@@ -201,15 +202,17 @@ def _organization_suspects(idents: list[str]) -> list[str]:
     return [codes[i] for i in organization_mismatches(codes)]
 
 
-def roster_bytes(
+def roster_file(
     kind: str, label: str, existing: bytes, merged: dict[str, Any], id_field: str
-) -> bytes:
-    """The roster file holding `merged`, in the file's own format."""
+) -> tuple[bytes, list[list] | None]:
+    """The roster file holding `merged`, in the file's own format, and its columns as it
+    reads back (workspace.read_back): None when they would not hold exactly these rows."""
     if label.endswith(".csv"):
-        return tabular.write_csv(*export_rows(kind, merged.values()))
+        return csv_roster(kind, list(merged.values()), label)
     as_dicts = {ident: dump_row(kind, row) for ident, row in merged.items()}
     text = render_roster(kind, existing.decode("utf-8-sig"), as_dicts, id_field, label)
-    return text.encode("utf-8")
+    data = text.encode("utf-8")
+    return data, read_back(kind, data, label, merged.values())
 
 
 def render_roster(
@@ -259,8 +262,7 @@ def convert(ws: Workspace, kinds: Iterable[str], to: str) -> list[tuple[str, str
                 continue
             id_field = "code" if kind == "items" else "id"
             merged = {getattr(r, id_field): r for r in roster.rows}
-            data = roster_bytes(kind, target, b"", merged, id_field)
-            found = read_back(kind, data, target, roster.rows)
+            data, found = roster_file(kind, target, b"", merged, id_field)
             if found is None:
                 raise Refused(
                     f"{roster.path} 转为 {to.upper()} 后内容会改变（如某值含“；”），未转换"
