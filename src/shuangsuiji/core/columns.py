@@ -163,7 +163,7 @@ def _by_column(
             cells = [(list(c) + [None] * width)[:width] for c in cells]
         by_column = list(zip(*cells, strict=True)) if width else []
         del cells
-        if not check.add(numbers, by_column, len(numbers)):
+        if check.add(numbers, by_column, len(numbers)) is None:
             return None
         del by_column
     return check.result()
@@ -196,49 +196,51 @@ class Columns:
         self.pool: dict[str, str] = {}  # one string for each repeated value
         self.numbers: list[int] = []
         self.with_extra: list[bool] = []
-        self.extras: list[dict] = []
         self.failed = False
 
-    def add(self, numbers: list[int], by_column: Sequence[Sequence], count: int) -> bool:
-        """The next `count` rows (`numbers`), one sequence of cells per sheet column;
-        False when a cell fails (or a required field has no column)."""
+    def add(
+        self, numbers: list[int], by_column: Sequence[Sequence], count: int
+    ) -> list[list] | None:
+        """The next `count` rows (`numbers`), one sequence of cells per sheet column: their
+        validated columns (one list per field); None when a cell fails (or a required
+        field has no column)."""
         if self.failed:
-            return False
-        self.numbers += numbers
+            return None
         specs, position, shared = self.specs, self.position, self.shared
-        filled = set()
+        chunk: list[list | None] = [None] * len(specs)
         for i, field in enumerate(self.fields):
             if not field:
                 continue
-            spec = specs[position[field]]
-            memo = self.memos[position[field]]
+            at = position[field]
             found = _column(
-                spec, by_column[i], memo, self.pool, field == self.ident, self.text_only
-            )
+                specs[at], by_column[i], self.memos[at], self.pool, field == self.ident,
+                self.text_only,
+            )  # fmt: skip
             if found is None:
                 self.failed = True
-                return False
-            self.columns[position[field]] += found if shared else _copies(spec, found)
-            filled.add(field)
-        for name, spec in zip(position, specs, strict=True):
-            if name not in filled and name != "extra":
+                return None
+            chunk[at] = found if shared else _copies(specs[at], found)
+        for at, spec in enumerate(specs):
+            if chunk[at] is None and spec.name != "extra":
                 if spec.default is None:
                     self.failed = True
-                    return False  # a required field's column is missing: layout refused it
+                    return None  # a required field's column is missing: layout refused it
                 default = [spec.default()] * count
-                self.columns[position[name]] += default if shared else _copies(spec, default)
+                chunk[at] = default if shared else _copies(spec, default)
         chunk_extra = _extras(self.extra_headers, by_column, count, shared)
+        if "extra" in position:
+            chunk[position["extra"]] = chunk_extra
+        self.numbers += numbers
         self.with_extra += map(bool, chunk_extra)
-        self.extras += chunk_extra
-        return True
+        for column, found in zip(self.columns, chunk, strict=True):
+            column += found
+        return chunk
 
     def result(self) -> Validated | None:
         """The rows added, validated; None when a cell failed or an id repeats."""
         if self.failed:
             return None
         columns = self.columns
-        if "extra" in self.position:
-            columns[self.position["extra"]] = self.extras
         ids = columns[self.position[self.ident]]
         if len(set(ids)) != len(ids):
             return None

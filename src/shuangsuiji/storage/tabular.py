@@ -277,6 +277,7 @@ class CsvWriter:
 
     def __init__(self, headers: Sequence[str]) -> None:
         self.parts = ["\ufeff".encode() + _csv_text([headers]).encode()]
+        self.longest_line = 0  # of the last chunk joined (no cell of it is longer)
 
     def add_rows(self, rows: list[Sequence[object]]) -> None:
         widths = set(map(len, rows))
@@ -293,8 +294,9 @@ class CsvWriter:
         plain = [c for c, unquoted in cells if unquoted]
         columns = [c for c, _ in cells]
         if len(plain) == len(columns) > 1:  # a row of one empty cell is written '""'
-            lines = map(",".join, zip(*plain, strict=True))
-            self.parts.append(("\r\n".join(lines) + "\r\n").encode() if plain[0] else b"")
+            lines = list(map(",".join, zip(*plain, strict=True)))
+            self.longest_line = max(map(len, lines), default=0)
+            self.parts.append(("\r\n".join(lines) + "\r\n").encode() if lines else b"")
             return plain
         self.parts.append(_csv_text(zip(*columns, strict=True)).encode())
         return None

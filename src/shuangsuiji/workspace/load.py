@@ -23,7 +23,7 @@ from ..core import columns, rows
 from ..core.models import ROSTERS, Config, row_problems
 from ..core.problems import InputError, Problem, Refused
 from ..core.records import VIEWS
-from ..core.tables import export_columns, layout
+from ..core.tables import layout, value_columns
 from ..storage import cache as cache_store
 from ..storage import tabular, yamlio
 from ..storage.files import workspace_lock
@@ -118,19 +118,18 @@ def csv_roster(kind: str, rows: Iterable[Any], label: str) -> tuple[bytes, list[
     file to read_back.
     """
     expected = rows if isinstance(rows, list) else list(rows)
-    headers, chunks = export_columns(kind, expected)
+    headers, chunks = value_columns(kind, expected)
     out = tabular.CsvWriter(headers)
     check = _plain_reading(kind, headers, out.getvalue(), label)
-    for chunk in chunks:
-        cells = out.add_columns(chunk)
-        if check is not None and not check.add(cells):
-            check = None
-        del chunk, cells
+    for values, cells in chunks:
+        written = out.add_columns(cells)
+        if check is not None and check.add(written, out.longest_line) != values:
+            check = None  # not read back as written, or not as these rows: read_back decides
+        del values, cells, written
     data = out.getvalue()
     found = check.columns.result() if check is not None else None
-    with cache_store.paused_gc():
-        if found is not None and _holds(kind, found.columns, expected):
-            return data, found.columns
+    if found is not None and _holds(kind, found.columns, expected, values=False):
+        return data, found.columns
     return data, read_back(kind, data, label, expected)
 
 
@@ -140,11 +139,12 @@ class _PlainReading:
     ident_at: int  # the id's column: a row is blank when its id is
     number: int = 2  # the next row's number (the header is the first)
 
-    def add(self, cells: list[list[str]] | None) -> bool:
-        """The next chunk's cells as written (None: the csv module quoted some); False
-        when it is not read back as written or a cell fails its check."""
-        if cells is None or not _read_as_written(cells, self.ident_at):
-            return False
+    def add(self, cells: list[list[str]] | None, longest_line: int) -> list[list] | None:
+        """The next chunk's validated columns, from its cells as written (None: the csv
+        module quoted some; `longest_line`: of the chunk's lines, the longest); None when
+        it is not read back as written or a cell fails its check."""
+        if cells is None or not _read_as_written(cells, self.ident_at, longest_line):
+            return None
         count = len(cells[0])
         numbers = list(range(self.number, self.number + count))
         self.number += count
@@ -168,18 +168,22 @@ def _plain_reading(kind: str, headers: list[str], head: bytes, label: str) -> _P
     return _PlainReading(check, fields.index(ident))
 
 
-def _read_as_written(cells: list[list[str]], ident_at: int) -> bool:
+def _read_as_written(cells: list[list[str]], ident_at: int, longest_line: int) -> bool:
     """Whether tabular's parse gives back every row of these cells: none is blank (its id
-    is not) and none holds a cell too long (which it refuses)."""
-    return all(map(str.strip, cells[ident_at])) and all(
-        max(map(len, column), default=0) <= tabular.MAX_CELL for column in cells
+    is not) and none holds a cell too long (which it refuses; no line is, most often)."""
+    return all(map(str.strip, cells[ident_at])) and (
+        longest_line <= tabular.MAX_CELL
+        or all(max(map(len, column), default=0) <= tabular.MAX_CELL for column in cells)
     )
 
 
-def _holds(kind: str, found: list[list], expected: list[Any]) -> bool:
-    """Whether validated columns hold exactly the rows `expected`, in order."""
+def _holds(kind: str, found: list[list], expected: list[Any], values: bool = True) -> bool:
+    """Whether validated columns hold exactly the rows `expected`, in order (`values`:
+    compared value by value; else only counted)."""
     if len(found) != len(rows.fields(kind)) or any(len(c) != len(expected) for c in found):
         return False
+    if not values:
+        return True
     # Column by column: a million-row roster is never held twice as rows.
     return all(column == list(map(itemgetter(i), expected)) for i, column in enumerate(found))
 
