@@ -1,10 +1,13 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shuangsuiji.core.creditcode import (
     ALPHABET,
     AUTHORITIES,
     check_character,
     credit_code_problem,
+    credit_code_shaped,
     excel_number_problem,
     is_valid_credit_code,
     looks_like_credit_code,
@@ -139,3 +142,13 @@ def test_a_real_code_with_e_and_digits_is_not_taken_for_an_excel_number():
         assert excel_number_problem(code) is None
     for shown in ("9.13501E+17", "9E+17", "9.13501e17"):
         assert excel_number_problem(shown)
+
+
+@given(
+    st.lists(
+        st.text(alphabet="09AZaz-１Ⅻé\n ", min_size=17, max_size=19)
+        | st.sampled_from(["91350100M000100Y43", "LS-2026-001", "９1350100M000100Y43"])
+    )
+)
+def test_the_ids_shaped_as_credit_codes_are_those_that_look_like_one(values):
+    assert credit_code_shaped(values) == [v for v in values if looks_like_credit_code(v)]

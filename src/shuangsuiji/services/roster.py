@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import operator
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
 from ..core import columns, rows
 from ..core.creditcode import (
-    looks_like_credit_code,
+    credit_code_shaped,
     organization_code_problem,
     organization_mismatches,
 )
@@ -68,6 +71,14 @@ def read_rows(
     path: Path, kind: str | None
 ) -> tuple[str, tabular.Sheet, list[tuple[int, Any, frozenset[str]]]]:
     """Validated rows of a spreadsheet file: (row number, row, the fields it has)."""
+    sheet, validated, built = _read_sheet(path, kind)
+    rows_of = zip(validated.numbers, built, validated.presents(), strict=True)
+    return validated.kind, sheet, list(rows_of)
+
+
+def _read_sheet(path: Path, kind: str | None) -> tuple[tabular.Sheet, columns.Validated, list]:
+    """A spreadsheet file's sheet (its rows read), what validated it (without its columns,
+    which the rows now hold) and rows."""
     sheets: list[tabular.Sheet] = []
 
     def read() -> tabular.Sheet:
@@ -76,11 +87,7 @@ def read_rows(
 
     validated = columns.validate(read, kind)
     built = rows.from_validated(validated.kind, validated.columns)
-    return (
-        validated.kind,
-        sheets[0],
-        list(zip(validated.numbers, built, validated.presents(), strict=True)),
-    )
+    return sheets[0], dataclasses.replace(validated, columns=[]), built
 
 
 def dump_row(kind: str, row: Any) -> dict[str, Any]:
@@ -111,12 +118,12 @@ def _import_file(
     dry_run: bool,
     department: str | None,
 ) -> ImportResult:
-    kind, sheet, imported_rows = read_rows(path, kind)
+    sheet, validated, built = _read_sheet(path, kind)
+    kind = validated.kind
     result = ImportResult(kind, sheet.label, sheet.encoding)
     del sheet  # a million rows of cells: free them before the roster is built
-    model = ROSTERS[kind][0]
-    builder = rows.Builder(kind)
     id_field = "code" if kind == "items" else "id"
+    idents = list(map(itemgetter(rows.fields(kind).index(id_field)), built))
     with writer.batch(ws, commit=False) as book:  # rosters are committed by their keepers
         target = (
             department_roster_path(ws, department, kind) if department else ws.roster_path(kind)
@@ -126,26 +133,20 @@ def _import_file(
         current = parse_roster(kind, existing, label).rows if existing.strip() else []
         merged = {getattr(r, id_field): r for r in current}
         known = set(merged)
-        imported = set()
-        for _, row, present in imported_rows:
-            ident = getattr(row, id_field)
-            imported.add(ident)
-            if ident not in known:
-                merged[ident] = row
-                result.added.append(ident)
-                continue
-            # Columns the sheet has overwrite; columns it lacks keep what the roster had.
-            old, new = dump_row(kind, merged[ident]), dump_row(kind, row)
-            combined = {**old, **{k: v for k, v in new.items() if k in present}}
-            for key in present - set(new):
-                combined.pop(key, None)
-            row = builder.from_model(model.model_validate(combined))
-            (result.unchanged if dump_row(kind, row) == old else result.updated).append(ident)
-            merged[ident] = row
+        imported = set(idents)
+        again = list(map(known.__contains__, idents))  # ids the roster has already
+        result.added = list(compress(idents, map(operator.not_, again)))
+        if any(again):
+            at = list(compress(range(len(idents)), again))
+            _merge_known(kind, merged, at, idents, built, validated.presents(), result)
+        # New rows come after the roster's, in the sheet's order.
+        fresh = compress(built, map(operator.not_, again))
+        merged.update(zip(result.added, fresh, strict=True))
+        del built, again
         if kind == "entities":
-            where = {getattr(row, id_field): number for number, row, _ in imported_rows}
+            where = dict(zip(idents, validated.numbers, strict=True))
             result.warnings = import_warnings(result.file, where, merged)
-        del imported_rows
+        del validated
         if replace:
             result.removed = [i for i in known if i not in imported]
             for ident in result.removed:
@@ -165,6 +166,30 @@ def _import_file(
     return result
 
 
+def _merge_known(
+    kind: str,
+    merged: dict[str, Any],
+    at: list[int],
+    idents: list[str],
+    built: list,
+    presents: list[frozenset[str]],
+    result: ImportResult,
+) -> None:
+    """The sheet's rows `at` (positions), whose ids the roster has, merged into its rows."""
+    model = ROSTERS[kind][0]
+    builder = rows.Builder(kind)
+    for i in at:
+        ident, row, present = idents[i], built[i], presents[i]
+        # Columns the sheet has overwrite; columns it lacks keep what the roster had.
+        old, new = dump_row(kind, merged[ident]), dump_row(kind, row)
+        combined = {**old, **{k: v for k, v in new.items() if k in present}}
+        for key in present - set(new):
+            combined.pop(key, None)
+        row = builder.from_model(model.model_validate(combined))
+        (result.unchanged if dump_row(kind, row) == old else result.updated).append(ident)
+        merged[ident] = row
+
+
 def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]) -> list[Problem]:
     """Units of the sheet ({id: row}) whose organisation code fails its check, or whose name
     another unit of the roster has under a different code (one unit entered twice?)."""
@@ -178,6 +203,8 @@ def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]
         for ident in _organization_suspects(list(imported))
     ]
     names = list(map(attrgetter("name"), merged.values()))
+    if len(set(names)) == len(names):
+        return out  # no name is repeated
     repeated = {n for n, count in Counter(names).items() if count > 1}
     by_name: dict[str, list[str]] = {}
     for ident, name in zip(merged, names, strict=True):
@@ -198,7 +225,7 @@ def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]
 
 def _organization_suspects(idents: list[str]) -> list[str]:
     """The ids (of validated rows) that are credit codes whose 组织机构代码 check fails."""
-    codes = [i for i in idents if looks_like_credit_code(i)]
+    codes = credit_code_shaped(idents)
     return [codes[i] for i in organization_mismatches(codes)]
 
 
