@@ -35,7 +35,6 @@ from ..workspace import (
     schema_line,
     writer,
 )
-from ..workspace.joint import department_roster_path
 from . import SheetWritten
 
 
@@ -125,9 +124,7 @@ def _import_file(
     id_field = "code" if kind == "items" else "id"
     idents = list(map(itemgetter(rows.fields(kind).index(id_field)), built))
     with writer.batch(ws, commit=False) as book:  # rosters are committed by their keepers
-        target = (
-            department_roster_path(ws, department, kind) if department else ws.roster_path(kind)
-        )
+        target = _department_roster(ws, department, kind) if department else ws.roster_path(kind)
         label = result.roster = ws.rel(target)
         existing = target.read_bytes() if target.is_file() else b""
         current = parse_roster(kind, existing, label).rows if existing.strip() else []
@@ -164,6 +161,13 @@ def _import_file(
     if result.written:
         keep_columns(ws.root, kind, hashlib.sha256(data).hexdigest(), found)
     return result
+
+
+def _department_roster(ws: Workspace, department: str, kind: str) -> Path:
+    # Imported here: the joint tasks' records are no concern of the bureau's own rosters.
+    from ..workspace.joint import department_roster_path
+
+    return department_roster_path(ws, department, kind)
 
 
 def _merge_known(

@@ -22,7 +22,6 @@ from pydantic import BaseModel, ValidationError
 from ..core import columns, rows
 from ..core.models import ROSTERS, Config, row_problems
 from ..core.problems import InputError, Problem, Refused
-from ..core.records import VIEWS
 from ..core.tables import layout, value_columns
 from ..storage import cache as cache_store
 from ..storage import tabular, yamlio
@@ -364,6 +363,8 @@ class Workspace:
         return cache[key]
 
     def _record(self, model: type[BaseModel], path: Path) -> Any:
+        from ..core.records import VIEWS  # the records' models: made only when one is read
+
         view = VIEWS.get(model)
         if view is not None:
             try:
