@@ -13,6 +13,7 @@ from shuangsuiji.core.creditcode import (
     looks_like_credit_code,
     organization_check,
     organization_code_problem,
+    valid_credit_codes,
 )
 
 
@@ -152,3 +153,15 @@ def test_a_real_code_with_e_and_digits_is_not_taken_for_an_excel_number():
 )
 def test_the_ids_shaped_as_credit_codes_are_those_that_look_like_one(values):
     assert credit_code_shaped(values) == [v for v in values if looks_like_credit_code(v)]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["91350100M000100Y43", "91350102604010605L", "9135010260401060"])
+        | st.text(alphabet="0123456789ABMY\n", min_size=17, max_size=37)
+        | st.just("91350100M000100Y43\n91350102604010605L"),
+        max_size=5,
+    )
+)
+def test_a_column_of_codes_is_judged_as_each_code_alone(codes):
+    assert valid_credit_codes(codes) == [credit_code_problem(c) is None for c in codes]
