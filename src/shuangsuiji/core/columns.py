@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
@@ -154,8 +154,7 @@ def _by_column(
     width = len(sheet.headers)
     # A CSV's cells are text (None: a short row's)
     check = Columns(kind, sheet.headers, fields, shared, text_only=sheet.encoding is not None)
-    rows = iter(sheet.rows)
-    while chunk := list(itertools.islice(rows, CHUNK)):
+    for chunk in _chunks(sheet.rows):
         numbers = list(map(itemgetter(0), chunk))
         cells = list(map(itemgetter(1), chunk))
         del chunk
@@ -167,6 +166,25 @@ def _by_column(
             return None
         del by_column
     return check.result()
+
+
+def _chunks(rows: Iterable[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
+    """A sheet's rows, about CHUNK at a time; taken in the sheet's own chunks when it reads
+    them so (storage/tabular.Rows)."""
+    parts = getattr(rows, "chunks", None)
+    if parts is None:
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            yield chunk
+        return
+    chunk: list[tuple[int, Any]] = []
+    for part in parts():
+        chunk += part
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class Columns:

@@ -103,8 +103,10 @@ def clean_texts(cells: Sequence[str], limit: int) -> list[bool]:
     return list(map(all, zip(*checks, strict=True)))
 
 
-# A line that starts with a quote or a space, or ends with a space.
-_UNCLEAN_EDGE = re.compile("\n['\x20]|\x20\n")
+# A line that starts with a quote or a space; one that ends with a space (two searches, each
+# led by a literal: far faster than one that alternates).
+_UNCLEAN_START = re.compile("\n['\x20]")
+_UNCLEAN_END = re.compile("\x20\n")
 
 
 def _all_clean(cells: Sequence[str], limit: int) -> bool:
@@ -117,7 +119,8 @@ def _all_clean(cells: Sequence[str], limit: int) -> bool:
     joined = "\n" + "\n".join(cells) + "\n"
     return (
         max(map(len, cells)) <= limit
-        and not _UNCLEAN_EDGE.search(joined)
+        and not _UNCLEAN_START.search(joined)
+        and not _UNCLEAN_END.search(joined)
         and unicodedata.is_normalized("NFC", joined)
     )
 

@@ -8,6 +8,7 @@ then GB18030; if neither decodes the file is refused.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -72,13 +73,18 @@ def parse_csv(raw: bytes, label: str) -> Sheet:
     first = text.readline()
     text.seek(0)
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    return _sheet(label, _csv_records(csv.reader(text, delimiter=delimiter), label), encoding)
+    reader = csv.reader(text, delimiter=delimiter)
+    return _sheet(label, reader, encoding, reader)
 
 
-def _csv_records(reader, label: str) -> Iterator[list[object]]:
+@contextlib.contextmanager
+def _csv_errors(label: str, reader) -> Iterator[None]:
+    """A CSV file the csv module cannot read is refused at the line it stopped at."""
     try:
-        yield from reader
+        yield
     except csv.Error as exc:
+        if reader is None:
+            raise
         problem = Problem(file=label, row=reader.line_num, message=f"CSV 格式错误：{exc}")
         raise InputError(problem) from None
 
@@ -192,33 +198,55 @@ def read_table(path: Path) -> Sheet:
     raise InputError(Problem(file=path.name, message="只能导入 .csv 或 .xlsx 文件"))
 
 
-def _sheet(label: str, records: Iterable[list[object]], encoding: str | None) -> Sheet:
+def _sheet(label: str, records: Iterable[list[object]], encoding: str | None, reader=None) -> Sheet:
+    """The sheet of a file's records (`reader`: the csv module's, whose errors are refused)."""
     numbered = enumerate(records, start=1)
-    for _, header_cells in numbered:
-        if any(_filled(c) for c in header_cells):
-            break
-    else:
-        raise InputError(Problem(file=label, message="文件为空，没有表头"))
+    with _csv_errors(label, reader):
+        for _, header_cells in numbered:
+            if any(_filled(c) for c in header_cells):
+                break
+        else:
+            raise InputError(Problem(file=label, message="文件为空，没有表头"))
     headers = [_clean_header(h) for h in header_cells]
     while headers and not headers[-1]:
         headers.pop()
-    return Sheet(label, headers, _body(label, numbered), encoding)
+    return Sheet(label, headers, Rows(_body(label, numbered, reader)), encoding)
+
+
+class Rows:
+    """A sheet's rows (row number, cells), read once: one by one, or a chunk of rows at a
+    time (`chunks`), which spares a Python step per row."""
+
+    def __init__(self, chunks: Iterator[list[tuple[int, list[object]]]]) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[tuple[int, list[object]]]:
+        return itertools.chain.from_iterable(self._chunks)
+
+    def chunks(self) -> Iterator[list[tuple[int, list[object]]]]:
+        return self._chunks
 
 
 def _body(
-    label: str, numbered: Iterator[tuple[int, list[object]]]
-) -> Iterator[tuple[int, list[object]]]:
-    """The filled rows after the header; oversize cells are refused, all of them at once.
+    label: str, numbered: Iterator[tuple[int, list[object]]], reader=None
+) -> Iterator[list[tuple[int, list[object]]]]:
+    """The filled rows after the header, a chunk at a time; oversize cells are refused, all
+    of them at once.
 
     Rows are looked at a chunk at a time: a CSV row is text, and joined, its cells tell in
     one C step whether it is blank or may hold a cell too long. A chunk with such a row, or
     with cells that are not text (an XLSX's numbers and dates), is looked at row by row.
     """
     problems: list[Problem] = []
-    while chunk := list(itertools.islice(numbered, BODY_CHUNK)):
+    while True:
+        with _csv_errors(label, reader):
+            chunk = list(itertools.islice(numbered, BODY_CHUNK))
+        if not chunk:
+            break
         if not problems and _plainly_filled(chunk):
-            yield from chunk
+            yield chunk
             continue
+        kept = []
         for number, cells in chunk:
             if not any(_filled(c) for c in cells):
                 continue
@@ -228,7 +256,9 @@ def _body(
                 for c in long
             ]
             if not problems:
-                yield number, cells
+                kept.append((number, cells))
+        if kept:
+            yield kept
     if problems:
         raise InputError(problems)
 
