@@ -181,6 +181,8 @@ def _encoded(column: list) -> dict:
         index[key] = code
     if keys is column and kinds in _SELF_KEYED:
         distinct = list(index)  # each key is its value (equal ones are one and the same)
+    elif kinds == {list} and keys and type(keys[0]) is tuple:
+        distinct = list(map(list, index))  # lists of text keyed as tuples of the same text
     else:
         first = dict(zip(keys, column, strict=True))
         distinct = [first[k] for k in index]
