@@ -15,6 +15,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -349,6 +350,9 @@ def _escaped(column: list) -> tuple[list, bool]:
     start a formula, the common case, is kept as it is (a line break inside a cell may
     only make the column escaped cell by cell, as escape_formula decides).
     """
+    distinct = _few_values(column)
+    if distinct is not None:
+        return _escaped_few(column, distinct)
     kinds = set(map(type, column))
     if not kinds <= _TEXT_TYPES:
         return list(map(escape_formula, column)), False
@@ -362,6 +366,31 @@ def _escaped(column: list) -> tuple[list, bool]:
         joined = "\n" + "\n".join(column)
     lines = joined.count("\n") == len(column)  # no cell holds a line break
     return column, lines and not any(c in joined for c in _QUOTED)
+
+
+def _few_values(column: list) -> set | None:
+    """The column's distinct cells, when they are few (category, region, 是/否): judged on
+    its first cells; None for a column of many, or of cells that cannot be told apart so."""
+    try:
+        if len(set(column[:64])) > 16:
+            return None
+        distinct = set(column)
+    except TypeError:  # a list, a mapping: no set holds them
+        return None
+    return distinct if len(distinct) <= 256 else None
+
+
+def _escaped_few(column: list, distinct: set) -> tuple[list, bool]:
+    """`_escaped` for a column of few distinct cells, each looked at once."""
+    if not set(map(type, distinct)) <= _TEXT_TYPES:
+        return list(map(escape_formula, column)), False
+    if None in distinct:
+        column = ["" if c is None else c for c in column]
+        distinct = (distinct - {None}) | {""}
+    if any(map(str.startswith, distinct, repeat(_RISKY_START))):
+        column = list(map(escape_formula, column))
+        distinct = set(map(escape_formula, distinct))
+    return column, not any(c in cell for cell in distinct for c in (*_QUOTED, "\n"))
 
 
 def write_xlsx(
