@@ -168,11 +168,15 @@ _WIDTHS = (("B", 1 << 8), ("H", 1 << 16), ("I", 1 << 32))
 
 def _encoded(column: list) -> dict:
     """A column as it is kept: its distinct values and a number per row, when they are few."""
-    kinds = set(map(type, column))
-    if kinds <= {list, dict} and _uniform(column, kinds):
-        return _one_value(column)  # all empty: no list or mapping made a key
-    keys = _keys(column, kinds)
-    index = dict.fromkeys(keys)
+    index = _text_index(column)
+    if index is not None:  # text (or None) on every row: each value is its own key
+        keys, kinds = column, set(map(type, index))
+    else:
+        kinds = set(map(type, column))
+        if kinds <= {list, dict} and _uniform(column, kinds):
+            return _one_value(column)  # all empty: no list or mapping made a key
+        keys = _keys(column, kinds)
+        index = dict.fromkeys(keys)
     if len(index) == 1 and _uniform(column, kinds):
         return _one_value(column)
     if len(index) > max(16, len(column) // 4):
@@ -190,6 +194,16 @@ def _encoded(column: list) -> dict:
     typecode = next(t for t, size in _WIDTHS if len(distinct) <= size)
     packed = base64.b64encode(array.array(typecode, codes).tobytes()).decode()
     return {"distinct": distinct, "type": typecode, "codes": packed}
+
+
+def _text_index(column: list) -> dict | None:
+    """The column's distinct values (dict.fromkeys), when they are all text or None; then
+    so is every value, for a value equal to a text, or to None, is one."""
+    try:
+        index = dict.fromkeys(column)
+    except TypeError:  # a list or a mapping
+        return None
+    return index if set(map(type, index)) <= {str, type(None)} else None
 
 
 def _one_value(column: list) -> dict:
