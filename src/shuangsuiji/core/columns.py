@@ -158,11 +158,12 @@ def _by_column(
         numbers = list(map(itemgetter(0), chunk))
         cells = list(map(itemgetter(1), chunk))
         del chunk
-        if set(map(len, cells)) - {width}:
+        short = bool(set(map(len, cells)) - {width})
+        if short:
             cells = [(list(c) + [None] * width)[:width] for c in cells]
         by_column = list(zip(*cells, strict=True)) if width else []
         del cells
-        if check.add(numbers, by_column, len(numbers)) is None:
+        if check.add(numbers, by_column, len(numbers), padded=short) is None:
             return None
         del by_column
     return check.result()
@@ -217,23 +218,24 @@ class Columns:
         self.failed = False
 
     def add(
-        self, numbers: list[int], by_column: Sequence[Sequence], count: int
+        self, numbers: list[int], by_column: Sequence[Sequence], count: int, padded: bool = True
     ) -> list[list] | None:
         """The next `count` rows (`numbers`), one sequence of cells per sheet column: their
         validated columns (one list per field); None when a cell fails (or a required
-        field has no column)."""
+        field has no column). `padded`: short rows were made long with None (a CSV's
+        cells are otherwise all text)."""
         if self.failed:
             return None
         specs, position, shared = self.specs, self.position, self.shared
+        kinds = ({str, type(None)} if padded else {str}) if self.text_only else None
         chunk: list[list | None] = [None] * len(specs)
         for i, field in enumerate(self.fields):
             if not field:
                 continue
             at = position[field]
             found = _column(
-                specs[at], by_column[i], self.memos[at], self.pool, field == self.ident,
-                self.text_only,
-            )  # fmt: skip
+                specs[at], by_column[i], self.memos[at], self.pool, field == self.ident, kinds
+            )
             if found is None:
                 self.failed = True
                 return None
@@ -272,14 +274,15 @@ def _column(
     memo: dict,
     pool: dict[str, str],
     is_id: bool,
-    text_only: bool = False,
+    kinds: set[type] | None = None,
 ) -> list | None:
     """One column of a chunk validated, equal lists and mappings one object (the caller
     copies them); None when a cell fails.
 
-    `text_only`: every cell is text or None (a CSV's), so its types need not be looked at.
+    `kinds`: the types the cells may have, when known (a CSV's are text, or None in a short
+    row's), so that they need not be looked at.
     """
-    kinds = {str, type(None)} if text_only else set(map(type, cells))
+    kinds = set(map(type, cells)) if kinds is None else kinds
     if spec.bulk and _many_texts(cells, kinds):
         clean = clean_texts(cells, MAX_TEXT) if spec.bulk == "text" else valid_credit_codes(cells)
         if all(clean):
@@ -316,7 +319,7 @@ def _many_texts(cells: Sequence[object], kinds: set[type]) -> bool:
     """Whether the column is text that differs from row to row (ids, names), judged on
     its first cells: a column of few values (category, region) is rather checked value
     by value, and each value kept once."""
-    if not kinds <= {str, type(None)} or None in cells:
+    if not kinds <= {str, type(None)} or (type(None) in kinds and None in cells):
         return False
     return len(set(cells[:_SAMPLE])) > min(len(cells), _SAMPLE) // 4
 

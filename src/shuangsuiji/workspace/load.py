@@ -147,7 +147,7 @@ class _PlainReading:
         count = len(cells[0])
         numbers = list(range(self.number, self.number + count))
         self.number += count
-        return self.columns.add(numbers, cells, count)
+        return self.columns.add(numbers, cells, count, padded=False)  # all text, as written
 
 
 def _plain_reading(kind: str, headers: list[str], head: bytes, label: str) -> _PlainReading | None:
