@@ -96,7 +96,7 @@ def test_a_field_the_csv_module_cannot_read_is_refused_at_its_line(tmp_path):
 
 def test_rows_are_read_a_chunk_at_a_time_as_one_by_one(tmp_path):
     path = tmp_path / "e.csv"
-    rows = [["", ""], ROWS[0], *([["B-1", "甲"], ["", " "]] * 3000)]
+    rows = [["", ""], ROWS[0], *([["B-1", "甲"], ["", " \u3000"]] * 3000)]
     path.write_text(_csv(rows), encoding="utf-8")
     one_by_one = list(tabular.read_csv(path).rows)
     chunks = list(tabular.read_csv(path).rows.chunks())

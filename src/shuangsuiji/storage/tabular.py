@@ -274,7 +274,8 @@ def _plainly_filled(chunk: list[tuple[int, list[object]]]) -> bool:
         joined = list(map("".join, map(itemgetter(1), chunk)))
     except TypeError:
         return False
-    return max(map(len, joined)) <= MAX_CELL and all(map(str.strip, joined))
+    # Blank: empty or only white space (what strip() would leave empty), looked at in place.
+    return max(map(len, joined)) <= MAX_CELL and all(joined) and not any(map(str.isspace, joined))
 
 
 def _filled(cell: object) -> bool:
