@@ -141,8 +141,7 @@ def _import_file(
         merged.update(zip(result.added, fresh, strict=True))
         del built, again
         if kind == "entities":
-            where = dict(zip(idents, validated.numbers, strict=True))
-            result.warnings = import_warnings(result.file, where, merged)
+            result.warnings = import_warnings(result.file, idents, validated.numbers, merged)
         del validated
         if replace:
             result.removed = [i for i in known if i not in imported]
@@ -194,9 +193,17 @@ def _merge_known(
         merged[ident] = row
 
 
-def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]) -> list[Problem]:
-    """Units of the sheet ({id: row}) whose organisation code fails its check, or whose name
-    another unit of the roster has under a different code (one unit entered twice?)."""
+def import_warnings(
+    label: str, idents: list[str], numbers: list[int], merged: dict[str, Any]
+) -> list[Problem]:
+    """Units of the sheet (`idents`, on rows `numbers`) whose organisation code fails its
+    check, or whose name another unit of the roster has under a different code (one unit
+    entered twice?)."""
+    suspects = _organization_suspects(idents)
+    names = list(map(attrgetter("name"), merged.values()))
+    if not suspects and len(set(names)) == len(names):
+        return []  # the common case: no row of the sheet is looked up
+    imported = dict(zip(idents, numbers, strict=True))
     out = [
         Problem(
             file=label,
@@ -204,9 +211,8 @@ def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]
             field="统一社会信用代码",
             message=organization_code_problem(ident),
         )
-        for ident in _organization_suspects(list(imported))
+        for ident in suspects
     ]
-    names = list(map(attrgetter("name"), merged.values()))
     if len(set(names)) == len(names):
         return out  # no name is repeated
     repeated = {n for n, count in Counter(names).items() if count > 1}

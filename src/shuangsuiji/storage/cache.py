@@ -190,9 +190,11 @@ def _encoded(column: list) -> dict:
     else:
         first = dict(zip(keys, column, strict=True))
         distinct = [first[k] for k in index]
-    codes = list(map(index.__getitem__, keys))
     typecode = next(t for t, size in _WIDTHS if len(distinct) <= size)
-    packed = base64.b64encode(array.array(typecode, codes).tobytes()).decode()
+    codes = map(index.__getitem__, keys)
+    # One byte per row ("B") is the array's own bytes: made from the codes directly.
+    raw = bytes(codes) if typecode == "B" else array.array(typecode, list(codes)).tobytes()
+    packed = base64.b64encode(raw).decode()
     return {"distinct": distinct, "type": typecode, "codes": packed}
 
 
