@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -242,13 +242,14 @@ EXPORT_CHUNK = 1 << 14
 def _cells(
     rows: list, names: list[str], extra: list[str], light: type
 ) -> Iterator[tuple[list[list], list[list]]]:
-    by_position = list(map(itemgetter, range(len(names))))
     by_name = list(map(attrgetter, names))
     for start in range(0, len(rows), EXPORT_CHUNK):
         part = rows[start : start + EXPORT_CHUNK]
-        # A light row (core/rows.py) is a tuple of the fields in order: read by position.
-        getters = by_position if set(map(type, part)) == {light} else by_name
-        values = [list(map(get, part)) for get in getters]
+        # A light row (core/rows.py) is a tuple of the fields in order: turned in one pass.
+        if set(map(type, part)) == {light}:
+            values = list(map(list, zip(*part, strict=True)))
+        else:
+            values = [list(map(get, part)) for get in by_name]
         cells = [_exported(v) for n, v in zip(names, values, strict=True) if n != "extra"]
         if extra:
             by_row = values[names.index("extra")]
