@@ -196,6 +196,20 @@ def test_merge_counts_added_updated_unchanged(empty_ws, tmp_path, ssj):
     assert len(entities(empty_ws)) == 5  # merge keeps the row the sheet did not list
 
 
+def test_a_merge_keeps_the_rosters_order_and_adds_new_rows_in_the_sheets(empty_ws, tmp_path, ssj):
+    ssj("-C", empty_ws, "roster", "import", write_csv(tmp_path / "a.csv", ROWS[1:3]))
+    new = [[f"LS-2026-{n}", f"零售点{n}", "烟花爆竹", "烟花爆竹零售"] for n in (201, 202)]
+    changed = [ROWS[2][:4], new[1], ROWS[1][:4], new[0]]
+    changed[0][1] = "改名的单位"
+    sheet = write_csv(tmp_path / "b.csv", changed, headers=HEADERS[:4])
+    result = ssj("-C", empty_ws, "roster", "import", sheet, "--json").json()
+    assert result["ids"]["added"] == ["LS-2026-202", "LS-2026-201"]
+    assert result["ids"]["updated"] == [ROWS[2][0]]
+    assert result["ids"]["unchanged"] == [ROWS[1][0]]
+    assert list(entities(empty_ws)) == [ROWS[1][0], ROWS[2][0], "LS-2026-202", "LS-2026-201"]
+    assert entities(empty_ws)[ROWS[2][0]].name == "改名的单位"
+
+
 def test_replace_removes_rows_not_in_sheet(empty_ws, tmp_path, ssj):
     ssj("-C", empty_ws, "roster", "import", write_csv(tmp_path / "a.csv", ROWS))
     result = ssj(

@@ -211,3 +211,35 @@ def test_a_clean_text_is_one_the_text_function_gives_back_unchanged(cells):
     for cell, clean in zip(cells, clean_texts(cells, MAX_TEXT), strict=True):
         if clean:
             assert text(cell) == cell and "\n" not in cell
+
+
+def _as_csv(rows: list) -> list:
+    """Rows as a CSV gives them: every cell text (a row may still be short)."""
+    return [(n, ["" if c is None else str(c) for c in cells]) for n, cells in rows]
+
+
+@pytest.mark.parametrize("kind", sorted(TYPICAL))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_csv_sheet_by_column_is_row_by_row(kind, data):
+    """A CSV's cells are text: short rows are padded with None, and only then looked for."""
+    headers, rows = data.draw(sheets(kind))
+    rows = _as_csv(rows)
+
+    def read() -> Sheet:
+        return Sheet("名录.csv", list(headers), iter([(n, list(c)) for n, c in rows]), "UTF-8")
+
+    with _chunks_of(3):
+        try:
+            validated = columns.validate(read, kind)
+        except InputError as exc:
+            found = ("problems", exc.problems)
+        else:
+            built = [list(v) for v in zip(*validated.columns, strict=True)]
+            presents = [set(p) for p in validated.presents()]
+            found = (
+                "rows",
+                validated.kind,
+                list(zip(validated.numbers, built, presents, strict=True)),
+            )
+    assert found == _row_by_row(kind, headers, rows)

@@ -1,15 +1,19 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shuangsuiji.core.creditcode import (
     ALPHABET,
     AUTHORITIES,
     check_character,
     credit_code_problem,
+    credit_code_shaped,
     excel_number_problem,
     is_valid_credit_code,
     looks_like_credit_code,
     organization_check,
     organization_code_problem,
+    valid_credit_codes,
 )
 
 
@@ -139,3 +143,25 @@ def test_a_real_code_with_e_and_digits_is_not_taken_for_an_excel_number():
         assert excel_number_problem(code) is None
     for shown in ("9.13501E+17", "9E+17", "9.13501e17"):
         assert excel_number_problem(shown)
+
+
+@given(
+    st.lists(
+        st.text(alphabet="09AZaz-１Ⅻé\n ", min_size=17, max_size=19)
+        | st.sampled_from(["91350100M000100Y43", "LS-2026-001", "９1350100M000100Y43"])
+    )
+)
+def test_the_ids_shaped_as_credit_codes_are_those_that_look_like_one(values):
+    assert credit_code_shaped(values) == [v for v in values if looks_like_credit_code(v)]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["91350100M000100Y43", "91350102604010605L", "9135010260401060"])
+        | st.text(alphabet="0123456789ABMY\n", min_size=17, max_size=37)
+        | st.just("91350100M000100Y43\n91350102604010605L"),
+        max_size=5,
+    )
+)
+def test_a_column_of_codes_is_judged_as_each_code_alone(codes):
+    assert valid_credit_codes(codes) == [credit_code_problem(c) is None for c in codes]

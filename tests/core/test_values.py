@@ -1,8 +1,12 @@
+import unicodedata
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shuangsuiji.core import values
+from shuangsuiji.core.values import clean_texts
 
 
 @pytest.mark.parametrize("raw", ["是", "Y", "y", "√", "TRUE", "1", True])
@@ -79,3 +83,29 @@ def test_status_variants():
 def test_text_normalises():
     assert values.text(" e\u0301 ") == "é"
     assert values.text(13800000001.0) == "13800000001"
+
+
+def _clean_one_by_one(cells: list[str], limit: int) -> list[bool]:
+    """values.clean_texts as it judged each cell on its own."""
+    return [
+        c.isprintable()
+        and c == c.strip()
+        and unicodedata.is_normalized("NFC", c)
+        and not c.startswith("'")
+        and bool(c)
+        and len(c) <= limit
+        for c in cells
+    ]
+
+
+# Combining marks, Hangul jamo that compose, spaces of all kinds, quotes, line breaks.
+_TRICKY = "ae\u0301\u0308\u0327\u1100\u1161\u11a8\uac00 \u3000\u00a0'\n\t\u200b甲"
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(st.text(alphabet=_TRICKY, max_size=4), max_size=6),
+    st.integers(0, 5),
+)
+def test_a_column_is_judged_clean_as_each_of_its_cells(cells, limit):
+    assert clean_texts(cells, limit) == _clean_one_by_one(cells, limit)

@@ -3,6 +3,9 @@
 import json
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from shuangsuiji.storage import cache
 
 SHA = "a" * 64
@@ -86,3 +89,43 @@ def test_a_big_record_is_kept_as_one_json_text_made_in_pieces(tmp_path, monkeypa
 def test_a_value_that_is_not_json_is_not_kept_even_as_json(tmp_path):
     cache.save(tmp_path, "yaml", "cd" * 32, {"when": date(2026, 3, 1)}, as_json=True)
     assert cache.load(tmp_path, "yaml", "cd" * 32) is None
+
+
+def _encoded_as_before(column: list) -> dict:
+    """cache._encoded as it was first written: every column keyed, value by value."""
+    import array
+    import base64
+
+    kinds = set(map(type, column))
+    keys = cache._keys(column, kinds)
+    index = dict.fromkeys(keys)
+    if len(index) > max(16, len(column) // 4):
+        return {"values": column}
+    for code, key in enumerate(index):
+        index[key] = code
+    first = dict(zip(keys, column, strict=True))
+    distinct = [first[k] for k in index]
+    codes = list(map(index.__getitem__, keys))
+    typecode = next(t for t, size in cache._WIDTHS if len(distinct) <= size)
+    packed = base64.b64encode(array.array(typecode, codes).tobytes()).decode()
+    return {"distinct": distinct, "type": typecode, "codes": packed}
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.sampled_from(["", "甲", "乙"]),
+    st.booleans(),
+    st.integers(-2, 2),
+    st.sampled_from([0.0, -0.0, 1.0]),
+    st.lists(st.sampled_from(["甲", "乙"]), max_size=2),
+    st.dictionaries(st.sampled_from(["备注", "其他"]), st.sampled_from(["", "见附件"]), max_size=2),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_VALUES, max_size=40) | st.lists(_VALUES, max_size=40).map(lambda c: c * 30))
+def test_a_column_is_kept_as_it_was_before_the_shortcuts(column):
+    """One value on every row, or text keyed by itself: the entry is the same JSON."""
+    assert json.dumps(cache._encoded(column)) == json.dumps(_encoded_as_before(column))
+    uniform = [column[0]] * len(column) if column else []
+    assert json.dumps(cache._encoded(uniform)) == json.dumps(_encoded_as_before(uniform))

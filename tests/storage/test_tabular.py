@@ -68,3 +68,37 @@ def test_xls_is_refused_with_advice(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(InputError, match=r"\.xlsx"):
         tabular.read_table(path)
+
+
+def test_a_cell_too_long_is_refused_with_its_row_and_the_rows_before_it_read(tmp_path):
+    path = tmp_path / "e.csv"
+    rows = [ROWS[0], *([["B-1", "甲"]] * 5000), ["B-2", "x" * (tabular.MAX_CELL + 1)], ["", ""]]
+    path.write_text(_csv(rows), encoding="utf-8")
+    sheet = tabular.read_csv(path)
+    seen = []
+    with pytest.raises(InputError) as refused:
+        seen.extend(sheet.rows)
+    assert len(seen) == 5000
+    assert [(p.row, p.message) for p in refused.value.problems] == [
+        (5002, f"单元格过长（{tabular.MAX_CELL + 1} 个字符）")
+    ]
+
+
+def test_a_field_the_csv_module_cannot_read_is_refused_at_its_line(tmp_path):
+    path = tmp_path / "e.csv"
+    huge = "x" * (csv.field_size_limit() + 1)
+    path.write_text(_csv([ROWS[0], ROWS[1], ["B-2", huge]]), encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        list(tabular.read_csv(path).rows)
+    (problem,) = refused.value.problems
+    assert problem.row == 3 and problem.message.startswith("CSV 格式错误")
+
+
+def test_rows_are_read_a_chunk_at_a_time_as_one_by_one(tmp_path):
+    path = tmp_path / "e.csv"
+    rows = [["", ""], ROWS[0], *([["B-1", "甲"], ["", " \u3000"]] * 3000)]
+    path.write_text(_csv(rows), encoding="utf-8")
+    one_by_one = list(tabular.read_csv(path).rows)
+    chunks = list(tabular.read_csv(path).rows.chunks())
+    assert [r for c in chunks for r in c] == one_by_one
+    assert [n for n, _ in one_by_one] == list(range(3, 6003, 2))

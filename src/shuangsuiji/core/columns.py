@@ -16,9 +16,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from annotated_types import MinLen
@@ -62,7 +63,7 @@ def validate(read: Callable[[], Sheet], kind: str | None, shared: bool = False) 
     """
     sheet = read()
     kind, fields = layout(sheet, kind)
-    found = _by_column(sheet, kind, fields, shared) if _field_by_field(kind) else None
+    found = _by_column(sheet, kind, fields, shared) if field_by_field(kind) else None
     if found is not None:
         return found
     _, built = validate_sheet(read(), kind, keep=_in_field_order)
@@ -70,7 +71,7 @@ def validate(read: Callable[[], Sheet], kind: str | None, shared: bool = False) 
 
 
 @cache
-def _field_by_field(kind: str) -> bool:
+def field_by_field(kind: str) -> bool:
     """Whether the row model checks each field on its own: a check across fields
     (a model validator) is only run row by row."""
     return not ROSTERS[kind][0].__pydantic_decorators__.model_validators
@@ -150,58 +151,121 @@ def _by_column(
     sheet: Sheet, kind: str, fields: list[str | None], shared: bool = False
 ) -> Validated | None:
     """The sheet's rows validated by column; None when a cell fails or an id repeats."""
-    specs = _fields(kind)
-    position = {f.name: i for i, f in enumerate(specs)}
-    ident = id_field(kind)
     width = len(sheet.headers)
-    extra_headers = [
-        (i, h) for i, (h, f) in enumerate(zip(sheet.headers, fields, strict=True)) if not f and h
-    ]
-    columns: list[list] = [[] for _ in specs]
-    memos: list[dict] = [{} for _ in specs]
-    pool: dict[str, str] = {}  # one string for each repeated value
-    numbers: list[int] = []
-    with_extra: list[bool] = []
-    extras: list[dict] = []
-    rows = iter(sheet.rows)
-    text_only = sheet.encoding is not None  # a CSV's cells are text (None: a short row's)
-    while chunk := list(itertools.islice(rows, CHUNK)):
-        numbers += (n for n, _ in chunk)
-        cells = [c for _, c in chunk]
+    # A CSV's cells are text (None: a short row's)
+    check = Columns(kind, sheet.headers, fields, shared, text_only=sheet.encoding is not None)
+    for chunk in _chunks(sheet.rows):
+        numbers = list(map(itemgetter(0), chunk))
+        cells = list(map(itemgetter(1), chunk))
         del chunk
-        if any(len(c) != width for c in cells):
+        short = bool(set(map(len, cells)) - {width})
+        if short:
             cells = [(list(c) + [None] * width)[:width] for c in cells]
         by_column = list(zip(*cells, strict=True)) if width else []
         del cells
-        count = len(numbers) - len(with_extra)
-        filled = set()
-        for i, field in enumerate(fields):
+        if check.add(numbers, by_column, len(numbers), padded=short) is None:
+            return None
+        del by_column
+    return check.result()
+
+
+def _chunks(rows: Iterable[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
+    """A sheet's rows, about CHUNK at a time; taken in the sheet's own chunks when it reads
+    them so (storage/tabular.Rows)."""
+    parts = getattr(rows, "chunks", None)
+    if parts is None:
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            yield chunk
+        return
+    chunk: list[tuple[int, Any]] = []
+    for part in parts():
+        chunk += part
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class Columns:
+    """A sheet's rows validated a chunk of columns at a time (`add`), then `result`.
+
+    Fed the columns of a sheet's chunks of rows, in order, it gives what `_by_column`
+    gives for that sheet: the same checks on the same cells.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        headers: list[str],
+        fields: list[str | None],
+        shared: bool = False,
+        text_only: bool = False,
+    ) -> None:
+        self.kind, self.fields, self.shared, self.text_only = kind, fields, shared, text_only
+        self.specs = _fields(kind)
+        self.position = {f.name: i for i, f in enumerate(self.specs)}
+        self.ident = id_field(kind)
+        self.extra_headers = [
+            (i, h) for i, (h, f) in enumerate(zip(headers, fields, strict=True)) if not f and h
+        ]
+        self.columns: list[list] = [[] for _ in self.specs]
+        self.memos: list[dict] = [{} for _ in self.specs]
+        self.pool: dict[str, str] = {}  # one string for each repeated value
+        self.numbers: list[int] = []
+        self.with_extra: list[bool] = []
+        self.failed = False
+
+    def add(
+        self, numbers: list[int], by_column: Sequence[Sequence], count: int, padded: bool = True
+    ) -> list[list] | None:
+        """The next `count` rows (`numbers`), one sequence of cells per sheet column: their
+        validated columns (one list per field); None when a cell fails (or a required
+        field has no column). `padded`: short rows were made long with None (a CSV's
+        cells are otherwise all text)."""
+        if self.failed:
+            return None
+        specs, position, shared = self.specs, self.position, self.shared
+        kinds = ({str, type(None)} if padded else {str}) if self.text_only else None
+        chunk: list[list | None] = [None] * len(specs)
+        for i, field in enumerate(self.fields):
             if not field:
                 continue
-            spec = specs[position[field]]
+            at = position[field]
             found = _column(
-                spec, by_column[i], memos[position[field]], pool, field == ident, text_only
+                specs[at], by_column[i], self.memos[at], self.pool, field == self.ident, kinds
             )
             if found is None:
+                self.failed = True
                 return None
-            columns[position[field]] += found if shared else _copies(spec, found)
-            filled.add(field)
-        for name, spec in zip(position, specs, strict=True):
-            if name not in filled and name != "extra":
+            chunk[at] = found if shared else _copies(specs[at], found)
+        for at, spec in enumerate(specs):
+            if chunk[at] is None and spec.name != "extra":
                 if spec.default is None:
+                    self.failed = True
                     return None  # a required field's column is missing: layout refused it
                 default = [spec.default()] * count
-                columns[position[name]] += default if shared else _copies(spec, default)
-        chunk_extra = _extras(extra_headers, by_column, count, shared)
-        with_extra += map(bool, chunk_extra)
-        extras += chunk_extra
-        del by_column
-    if "extra" in position:
-        columns[position["extra"]] = extras
-    ids = columns[position[ident]]
-    if len(set(ids)) != len(ids):
-        return None
-    return Validated(kind, numbers, columns, frozenset(f for f in fields if f), with_extra)
+                chunk[at] = default if shared else _copies(spec, default)
+        chunk_extra = _extras(self.extra_headers, by_column, count, shared)
+        if "extra" in position:
+            chunk[position["extra"]] = chunk_extra
+        self.numbers += numbers
+        self.with_extra += map(bool, chunk_extra)
+        for column, found in zip(self.columns, chunk, strict=True):
+            column += found
+        return chunk
+
+    def result(self) -> Validated | None:
+        """The rows added, validated; None when a cell failed or an id repeats."""
+        if self.failed:
+            return None
+        columns = self.columns
+        ids = columns[self.position[self.ident]]
+        if len(set(ids)) != len(ids):
+            return None
+        present = frozenset(f for f in self.fields if f)
+        return Validated(self.kind, self.numbers, columns, present, self.with_extra)
 
 
 def _column(
@@ -210,14 +274,15 @@ def _column(
     memo: dict,
     pool: dict[str, str],
     is_id: bool,
-    text_only: bool = False,
+    kinds: set[type] | None = None,
 ) -> list | None:
     """One column of a chunk validated, equal lists and mappings one object (the caller
     copies them); None when a cell fails.
 
-    `text_only`: every cell is text or None (a CSV's), so its types need not be looked at.
+    `kinds`: the types the cells may have, when known (a CSV's are text, or None in a short
+    row's), so that they need not be looked at.
     """
-    kinds = {str, type(None)} if text_only else set(map(type, cells))
+    kinds = set(map(type, cells)) if kinds is None else kinds
     if spec.bulk and _many_texts(cells, kinds):
         clean = clean_texts(cells, MAX_TEXT) if spec.bulk == "text" else valid_credit_codes(cells)
         if all(clean):
@@ -254,7 +319,7 @@ def _many_texts(cells: Sequence[object], kinds: set[type]) -> bool:
     """Whether the column is text that differs from row to row (ids, names), judged on
     its first cells: a column of few values (category, region) is rather checked value
     by value, and each value kept once."""
-    if not kinds <= {str, type(None)} or None in cells:
+    if not kinds <= {str, type(None)} or (type(None) in kinds and None in cells):
         return False
     return len(set(cells[:_SAMPLE])) > min(len(cells), _SAMPLE) // 4
 

@@ -70,6 +70,19 @@ def looks_like_credit_code(value: str) -> bool:
     return len(value) == LENGTH and value.isascii() and value.isalnum()
 
 
+_SHAPED = re.compile(r"[0-9A-Za-z]{18}")  # ASCII letters and digits: what isalnum passes
+_SHAPED_LINES = re.compile(r"(?:[0-9A-Za-z]{18}\n)*[0-9A-Za-z]{18}")
+
+
+def credit_code_shaped(values: Sequence[str]) -> list[str]:
+    """The values that look_like_credit_code, in order: C passes over them (one when all
+    are, matched on the values joined a line each)."""
+    joined = "\n".join(values)
+    if values and joined.count("\n") == len(values) - 1 and _SHAPED_LINES.fullmatch(joined):
+        return list(values)
+    return list(itertools.compress(values, map(_SHAPED.fullmatch, values)))
+
+
 def check_character(first17: str) -> str:
     total = sum(_VALUE[c] * w for c, w in zip(first17, _WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
@@ -170,9 +183,27 @@ _ORG_CHECK_OF_HALF = bytes(
 )
 
 
+# A column of well-formed codes, joined a line each.
+_WELL_FORMED_LINES = re.compile(f"(?:{_WELL_FORMED.pattern}\n)*{_WELL_FORMED.pattern}")
+
+
+def _all_well_formed(codes: Sequence[str]) -> bool:
+    """Whether every code is well formed, matched on the column joined a line each (one C
+    pass): no code may hold a line break, else the lines are not the codes."""
+    joined = "\n".join(codes)
+    return (
+        bool(codes)
+        and joined.count("\n") == len(codes) - 1
+        and bool(_WELL_FORMED_LINES.fullmatch(joined))
+    )
+
+
 def valid_credit_codes(codes: Sequence[str]) -> list[bool]:
     """For each text, whether it is a valid 统一社会信用代码 (credit_code_problem is None)."""
-    formed = list(map(bool, map(_WELL_FORMED.fullmatch, codes)))
+    if _all_well_formed(codes):
+        formed = [True] * len(codes)
+    else:
+        formed = list(map(bool, map(_WELL_FORMED.fullmatch, codes)))
     candidates = codes if all(formed) else list(itertools.compress(codes, formed))
     # Reversed, the column is each code's check character, then its first 17 reversed.
     backwards = "".join(candidates).encode().translate(_AS_BASE34)[::-1]

@@ -7,6 +7,7 @@ headers and the same value variants.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from . import values
 from .models import ROSTERS, row_problems
 from .problems import InputError, Problem
+from .rows import row_class
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -208,23 +210,51 @@ def export_rows(kind: str, rows: Iterable[Any]) -> tuple[list[str], Iterator[Seq
     The cells are made a chunk of rows at a time, column by column, so a million-row
     roster is never held twice and a column of one kind of value is turned in one C loop.
     """
+    headers, chunks = export_columns(kind, rows)
+    return headers, (row for chunk in chunks for row in zip(*chunk, strict=True))
+
+
+def export_columns(kind: str, rows: Iterable[Any]) -> tuple[list[str], Iterator[list[list]]]:
+    """`export_rows`' headers and cells, a chunk of rows at a time as columns (one list per
+    header)."""
+    headers, chunks = value_columns(kind, rows)
+    return headers, (cells for _, cells in chunks)
+
+
+def value_columns(
+    kind: str, rows: Iterable[Any]
+) -> tuple[list[str], Iterator[tuple[list[list], list[list]]]]:
+    """`export_columns`' headers, and for each chunk of rows (values, cells): the rows'
+    values, one list per field of the row model, and their cells, one list per header."""
     model = ROSTERS[kind][0]
-    fields = [n for n in model.model_fields if n != "extra"]
+    names = list(model.model_fields)
     rows = list(rows)
-    extra = sorted({k for r in rows for k in getattr(r, "extra", {})})
-    headers = [model.model_fields[n].title for n in fields] + extra
-    return headers, _cells(rows, fields, extra)
+    has_extra = "extra" in names
+    extras = list(map(attrgetter("extra"), rows)) if has_extra else []
+    extra = sorted(set(itertools.chain.from_iterable(extras)))
+    headers = [model.model_fields[n].title for n in names if n != "extra"] + extra
+    return headers, _cells(rows, names, extra, row_class(kind))
 
 
 EXPORT_CHUNK = 1 << 14
 
 
-def _cells(rows: list, fields: list[str], extra: list[str]) -> Iterator[Sequence[object]]:
+def _cells(
+    rows: list, names: list[str], extra: list[str], light: type
+) -> Iterator[tuple[list[list], list[list]]]:
+    by_name = list(map(attrgetter, names))
     for start in range(0, len(rows), EXPORT_CHUNK):
         part = rows[start : start + EXPORT_CHUNK]
-        columns = [_exported(list(map(attrgetter(name), part))) for name in fields]
-        columns += [[r.extra.get(k) for r in part] for k in extra]
-        yield from zip(*columns, strict=True)
+        # A light row (core/rows.py) is a tuple of the fields in order: turned in one pass.
+        if set(map(type, part)) == {light}:
+            values = list(map(list, zip(*part, strict=True)))
+        else:
+            values = [list(map(get, part)) for get in by_name]
+        cells = [_exported(v) for n, v in zip(names, values, strict=True) if n != "extra"]
+        if extra:
+            by_row = values[names.index("extra")]
+            cells += [[e.get(k) for e in by_row] for k in extra]
+        yield values, cells
 
 
 _YES_NO = {True: "是", False: "否"}

@@ -90,6 +90,8 @@ def clean_texts(cells: Sequence[str], limit: int) -> list[bool]:
     `text`, and a text field's validators, give such a cell back unchanged: a column of
     them is accepted in C loops, without a Python step per cell.
     """
+    if _all_clean(cells, limit):
+        return [True] * len(cells)
     checks = (
         map(str.isprintable, cells),
         map(operator.eq, cells, map(str.strip, cells)),
@@ -99,6 +101,28 @@ def clean_texts(cells: Sequence[str], limit: int) -> list[bool]:
         map(operator.ge, repeat(limit), map(len, cells)),
     )
     return list(map(all, zip(*checks, strict=True)))
+
+
+# A line that starts with a quote or a space; one that ends with a space (two searches, each
+# led by a literal: far faster than one that alternates).
+_UNCLEAN_START = re.compile("\n['\x20]")
+_UNCLEAN_END = re.compile("\x20\n")
+
+
+def _all_clean(cells: Sequence[str], limit: int) -> bool:
+    """Whether every cell is clean, judged on the column joined: printable text has no line
+    break, so joined a line each, the cells are told apart. A line break is a character of
+    its own under NFC (it neither composes nor reorders with its neighbours): the joined
+    text is NFC when every cell is. True only when each cell would be found clean."""
+    if not cells or not all(cells) or not "".join(cells).isprintable():
+        return False
+    joined = "\n" + "\n".join(cells) + "\n"
+    return (
+        max(map(len, cells)) <= limit
+        and not _UNCLEAN_START.search(joined)
+        and not _UNCLEAN_END.search(joined)
+        and unicodedata.is_normalized("NFC", joined)
+    )
 
 
 def shown(value: object, limit: int = 40) -> str:

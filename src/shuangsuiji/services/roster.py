@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import operator
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
 from ..core import columns, rows
 from ..core.creditcode import (
-    looks_like_credit_code,
+    credit_code_shaped,
     organization_code_problem,
     organization_mismatches,
 )
@@ -25,13 +28,13 @@ from ..storage.files import write_atomic
 from ..workspace import (
     ROSTER_DIR,
     Workspace,
+    csv_roster,
     keep_columns,
     parse_roster,
     read_back,
     schema_line,
     writer,
 )
-from ..workspace.joint import department_roster_path
 from . import SheetWritten
 
 
@@ -67,6 +70,14 @@ def read_rows(
     path: Path, kind: str | None
 ) -> tuple[str, tabular.Sheet, list[tuple[int, Any, frozenset[str]]]]:
     """Validated rows of a spreadsheet file: (row number, row, the fields it has)."""
+    sheet, validated, built = _read_sheet(path, kind)
+    rows_of = zip(validated.numbers, built, validated.presents(), strict=True)
+    return validated.kind, sheet, list(rows_of)
+
+
+def _read_sheet(path: Path, kind: str | None) -> tuple[tabular.Sheet, columns.Validated, list]:
+    """A spreadsheet file's sheet (its rows read), what validated it (without its columns,
+    which the rows now hold) and rows."""
     sheets: list[tabular.Sheet] = []
 
     def read() -> tabular.Sheet:
@@ -75,11 +86,7 @@ def read_rows(
 
     validated = columns.validate(read, kind)
     built = rows.from_validated(validated.kind, validated.columns)
-    return (
-        validated.kind,
-        sheets[0],
-        list(zip(validated.numbers, built, validated.presents(), strict=True)),
-    )
+    return sheets[0], dataclasses.replace(validated, columns=[]), built
 
 
 def dump_row(kind: str, row: Any) -> dict[str, Any]:
@@ -110,49 +117,40 @@ def _import_file(
     dry_run: bool,
     department: str | None,
 ) -> ImportResult:
-    kind, sheet, imported_rows = read_rows(path, kind)
+    sheet, validated, built = _read_sheet(path, kind)
+    kind = validated.kind
     result = ImportResult(kind, sheet.label, sheet.encoding)
     del sheet  # a million rows of cells: free them before the roster is built
-    model = ROSTERS[kind][0]
-    builder = rows.Builder(kind)
     id_field = "code" if kind == "items" else "id"
+    idents = list(map(itemgetter(rows.fields(kind).index(id_field)), built))
     with writer.batch(ws, commit=False) as book:  # rosters are committed by their keepers
-        target = (
-            department_roster_path(ws, department, kind) if department else ws.roster_path(kind)
-        )
+        target = _department_roster(ws, department, kind) if department else ws.roster_path(kind)
         label = result.roster = ws.rel(target)
         existing = target.read_bytes() if target.is_file() else b""
         current = parse_roster(kind, existing, label).rows if existing.strip() else []
         merged = {getattr(r, id_field): r for r in current}
         known = set(merged)
-        imported = set()
-        for _, row, present in imported_rows:
-            ident = getattr(row, id_field)
-            imported.add(ident)
-            if ident not in known:
-                merged[ident] = row
-                result.added.append(ident)
-                continue
-            # Columns the sheet has overwrite; columns it lacks keep what the roster had.
-            old, new = dump_row(kind, merged[ident]), dump_row(kind, row)
-            combined = {**old, **{k: v for k, v in new.items() if k in present}}
-            for key in present - set(new):
-                combined.pop(key, None)
-            row = builder.from_model(model.model_validate(combined))
-            (result.unchanged if dump_row(kind, row) == old else result.updated).append(ident)
-            merged[ident] = row
+        imported = set(idents)
+        again = list(map(known.__contains__, idents))  # ids the roster has already
+        result.added = list(compress(idents, map(operator.not_, again)))
+        if any(again):
+            at = list(compress(range(len(idents)), again))
+            _merge_known(kind, merged, at, idents, built, validated.presents(), result)
+        # New rows come after the roster's, in the sheet's order.
+        fresh = compress(built, map(operator.not_, again))
+        merged.update(zip(result.added, fresh, strict=True))
+        del built, again
         if kind == "entities":
-            where = {getattr(row, id_field): number for number, row, _ in imported_rows}
-            result.warnings = import_warnings(result.file, where, merged)
-        del imported_rows
+            result.warnings = import_warnings(result.file, idents, validated.numbers, merged)
+        del validated
         if replace:
             result.removed = [i for i in known if i not in imported]
             for ident in result.removed:
                 del merged[ident]
         if not (result.added or result.updated or result.removed):
             return result
-        data = roster_bytes(kind, label, existing, merged, id_field)
-        found = read_back(kind, data, label, merged.values())  # never write what reads back wrong
+        # never write what reads back wrong
+        data, found = roster_file(kind, label, existing, merged, id_field)
         if found is None:
             raise Refused(f"{label} 写出后读回的内容与导入的不一致，未写入；请报告此问题")
         del merged
@@ -164,9 +162,48 @@ def _import_file(
     return result
 
 
-def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]) -> list[Problem]:
-    """Units of the sheet ({id: row}) whose organisation code fails its check, or whose name
-    another unit of the roster has under a different code (one unit entered twice?)."""
+def _department_roster(ws: Workspace, department: str, kind: str) -> Path:
+    # Imported here: the joint tasks' records are no concern of the bureau's own rosters.
+    from ..workspace.joint import department_roster_path
+
+    return department_roster_path(ws, department, kind)
+
+
+def _merge_known(
+    kind: str,
+    merged: dict[str, Any],
+    at: list[int],
+    idents: list[str],
+    built: list,
+    presents: list[frozenset[str]],
+    result: ImportResult,
+) -> None:
+    """The sheet's rows `at` (positions), whose ids the roster has, merged into its rows."""
+    model = ROSTERS[kind][0]
+    builder = rows.Builder(kind)
+    for i in at:
+        ident, row, present = idents[i], built[i], presents[i]
+        # Columns the sheet has overwrite; columns it lacks keep what the roster had.
+        old, new = dump_row(kind, merged[ident]), dump_row(kind, row)
+        combined = {**old, **{k: v for k, v in new.items() if k in present}}
+        for key in present - set(new):
+            combined.pop(key, None)
+        row = builder.from_model(model.model_validate(combined))
+        (result.unchanged if dump_row(kind, row) == old else result.updated).append(ident)
+        merged[ident] = row
+
+
+def import_warnings(
+    label: str, idents: list[str], numbers: list[int], merged: dict[str, Any]
+) -> list[Problem]:
+    """Units of the sheet (`idents`, on rows `numbers`) whose organisation code fails its
+    check, or whose name another unit of the roster has under a different code (one unit
+    entered twice?)."""
+    suspects = _organization_suspects(idents)
+    names = list(map(attrgetter("name"), merged.values()))
+    if not suspects and len(set(names)) == len(names):
+        return []  # the common case: no row of the sheet is looked up
+    imported = dict(zip(idents, numbers, strict=True))
     out = [
         Problem(
             file=label,
@@ -174,9 +211,10 @@ def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]
             field="统一社会信用代码",
             message=organization_code_problem(ident),
         )
-        for ident in _organization_suspects(list(imported))
+        for ident in suspects
     ]
-    names = list(map(attrgetter("name"), merged.values()))
+    if len(set(names)) == len(names):
+        return out  # no name is repeated
     repeated = {n for n, count in Counter(names).items() if count > 1}
     by_name: dict[str, list[str]] = {}
     for ident, name in zip(merged, names, strict=True):
@@ -197,19 +235,21 @@ def import_warnings(label: str, imported: dict[str, int], merged: dict[str, Any]
 
 def _organization_suspects(idents: list[str]) -> list[str]:
     """The ids (of validated rows) that are credit codes whose 组织机构代码 check fails."""
-    codes = [i for i in idents if looks_like_credit_code(i)]
+    codes = credit_code_shaped(idents)
     return [codes[i] for i in organization_mismatches(codes)]
 
 
-def roster_bytes(
+def roster_file(
     kind: str, label: str, existing: bytes, merged: dict[str, Any], id_field: str
-) -> bytes:
-    """The roster file holding `merged`, in the file's own format."""
+) -> tuple[bytes, list[list] | None]:
+    """The roster file holding `merged`, in the file's own format, and its columns as it
+    reads back (workspace.read_back): None when they would not hold exactly these rows."""
     if label.endswith(".csv"):
-        return tabular.write_csv(*export_rows(kind, merged.values()))
+        return csv_roster(kind, list(merged.values()), label)
     as_dicts = {ident: dump_row(kind, row) for ident, row in merged.items()}
     text = render_roster(kind, existing.decode("utf-8-sig"), as_dicts, id_field, label)
-    return text.encode("utf-8")
+    data = text.encode("utf-8")
+    return data, read_back(kind, data, label, merged.values())
 
 
 def render_roster(
@@ -259,8 +299,7 @@ def convert(ws: Workspace, kinds: Iterable[str], to: str) -> list[tuple[str, str
                 continue
             id_field = "code" if kind == "items" else "id"
             merged = {getattr(r, id_field): r for r in roster.rows}
-            data = roster_bytes(kind, target, b"", merged, id_field)
-            found = read_back(kind, data, target, roster.rows)
+            data, found = roster_file(kind, target, b"", merged, id_field)
             if found is None:
                 raise Refused(
                     f"{roster.path} 转为 {to.upper()} 后内容会改变（如某值含“；”），未转换"

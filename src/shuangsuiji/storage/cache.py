@@ -172,23 +172,69 @@ _WIDTHS = (("B", 1 << 8), ("H", 1 << 16), ("I", 1 << 32))
 
 def _encoded(column: list) -> dict:
     """A column as it is kept: its distinct values and a number per row, when they are few."""
-    keys = _keys(column)
-    index = dict.fromkeys(keys)
+    index = _text_index(column)
+    if index is not None:  # text (or None) on every row: each value is its own key
+        keys, kinds = column, set(map(type, index))
+    else:
+        kinds = set(map(type, column))
+        if kinds <= {list, dict} and _uniform(column, kinds):
+            return _one_value(column)  # all empty: no list or mapping made a key
+        keys = _keys(column, kinds)
+        index = dict.fromkeys(keys)
+    if len(index) == 1 and _uniform(column, kinds):
+        return _one_value(column)
     if len(index) > max(16, len(column) // 4):
         return {"values": column}
     for code, key in enumerate(index):
         index[key] = code
-    first = dict(zip(keys, column, strict=True))
-    distinct = [first[k] for k in index]
-    codes = list(map(index.__getitem__, keys))
+    if keys is column and kinds in _SELF_KEYED:
+        distinct = list(index)  # each key is its value (equal ones are one and the same)
+    elif kinds == {list} and keys and type(keys[0]) is tuple:
+        distinct = list(map(list, index))  # lists of text keyed as tuples of the same text
+    else:
+        first = dict(zip(keys, column, strict=True))
+        distinct = [first[k] for k in index]
     typecode = next(t for t, size in _WIDTHS if len(distinct) <= size)
-    packed = base64.b64encode(array.array(typecode, codes).tobytes()).decode()
+    codes = map(index.__getitem__, keys)
+    # One byte per row ("B") is the array's own bytes: made from the codes directly.
+    raw = bytes(codes) if typecode == "B" else array.array(typecode, list(codes)).tobytes()
+    packed = base64.b64encode(raw).decode()
     return {"distinct": distinct, "type": typecode, "codes": packed}
 
 
-def _keys(column: list) -> list:
-    """A key per value, equal for equal values only (True and 1 are kept apart)."""
-    kinds = set(map(type, column))
+def _text_index(column: list) -> dict | None:
+    """The column's distinct values (dict.fromkeys), when they are all text or None; then
+    so is every value, for a value equal to a text, or to None, is one."""
+    try:
+        index = dict.fromkeys(column)
+    except TypeError:  # a list or a mapping
+        return None
+    return index if set(map(type, index)) <= {str, type(None)} else None
+
+
+def _one_value(column: list) -> dict:
+    """A column of one value (in JSON), as _encoded would give it: no number per row made."""
+    packed = base64.b64encode(bytes(len(column))).decode()
+    return {"distinct": [column[-1]], "type": "B", "codes": packed}
+
+
+# Columns of these kinds of value: values that are equal are equal in JSON too.
+_SELF_KEYED = ({str}, {type(None)}, {str, type(None)}, {bool}, {int})
+
+
+def _uniform(column: list, kinds: set[type]) -> bool:
+    """Whether every value of the column is one value, of one kind, that JSON writes alike
+    wherever equal (text, None, a boolean, a whole number, an empty list or mapping)."""
+    if not column or len(kinds) != 1:
+        return False
+    first = column[0]
+    plain = kinds in _SELF_KEYED or (kinds <= {list, dict} and not first)
+    return plain and column.count(first) == len(column)
+
+
+def _keys(column: list, kinds: set[type]) -> list:
+    """A key per value, equal for equal values only (True and 1 are kept apart); `kinds`:
+    the types of the values."""
     if kinds <= {str, type(None)} or (len(kinds) == 1 and kinds <= {bool, int, float}):
         return column
     # The items of every list (the values of every mapping) looked at in one C pass.

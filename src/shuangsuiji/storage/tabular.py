@@ -8,6 +8,7 @@ then GB18030; if neither decodes the file is refused.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -73,13 +74,18 @@ def parse_csv(raw: bytes, label: str) -> Sheet:
     first = text.readline()
     text.seek(0)
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    return _sheet(label, _csv_records(csv.reader(text, delimiter=delimiter), label), encoding)
+    reader = csv.reader(text, delimiter=delimiter)
+    return _sheet(label, reader, encoding, reader)
 
 
-def _csv_records(reader, label: str) -> Iterator[list[object]]:
+@contextlib.contextmanager
+def _csv_errors(label: str, reader) -> Iterator[None]:
+    """A CSV file the csv module cannot read is refused at the line it stopped at."""
     try:
-        yield from reader
+        yield
     except csv.Error as exc:
+        if reader is None:
+            raise
         problem = Problem(file=label, row=reader.line_num, message=f"CSV 格式错误：{exc}")
         raise InputError(problem) from None
 
@@ -193,33 +199,55 @@ def read_table(path: Path) -> Sheet:
     raise InputError(Problem(file=path.name, message="只能导入 .csv 或 .xlsx 文件"))
 
 
-def _sheet(label: str, records: Iterable[list[object]], encoding: str | None) -> Sheet:
+def _sheet(label: str, records: Iterable[list[object]], encoding: str | None, reader=None) -> Sheet:
+    """The sheet of a file's records (`reader`: the csv module's, whose errors are refused)."""
     numbered = enumerate(records, start=1)
-    for _, header_cells in numbered:
-        if any(_filled(c) for c in header_cells):
-            break
-    else:
-        raise InputError(Problem(file=label, message="文件为空，没有表头"))
+    with _csv_errors(label, reader):
+        for _, header_cells in numbered:
+            if any(_filled(c) for c in header_cells):
+                break
+        else:
+            raise InputError(Problem(file=label, message="文件为空，没有表头"))
     headers = [_clean_header(h) for h in header_cells]
     while headers and not headers[-1]:
         headers.pop()
-    return Sheet(label, headers, _body(label, numbered), encoding)
+    return Sheet(label, headers, Rows(_body(label, numbered, reader)), encoding)
+
+
+class Rows:
+    """A sheet's rows (row number, cells), read once: one by one, or a chunk of rows at a
+    time (`chunks`), which spares a Python step per row."""
+
+    def __init__(self, chunks: Iterator[list[tuple[int, list[object]]]]) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[tuple[int, list[object]]]:
+        return itertools.chain.from_iterable(self._chunks)
+
+    def chunks(self) -> Iterator[list[tuple[int, list[object]]]]:
+        return self._chunks
 
 
 def _body(
-    label: str, numbered: Iterator[tuple[int, list[object]]]
-) -> Iterator[tuple[int, list[object]]]:
-    """The filled rows after the header; oversize cells are refused, all of them at once.
+    label: str, numbered: Iterator[tuple[int, list[object]]], reader=None
+) -> Iterator[list[tuple[int, list[object]]]]:
+    """The filled rows after the header, a chunk at a time; oversize cells are refused, all
+    of them at once.
 
     Rows are looked at a chunk at a time: a CSV row is text, and joined, its cells tell in
     one C step whether it is blank or may hold a cell too long. A chunk with such a row, or
     with cells that are not text (an XLSX's numbers and dates), is looked at row by row.
     """
     problems: list[Problem] = []
-    while chunk := list(itertools.islice(numbered, BODY_CHUNK)):
+    while True:
+        with _csv_errors(label, reader):
+            chunk = list(itertools.islice(numbered, BODY_CHUNK))
+        if not chunk:
+            break
         if not problems and _plainly_filled(chunk):
-            yield from chunk
+            yield chunk
             continue
+        kept = []
         for number, cells in chunk:
             if not any(_filled(c) for c in cells):
                 continue
@@ -229,7 +257,9 @@ def _body(
                 for c in long
             ]
             if not problems:
-                yield number, cells
+                kept.append((number, cells))
+        if kept:
+            yield kept
     if problems:
         raise InputError(problems)
 
@@ -244,7 +274,8 @@ def _plainly_filled(chunk: list[tuple[int, list[object]]]) -> bool:
         joined = list(map("".join, map(itemgetter(1), chunk)))
     except TypeError:
         return False
-    return max(map(len, joined)) <= MAX_CELL and all(map(str.strip, joined))
+    # Blank: empty or only white space (what strip() would leave empty), looked at in place.
+    return max(map(len, joined)) <= MAX_CELL and all(joined) and not any(map(str.isspace, joined))
 
 
 def _filled(cell: object) -> bool:
@@ -253,31 +284,114 @@ def _filled(cell: object) -> bool:
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """CSV with a BOM, so Excel opens it as UTF-8; cells escaped against formulas."""
-    out = io.BytesIO()
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")  # encodes as it goes
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(headers)
+    out = CsvWriter(headers)
     rows = iter(rows)
-    while chunk := list(itertools.islice(rows, 4096)):
-        writer.writerows(_escaped(chunk))
-    text.flush()
+    while chunk := list(itertools.islice(rows, CSV_CHUNK)):
+        out.add_rows(chunk)
     return out.getvalue()
 
 
-def _escaped(chunk: list[Sequence[object]]) -> Iterable[Sequence[object]]:
-    """Rows with their formula-like text cells escaped (csv writes None as an empty cell).
+CSV_CHUNK = 1 << 14
+# A cell holding one of these is quoted by the csv module (QUOTE_MINIMAL, "\r\n" line
+# ends); one holding NUL is left to the csv module too.
+_QUOTED = (",", '"', "\r", "\x00")
+_TEXT_TYPES = {str, type(None)}
+# A cell starting so, after a line break: one C search of the joined column.
+_RISKY_LINE = re.compile("\n[" + re.escape("".join(_RISKY_START)) + "]")
 
-    A column with no text that could start a formula, the common case, is kept as it is.
+
+class CsvWriter:
+    """A CSV file (`write_csv`) made a chunk of rows, or of columns, at a time.
+
+    A chunk whose cells are all text that the csv module would write unquoted is joined
+    in C (commas and "\r\n", as csv.writer writes it); any other goes through csv.writer.
     """
-    if len(set(map(len, chunk))) != 1:
-        return [[escape_formula(c) for c in row] for row in chunk]
-    columns = list(zip(*chunk, strict=True))
-    for i, column in enumerate(columns):
-        if not set(map(type, column)) <= {str, type(None)} or any(
-            map(str.startswith, filter(None, column), repeat(_RISKY_START))
-        ):
-            columns[i] = list(map(escape_formula, column))
-    return zip(*columns, strict=True)
+
+    def __init__(self, headers: Sequence[str]) -> None:
+        self.parts = ["\ufeff".encode() + _csv_text([headers]).encode()]
+        self.longest_line = 0  # of the last chunk joined (no cell of it is longer)
+
+    def add_rows(self, rows: list[Sequence[object]]) -> None:
+        widths = set(map(len, rows))
+        if len(widths) == 1 and min(widths) > 1:
+            self.add_columns([list(c) for c in zip(*rows, strict=True)])
+        else:  # rows of one or no cell, or of different lengths: csv.writer, cell by cell
+            self.parts.append(_csv_text([[escape_formula(c) for c in r] for r in rows]).encode())
+
+    def add_columns(self, columns: list[list]) -> list[list[str]] | None:
+        """Rows given as columns (one list per column, all of one length); the cells as the
+        csv module reads them back (None as ""), when the chunk was written unquoted;
+        None when it went through csv.writer."""
+        cells = list(map(_escaped, columns))
+        plain = [c for c, unquoted in cells if unquoted]
+        columns = [c for c, _ in cells]
+        if len(plain) == len(columns) > 1:  # a row of one empty cell is written '""'
+            lines = list(map(",".join, zip(*plain, strict=True)))
+            self.longest_line = max(map(len, lines), default=0)
+            self.parts.append(("\r\n".join(lines) + "\r\n").encode() if lines else b"")
+            return plain
+        self.parts.append(_csv_text(zip(*columns, strict=True)).encode())
+        return None
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _csv_text(rows: Iterable[Sequence[object]]) -> str:
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    return text.getvalue()
+
+
+def _escaped(column: list) -> tuple[list, bool]:
+    """A column with its formula-like text cells escaped, and whether csv.writer writes
+    each of its cells unquoted (then they are all text, None made "").
+
+    The cells are joined a line each and searched in C: a column with no text that could
+    start a formula, the common case, is kept as it is (a line break inside a cell may
+    only make the column escaped cell by cell, as escape_formula decides).
+    """
+    distinct = _few_values(column)
+    if distinct is not None:
+        return _escaped_few(column, distinct)
+    kinds = set(map(type, column))
+    if not kinds <= _TEXT_TYPES:
+        return list(map(escape_formula, column)), False
+    if kinds == {type(None)}:
+        return [""] * len(column), True
+    if type(None) in kinds:
+        column = ["" if c is None else c for c in column]
+    joined = "\n" + "\n".join(column)
+    if _RISKY_LINE.search(joined):
+        column = list(map(escape_formula, column))
+        joined = "\n" + "\n".join(column)
+    lines = joined.count("\n") == len(column)  # no cell holds a line break
+    return column, lines and not any(c in joined for c in _QUOTED)
+
+
+def _few_values(column: list) -> set | None:
+    """The column's distinct cells, when they are few (category, region, 是/否): judged on
+    its first cells; None for a column of many, or of cells that cannot be told apart so."""
+    try:
+        if len(set(column[:64])) > 16:
+            return None
+        distinct = set(column)
+    except TypeError:  # a list, a mapping: no set holds them
+        return None
+    return distinct if len(distinct) <= 256 else None
+
+
+def _escaped_few(column: list, distinct: set) -> tuple[list, bool]:
+    """`_escaped` for a column of few distinct cells, each looked at once."""
+    if not set(map(type, distinct)) <= _TEXT_TYPES:
+        return list(map(escape_formula, column)), False
+    if None in distinct:
+        column = ["" if c is None else c for c in column]
+        distinct = (distinct - {None}) | {""}
+    if any(map(str.startswith, distinct, repeat(_RISKY_START))):
+        column = list(map(escape_formula, column))
+        distinct = set(map(escape_formula, distinct))
+    return column, not any(c in cell for cell in distinct for c in (*_QUOTED, "\n"))
 
 
 def write_xlsx(

@@ -12,6 +12,9 @@ from ..core.problems import InputError
 from ..storage import yamlio
 from .load import PLAN_DIR
 
+# The first line of every record ssj generates.
+GENERATED_HEADER = "# 由 ssj 生成，提交后不得修改（ssj audit 会核对）。\n"
+
 _YEAR = r"^plans/(\d{4})/"
 _KINDS = [
     (re.compile(_YEAR + r"draws/[^/]+\.replacements\.yaml$"), "replacements"),

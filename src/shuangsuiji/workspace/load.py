@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from ..core import columns, rows
 from ..core.models import ROSTERS, Config, row_problems
 from ..core.problems import InputError, Problem, Refused
-from ..core.records import VIEWS
+from ..core.tables import layout, value_columns
 from ..storage import cache as cache_store
 from ..storage import tabular, yamlio
 from ..storage.files import workspace_lock
@@ -101,11 +101,90 @@ def read_back(kind: str, raw: bytes, path: str, expected: Iterable[Any]) -> list
     expected = expected if isinstance(expected, list) else list(expected)
     with cache_store.paused_gc():
         found = validated_columns(kind, raw, path, path, shared=True)
-        if len(found) != len(rows.fields(kind)) or any(len(c) != len(expected) for c in found):
+        return found if _holds(kind, found, expected) else None
+
+
+def csv_roster(kind: str, rows: Iterable[Any], label: str) -> tuple[bytes, list[list] | None]:
+    """A CSV roster file holding `rows`, and what `read_back` gives for it: its validated
+    columns, or None when they would not hold exactly these rows (InputError when the file
+    would not validate).
+
+    Written a chunk of rows at a time (tabular.CsvWriter). A chunk of cells written
+    unquoted is read back from its cells as written, which are exactly what the csv module
+    reads from it: each column through the same column checks (core/columns.py) that
+    read_back's parse of the file would run on it. A chunk the csv module quoted, or any
+    doubt (a cell too long, a blank row, a header read differently), leaves the whole
+    file to read_back.
+    """
+    expected = rows if isinstance(rows, list) else list(rows)
+    headers, chunks = value_columns(kind, expected)
+    out = tabular.CsvWriter(headers)
+    check = _plain_reading(kind, headers, out.getvalue(), label)
+    for values, cells in chunks:
+        written = out.add_columns(cells)
+        if check is not None and check.add(written, out.longest_line) != values:
+            check = None  # not read back as written, or not as these rows: read_back decides
+        del values, cells, written
+    data = out.getvalue()
+    found = check.columns.result() if check is not None else None
+    if found is not None and _holds(kind, found.columns, expected, values=False):
+        return data, found.columns
+    return data, read_back(kind, data, label, expected)
+
+
+@dataclass
+class _PlainReading:
+    columns: columns.Columns  # the file's columns validated as they are added
+    ident_at: int  # the id's column: a row is blank when its id is
+    number: int = 2  # the next row's number (the header is the first)
+
+    def add(self, cells: list[list[str]] | None, longest_line: int) -> list[list] | None:
+        """The next chunk's validated columns, from its cells as written (None: the csv
+        module quoted some; `longest_line`: of the chunk's lines, the longest); None when
+        it is not read back as written or a cell fails its check."""
+        if cells is None or not _read_as_written(cells, self.ident_at, longest_line):
             return None
-        # Column by column: a million-row roster is never held twice as rows.
-        same = all(column == list(map(itemgetter(i), expected)) for i, column in enumerate(found))
-    return found if same else None
+        count = len(cells[0])
+        numbers = list(range(self.number, self.number + count))
+        self.number += count
+        return self.columns.add(numbers, cells, count, padded=False)  # all text, as written
+
+
+def _plain_reading(kind: str, headers: list[str], head: bytes, label: str) -> _PlainReading | None:
+    """The column checks read_back's parse of a CSV roster starting with `head` (its header
+    row) would run, when its header reads back as written; None: leave it to read_back."""
+    if not columns.field_by_field(kind) or any("\t" in h for h in headers):
+        return None  # checked row by row; or a tab might make the file read as tab-separated
+    try:
+        sheet = tabular.parse_csv(head, label)
+        if len(sheet.headers) != len(headers):
+            return None
+        _, fields = layout(sheet, kind)
+    except InputError:
+        return None
+    ident = "code" if kind == "items" else "id"
+    check = columns.Columns(kind, sheet.headers, fields, shared=True, text_only=True)
+    return _PlainReading(check, fields.index(ident))
+
+
+def _read_as_written(cells: list[list[str]], ident_at: int, longest_line: int) -> bool:
+    """Whether tabular's parse gives back every row of these cells: none is blank (its id
+    is not) and none holds a cell too long (which it refuses; no line is, most often)."""
+    return all(map(str.strip, cells[ident_at])) and (
+        longest_line <= tabular.MAX_CELL
+        or all(max(map(len, column), default=0) <= tabular.MAX_CELL for column in cells)
+    )
+
+
+def _holds(kind: str, found: list[list], expected: list[Any], values: bool = True) -> bool:
+    """Whether validated columns hold exactly the rows `expected`, in order (`values`:
+    compared value by value; else only counted)."""
+    if len(found) != len(rows.fields(kind)) or any(len(c) != len(expected) for c in found):
+        return False
+    if not values:
+        return True
+    # Column by column: a million-row roster is never held twice as rows.
+    return all(column == list(map(itemgetter(i), expected)) for i, column in enumerate(found))
 
 
 def validated_columns(
@@ -284,6 +363,8 @@ class Workspace:
         return cache[key]
 
     def _record(self, model: type[BaseModel], path: Path) -> Any:
+        from ..core.records import VIEWS  # the records' models: made only when one is read
+
         view = VIEWS.get(model)
         if view is not None:
             try:

@@ -17,11 +17,10 @@ from ..core.problems import InputError, Problem
 from ..core.records import Assignment, Draw, Replacements, Substitutions
 from ..core.selection import current_picks, current_teams, superseded
 from ..storage import yamlio
+from .layout import GENERATED_HEADER  # noqa: F401  (records are named by it here too)
 from .load import PLAN_DIR, Workspace, load_model
 
 M = TypeVar("M", bound=BaseModel)
-
-GENERATED_HEADER = "# 由 ssj 生成，提交后不得修改（ssj audit 会核对）。\n"
 
 
 # A draw id is also a file name (plans/<year>/draws/<id>.yaml): letters (汉字 too), digits,

@@ -23,9 +23,8 @@ from ..storage import yamlio
 from ..storage.files import write_atomic
 from ..storage.git import Locations, Status
 from . import load
-from .layout import GROWING, LABELS, appended_only, record_kind
+from .layout import GENERATED_HEADER, GROWING, LABELS, appended_only, record_kind
 from .load import PLAN_DIR, Workspace
-from .records import GENERATED_HEADER
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
