@@ -162,8 +162,23 @@ def _problem(exc: YAMLError, label: str) -> Problem:
     return Problem(file=label, line=line, message=f"YAML 格式错误：{reason}")
 
 
+# Files ssj writes (with its header, or big: the records) are first read by
+# storage/yamlread, which gives the data ruamel would, in a fraction of its time and
+# memory, or declines (then ruamel reads the text, and reports any problem with its line).
+GENERATED_PREFIX = "# 由 ssj 生成"
+GENERATED_BYTES = 64 * 1024
+
+
 def parse(text: str, label: str, roundtrip: bool = False) -> Any:
     """A YAML document; any problem with it is an InputError naming the file and line."""
+    if not roundtrip and (len(text) >= GENERATED_BYTES or text.startswith(GENERATED_PREFIX)):
+        if len(text) > MAX_BYTES:
+            raise InputError(Problem(file=label, message="文件过大，拒绝读取"))
+        from .yamlread import parse_generated
+
+        data = parse_generated(text)
+        if data is not None:
+            return data
     check_structure(text, label)
     try:
         return (_roundtrip() if roundtrip else _safe()).load(text)
