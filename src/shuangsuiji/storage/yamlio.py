@@ -171,14 +171,33 @@ GENERATED_BYTES = 64 * 1024
 
 def parse(text: str, label: str, roundtrip: bool = False) -> Any:
     """A YAML document; any problem with it is an InputError naming the file and line."""
-    if not roundtrip and (len(text) >= GENERATED_BYTES or text.startswith(GENERATED_PREFIX)):
-        if len(text) > MAX_BYTES:
-            raise InputError(Problem(file=label, message="文件过大，拒绝读取"))
-        from .yamlread import parse_generated
-
-        data = parse_generated(text)
+    if not roundtrip:
+        data = _generated(text, label)
         if data is not None:
             return data
+    return _ruamel(text, label, roundtrip)
+
+
+def parse_json(text: str, label: str) -> tuple[Any, bool]:
+    """(parse(text), whether the data is surely JSON's: read by storage/yamlread, so text
+    keys only and no dates, and kept in a cache without being read back to compare)."""
+    data = _generated(text, label)
+    if data is not None:
+        return data, True
+    return _ruamel(text, label, False), False
+
+
+def _generated(text: str, label: str) -> Any:
+    if len(text) < GENERATED_BYTES and not text.startswith(GENERATED_PREFIX):
+        return None
+    if len(text) > MAX_BYTES:
+        raise InputError(Problem(file=label, message="文件过大，拒绝读取"))
+    from .yamlread import parse_generated
+
+    return parse_generated(text)
+
+
+def _ruamel(text: str, label: str, roundtrip: bool) -> Any:
     check_structure(text, label)
     try:
         return (_roundtrip() if roundtrip else _safe()).load(text)
