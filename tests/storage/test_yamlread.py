@@ -7,11 +7,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.error import YAMLError
-from test_yamlemit import TRICKY, json_values, texts
+from test_yamlemit import TRICKY, json_values, texts, typed_texts
 
 from conftest import approve_plan, on
 from shuangsuiji.core.problems import InputError
-from shuangsuiji.storage import yamlemit, yamlio
+from shuangsuiji.storage import yamlemit, yamlio, yamlread
 from shuangsuiji.storage.yamlread import parse_generated
 
 HEADER = "# 由 ssj 生成，提交后不得修改（ssj audit 会核对）。\n"
@@ -121,6 +121,14 @@ def test_long_lists_of_tasks_read_back(rows, shared):
     text = yamlemit.dump(data)
     assert same(parse_generated(text), data)
     agrees(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(typed_texts | texts)
+def test_a_text_taken_as_surely_plain_is_one_yamlemit_writes_plain(text):
+    text = text.rstrip("\n")
+    if yamlread._SURELY_PLAIN.fullmatch(text):
+        assert yamlemit._text(text) == text
 
 
 # ------------------------------------------------------------------ edited texts

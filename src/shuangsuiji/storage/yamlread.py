@@ -25,12 +25,13 @@ from itertools import compress
 from operator import not_
 from typing import Any
 
-from .yamlemit import _ALL_SAFE, _MARKED, _double_quoted, _text
+from .yamlemit import _ALL_SAFE, _MARKED, _NEVER_TYPED, _SAFE, _double_quoted, _text
 from .yamlio import MAX_DEPTH
 
 # libyaml finds an implicit key's ":" only within 1024 characters of its start.
 _MAX_KEY = 1000
 _MEMO = 8192  # distinct scalars remembered at once (the strata, periods, checklist codes)
+_SHORT = 16  # longer scalars (ids, tickets) are rarely repeated: not remembered
 _RUN = 4096  # items of one shape read per regular-expression match (bounds the temporaries)
 
 _SINGLE = re.compile(r"'(?:[^'\n]|'')*'")
@@ -44,6 +45,9 @@ _LITERALS: dict[str, Any] = {
     ".nan": math.nan,
 }
 _SCALAR_TYPES = (str, int, float, bool, type(None))
+# yamlemit._column's screen for one text: plain-safe characters, one that no resolver's
+# pattern holds, no "0x" start; such a text is written plain (an id, a ticket).
+_SURELY_PLAIN = re.compile(rf"(?!0[xX])(?=.*[{_NEVER_TYPED}]){_SAFE}", re.S)
 
 
 class _NotGenerated(Exception):
@@ -152,6 +156,7 @@ def _key(token: str) -> str:
 
 
 _SCALAR = object()  # _entry's mark: the content is a scalar, not a mapping entry
+_NOT_PLAIN_KEY = "'\" "  # quoted keys, and lines deeper than their mapping's keys
 
 
 def _entry(content: str) -> tuple[Any, str | None]:
@@ -214,14 +219,18 @@ class _Reader:
         value = memo.get(token, _SCALAR)
         if value is not _SCALAR:
             return value
-        if token == "{}":
+        if _SURELY_PLAIN.fullmatch(token):
+            value = token
+        elif token == "{}":
             return {}
-        if token == "[]":
+        elif token == "[]":
             return []
-        value = _scalar(token)
-        if len(memo) >= _MEMO:
-            memo.clear()
-        memo[token] = value
+        else:
+            value = _scalar(token)
+        if len(token) <= _SHORT:
+            if len(memo) >= _MEMO:
+                memo.clear()
+            memo[token] = value
         return value
 
     def key(self, token: str) -> str:
@@ -305,28 +314,36 @@ class _Reader:
         that is on a list item's line, already read."""
         if depth >= MAX_DEPTH:  # its empty collections one deeper: within yamlio's limit
             raise _bad()
-        text, key_of, scalar = self.text, self.key, self.scalar
+        # The loop is the reader's hot path: the memos are looked up in place.
+        text, memo, keys = self.text, self.memo, self.keys
         lead = " " * indent
+        size = len(text)
         out: dict[str, Any] = {}
         while True:
             if first is not None:
                 token, rest = first
                 first = None
             else:
-                if pos == len(text) or not text.startswith(lead, pos):
+                if pos == size or not text.startswith(lead, pos):
                     break
                 end = text.index("\n", pos)
-                token, rest = _entry(text[pos + indent : end])
-                if token is _SCALAR or token[:1] == " ":
-                    raise _bad()  # a line that is no entry, or deeper than the keys
+                content = text[pos + indent : end]
                 pos = end + 1
-            key = key_of(token)
+                colon = content.find(": ")
+                if colon > 0 and content[0] not in _NOT_PLAIN_KEY:
+                    token, rest = content[:colon], content[colon + 2 :]
+                else:
+                    token, rest = _entry(content)
+                    if token is _SCALAR or token[:1] == " ":
+                        raise _bad()  # a line that is no entry, or deeper than the keys
+            key = keys.get(token) or self.key(token)
             if key in out:
                 raise _bad()  # ruamel refuses duplicate keys: let it say so
-            if rest is not None:
-                out[key] = scalar(rest)
-            else:
+            if rest is None:
                 out[key], pos = self.nested(pos, indent, depth + 1)
+            else:
+                value = memo.get(rest, _SCALAR)
+                out[key] = value if value is not _SCALAR else self.scalar(rest)
         return out, pos
 
     def sequence(self, pos: int, indent: int, first: str | None, depth: int) -> tuple[list, int]:
@@ -373,10 +390,10 @@ class _Reader:
         position after it), else None (nothing read). A short one read before (the
         checklist of many tasks) is taken as read then."""
         text = self.text
-        match = _scalar_run(indent).match(text, pos)
-        if match is None:
-            return None
-        end = match.end()
+        eol = text.index("\n", pos)
+        if text.find(": ", pos, eol) >= 0 or text[eol - 1] == ":":
+            return None  # a list of mappings (the inspectors of a task)
+        end = _scalar_run(indent).match(text, pos).end()
         dash = " " * indent + "- "
         block = text[pos + len(dash) : end - 1]
         known = self.lists.get(block)
