@@ -14,6 +14,18 @@ def test_saved_value_is_loaded_back(tmp_path):
     assert cache.load(tmp_path, "yaml", "b" * 64) is None  # another file's bytes
 
 
+def test_json_values_are_written_in_pieces_as_one_text(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "_PIECE", 3)
+    value = {"kind": "assignment", "tasks": [{"id": n, "l": list(range(n))} for n in range(8)]}
+    for each in (value, [], {}, list(range(7)), {"a": {"b": list(range(4))}, "c": "甲"}):
+        assert "".join(cache._pieces(each)) == cache._dumps(each)
+    cache.save(tmp_path, "yaml", SHA, value, as_json=True)
+    assert cache.load_text(tmp_path, "yaml", SHA) == cache._dumps(value).encode()
+    cache.save(tmp_path, "yaml", "b" * 64, {"x": [1.0] * 9 + [float("nan")]}, as_json=True)
+    assert cache.load(tmp_path, "yaml", "b" * 64) is None
+    assert [p.name for p in (tmp_path / ".ssj" / "cache").iterdir()] == [f"yaml-{SHA}.json"]
+
+
 def test_rows_are_kept_by_column_few_distinct_values_once(tmp_path):
     many = [[f"id-{n}", n % 2 == 0, ["甲"] if n % 3 else [], n % 3] for n in range(100)]
     cache.save_rows(tmp_path, "entities", SHA, iter(many))

@@ -138,13 +138,39 @@ def save(root: Path, name: str, sha256: str, value: Any, *, as_json: bool = Fals
     `as_json`: the value is known to be what JSON gives back (a pydantic model's
     `model_dump(mode="json")`), so it is not read back to be compared.
     """
+    if as_json:
+        # Written piece by piece: a million-unit record's JSON is never whole in memory.
+        with contextlib.suppress(TypeError, ValueError):  # a NaN: not JSON
+            _save(root, name, sha256, [_pieces(value)])
+        return
     try:
         text = _dumps(value)
     except (TypeError, ValueError):
         return  # a date, a set: not JSON
-    if not as_json and json.loads(text) != value:
+    if json.loads(text) != value:
         return  # a key that is not text, a tuple: JSON would not give it back as it was
     _save(root, name, sha256, [text])
+
+
+_PIECE = 4096  # items of a long list written at a time
+
+
+def _pieces(value: Any) -> Iterator[str]:
+    """_dumps(value) in pieces: a mapping key by key, a long list some items at a time."""
+    if isinstance(value, dict) and value:
+        sep = "{"
+        for key, item in value.items():
+            yield sep + _dumps(key) + ":"
+            yield from _pieces(item)
+            sep = ","
+        yield "}"
+    elif isinstance(value, list) and len(value) > _PIECE:
+        yield "["
+        for start in range(0, len(value), _PIECE):
+            yield ("," if start else "") + _dumps(value[start : start + _PIECE])[1:-1]
+        yield "]"
+    else:
+        yield _dumps(value)
 
 
 def save_rows(root: Path, name: str, sha256: str, rows: Iterable[list]) -> None:
@@ -226,18 +252,21 @@ def _flat(value: Any) -> bool:
     )
 
 
-def _save(root: Path, name: str, sha256: str, documents: Iterable[str]) -> None:
-    """Keep JSON documents (their text), one to a line, then the header."""
+def _save(root: Path, name: str, sha256: str, documents: Iterable[str | Iterable[str]]) -> None:
+    """Keep JSON documents (their text, or its pieces), one to a line, then the header."""
     digest, count = hashlib.sha256(), 0
 
     def body() -> Iterator[bytes]:
         nonlocal count
         for document in documents:
-            line = document.encode()
-            line = line if count == 0 else b"\n" + line
+            if count:
+                digest.update(b"\n")
+                yield b"\n"
             count += 1
-            digest.update(line)
-            yield line
+            for piece in (document,) if isinstance(document, str) else document:
+                chunk = piece.encode()
+                digest.update(chunk)
+                yield chunk
         header = {**_header(name, sha256), "lines": count, "body": digest.hexdigest()}
         yield b"\n" + json.dumps(header).encode()
 
