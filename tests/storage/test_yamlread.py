@@ -252,6 +252,8 @@ def test_nesting_deeper_than_the_limit_is_refused_as_before():
     text = yamlemit.dump(shallow)
     assert same(parse_generated(text), shallow)
     agrees(text)
+    assert yamlread.MAX_DEPTH == yamlio.MAX_DEPTH
+    assert parse_generated(text, max_depth=20) is None
 
 
 def test_parse_reads_generated_files_without_ruamel(monkeypatch):

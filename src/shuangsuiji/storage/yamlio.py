@@ -194,7 +194,7 @@ def _generated(text: str, label: str) -> Any:
         raise InputError(Problem(file=label, message="文件过大，拒绝读取"))
     from .yamlread import parse_generated
 
-    return parse_generated(text)
+    return parse_generated(text, MAX_DEPTH)
 
 
 def _ruamel(text: str, label: str, roundtrip: bool) -> Any:

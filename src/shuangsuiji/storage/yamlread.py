@@ -11,7 +11,7 @@ only when ruamel's safe load would return the same, which it ensures by acceptin
 but yamlemit's own spellings: a plain scalar only if yamlemit writes that text plain, an
 integer only as str(int) writes it, quoted scalars only in yamlemit's two quoting styles.
 Anything else (another layout, tabs, comments after the header, anchors, tags, flow
-collections, duplicate keys, trailing spaces, nesting deeper than yamlio.MAX_DEPTH) gives
+collections, duplicate keys, trailing spaces, nesting deeper than `max_depth`) gives
 None, and the caller reads the text with ruamel, which reports any problem with its line.
 """
 
@@ -26,8 +26,8 @@ from operator import not_
 from typing import Any
 
 from .yamlemit import _ALL_SAFE, _MARKED, _NEVER_TYPED, _SAFE, _double_quoted, _text
-from .yamlio import MAX_DEPTH
 
+MAX_DEPTH = 32  # yamlio.MAX_DEPTH, which yamlio passes (this module does not import it)
 # libyaml finds an implicit key's ":" only within 1024 characters of its start.
 _MAX_KEY = 1000
 _MEMO = 8192  # distinct scalars remembered at once (the strata, periods, checklist codes)
@@ -54,11 +54,12 @@ class _NotGenerated(Exception):
     """The text leaves yamlemit's layout somewhere: ruamel reads it."""
 
 
-def parse_generated(text: str) -> Any | None:
+def parse_generated(text: str, max_depth: int = MAX_DEPTH) -> Any | None:
     """The document's data if the text is in exactly yamlemit's layout (after `#` header
-    lines); None when it is not, or when the data is null."""
+    lines) and nests at most `max_depth` collections deep; None when it is not, or when
+    the data is null."""
     try:
-        return _Reader(text).document()
+        return _Reader(text, max_depth).document()
     except (_NotGenerated, RecursionError, ValueError, OverflowError):
         return None  # a slip of this reader's is no error: ruamel reads the text
 
@@ -206,8 +207,10 @@ def _shaped(indent: int, keys: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]
 
 
 class _Reader:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, max_depth: int) -> None:
         self.text = text
+        # Block collections one short of the limit: their empty ones ({}, []) one deeper.
+        self.max_depth = max_depth - 1
         self.memo: dict[str, Any] = {}
         self.keys: dict[str, str] = {}
         self.lists: dict[str, list] = {}  # a short run of texts (a checklist) read once
@@ -312,7 +315,7 @@ class _Reader:
     ) -> tuple[dict, int]:
         """A mapping whose keys start at column `indent`; `first` is its first entry when
         that is on a list item's line, already read."""
-        if depth >= MAX_DEPTH:  # its empty collections one deeper: within yamlio's limit
+        if depth > self.max_depth:
             raise _bad()
         # The loop is the reader's hot path: the memos are looked up in place.
         text, memo, keys = self.text, self.memo, self.keys
@@ -349,7 +352,7 @@ class _Reader:
     def sequence(self, pos: int, indent: int, first: str | None, depth: int) -> tuple[list, int]:
         """A list whose "- " marks are at column `indent`; `first` is its first item's
         content when that follows an outer "- " on the same line."""
-        if depth >= MAX_DEPTH:  # its empty collections one deeper: within yamlio's limit
+        if depth > self.max_depth:
             raise _bad()
         text = self.text
         dash = " " * indent + "- "
