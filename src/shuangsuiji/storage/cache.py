@@ -139,7 +139,8 @@ def save(root: Path, name: str, sha256: str, value: Any, *, as_json: bool = Fals
     `model_dump(mode="json")`), so it is not read back to be compared.
     """
     if as_json:
-        with contextlib.suppress(TypeError, ValueError):  # not JSON after all: not kept
+        # Written piece by piece: a million-unit record's JSON is never whole in memory.
+        with contextlib.suppress(TypeError, ValueError):  # a NaN, a date: not JSON, not kept
             _save(root, name, sha256, [_pieces(value)])
         return
     try:
@@ -148,7 +149,28 @@ def save(root: Path, name: str, sha256: str, value: Any, *, as_json: bool = Fals
         return  # a date, a set: not JSON
     if json.loads(text) != value:
         return  # a key that is not text, a tuple: JSON would not give it back as it was
-    _save(root, name, sha256, [[text]])
+    _save(root, name, sha256, [text])
+
+
+_PIECE = 4096  # items of a long list written at a time
+
+
+def _pieces(value: Any) -> Iterator[str]:
+    """_dumps(value) in pieces: a mapping key by key, a long list some items at a time."""
+    if isinstance(value, dict) and value and all(type(k) is str for k in value):
+        sep = "{"
+        for key, item in value.items():
+            yield sep + _dumps(key) + ":"
+            yield from _pieces(item)
+            sep = ","
+        yield "}"
+    elif isinstance(value, list) and len(value) > _PIECE:
+        yield "["
+        for start in range(0, len(value), _PIECE):
+            yield ("," if start else "") + _dumps(value[start : start + _PIECE])[1:-1]
+        yield "]"
+    else:
+        yield _dumps(value)
 
 
 def save_rows(root: Path, name: str, sha256: str, rows: Iterable[list]) -> None:
@@ -162,7 +184,7 @@ def save_columns(root: Path, name: str, sha256: str, columns: list[list]) -> Non
     if any(len(c) != count for c in columns):
         raise ValueError("columns of different lengths")
     document = {"rows": count, "columns": [_encoded(c) for c in columns]}
-    _save(root, name, sha256, [[_dumps(document)]])
+    _save(root, name, sha256, [_dumps(document)])
 
 
 # Codes of a dictionary-encoded column: one, two or four bytes per row (native order,
@@ -263,8 +285,8 @@ def _decoded(column: dict) -> list:
     return list(map(distinct.__getitem__, codes))
 
 
-def _save(root: Path, name: str, sha256: str, documents: Iterable[Iterable[str]]) -> None:
-    """Keep JSON documents (the pieces of their text), one to a line, then the header."""
+def _save(root: Path, name: str, sha256: str, documents: Iterable[str | Iterable[str]]) -> None:
+    """Keep JSON documents (their text, or its pieces), one to a line, then the header."""
     digest, count = hashlib.sha256(), 0
 
     def body() -> Iterator[bytes]:
@@ -274,7 +296,7 @@ def _save(root: Path, name: str, sha256: str, documents: Iterable[Iterable[str]]
                 digest.update(b"\n")
                 yield b"\n"
             count += 1
-            for piece in document:
+            for piece in (document,) if isinstance(document, str) else document:
                 chunk = piece.encode()
                 digest.update(chunk)
                 yield chunk
@@ -289,28 +311,6 @@ def _save(root: Path, name: str, sha256: str, documents: Iterable[Iterable[str]]
 
 def _dumps(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-_PART = 4096  # items of a long list encoded at a time
-
-
-def _pieces(value: Any) -> Iterator[str]:
-    """_dumps(value) in pieces: the long lists of a mapping (a big record's picks or tasks)
-    a part at a time, so that a million-unit record's JSON is never one string."""
-    if not isinstance(value, dict) or set(map(type, value)) - {str}:
-        yield _dumps(value)
-        return
-    yield "{"
-    for n, (key, item) in enumerate(value.items()):
-        yield ("," if n else "") + _dumps(key) + ":"
-        if not isinstance(item, list) or len(item) <= _PART:
-            yield _dumps(item)
-            continue
-        yield "["
-        for start in range(0, len(item), _PART):
-            yield ("," if start else "") + _dumps(item[start : start + _PART])[1:-1]
-        yield "]"
-    yield "}"
 
 
 def _prune(folder: Path, name: str) -> None:

@@ -162,8 +162,42 @@ def _problem(exc: YAMLError, label: str) -> Problem:
     return Problem(file=label, line=line, message=f"YAML 格式错误：{reason}")
 
 
+# Files ssj writes (with its header, or big: the records) are first read by
+# storage/yamlread, which gives the data ruamel would, in a fraction of its time and
+# memory, or declines (then ruamel reads the text, and reports any problem with its line).
+GENERATED_PREFIX = "# 由 ssj 生成"
+GENERATED_BYTES = 64 * 1024
+
+
 def parse(text: str, label: str, roundtrip: bool = False) -> Any:
     """A YAML document; any problem with it is an InputError naming the file and line."""
+    if not roundtrip:
+        data = _generated(text, label)
+        if data is not None:
+            return data
+    return _ruamel(text, label, roundtrip)
+
+
+def parse_json(text: str, label: str) -> tuple[Any, bool]:
+    """(parse(text), whether the data is surely JSON's: read by storage/yamlread, so text
+    keys only and no dates, and kept in a cache without being read back to compare)."""
+    data = _generated(text, label)
+    if data is not None:
+        return data, True
+    return _ruamel(text, label, False), False
+
+
+def _generated(text: str, label: str) -> Any:
+    if len(text) < GENERATED_BYTES and not text.startswith(GENERATED_PREFIX):
+        return None
+    if len(text) > MAX_BYTES:
+        raise InputError(Problem(file=label, message="文件过大，拒绝读取"))
+    from .yamlread import parse_generated
+
+    return parse_generated(text, MAX_DEPTH)
+
+
+def _ruamel(text: str, label: str, roundtrip: bool) -> Any:
     check_structure(text, label)
     try:
         return (_roundtrip() if roundtrip else _safe()).load(text)

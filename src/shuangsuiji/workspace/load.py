@@ -468,14 +468,27 @@ def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | Non
 
 def load_view(view: Any, path: Path, label: str, cache: Path) -> Any:
     """A record's light form (core.records.VIEWS). A big one is parsed from its cached JSON
-    with each repeated string made once, then validated in parts (`view.in_parts`)."""
+    with each repeated string made once, then validated in parts (`view.in_parts`); in
+    a fresh clone from its YAML, which is then kept, its bytes and text let go first."""
     raw = path.read_bytes()
     if len(raw) < CACHED_RECORD_BYTES:
         return load_model(view, path, label, cache=cache)
-    body, data = _cached_json(cache, hashlib.sha256(raw).hexdigest(), raw, label)
-    del raw
-    if body is not None:
-        data = pydantic_core.from_json(body, cache_strings=True)
+    digest = hashlib.sha256(raw).hexdigest()
+    body = cache_store.load_text(cache, "yaml", digest)
+    if body is None:
+        text = _utf8(raw, label)
+        del raw
+        data, plain = yamlio.parse_json(text, label)
+        del text
+        if isinstance(data, dict):
+            cache_store.save(cache, "yaml", digest, data, as_json=plain)
+    else:
+        del raw
+        data = (
+            pydantic_core.from_json(body, cache_strings=True)
+            if body.startswith(b"{")
+            else json.loads(body)
+        )
         del body
     return view.in_parts(data if data is not None else {})
 
@@ -485,10 +498,10 @@ def _cached_json(cache: Path, digest: str, raw: bytes, label: str) -> tuple[byte
     use; (None, the parsed YAML) when that is no JSON object or cannot be kept."""
     body = cache_store.load_text(cache, "yaml", digest)
     if body is None:
-        data = yamlio.parse(_utf8(raw, label), label)
+        data, plain = yamlio.parse_json(_utf8(raw, label), label)
         if not isinstance(data, dict):
             return None, data
-        cache_store.save(cache, "yaml", digest, data)
+        cache_store.save(cache, "yaml", digest, data, as_json=plain)
         body = cache_store.load_text(cache, "yaml", digest)
         if body is None:
             return None, data
