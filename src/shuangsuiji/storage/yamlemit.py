@@ -21,6 +21,8 @@ from typing import Any
 
 # Plain scalars: no indicator first, no ": " or " #" inside, no edge spaces, printable.
 _PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@` \t")
+# At the start of a line these end or start a document, as ruamel knows: never plain.
+_MARKERS = ("---", "...")
 _PLAIN_BAD = re.compile(r": |:$| #|[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]|\s$")
 
 
@@ -56,6 +58,8 @@ def _resolvers() -> dict[str, re.Pattern]:
 def _plain(text: str) -> bool:
     if not text or text[0] in _PLAIN_FIRST or _PLAIN_BAD.search(text) or not text.isprintable():
         return False
+    if text.startswith(_MARKERS):
+        return False
     typed = _resolvers().get(text[0])
     return typed is None or typed.match(text) is None
 
@@ -72,6 +76,7 @@ def _text(value: str) -> str:
         and ": " not in value
         and " #" not in value
         and not value.endswith((":", " "))
+        and not value.startswith(_MARKERS)
     ):
         typed = _resolvers().get(value[0])
         if typed is None or typed.match(value) is None:
