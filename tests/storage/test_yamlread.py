@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.error import YAMLError
-from test_yamlemit import TRICKY, json_values, texts, typed_texts
+from test_yamlemit import TRICKY, json_values, members, texts, typed_texts
 
 from conftest import approve_plan, on
 from shuangsuiji.core.problems import InputError
@@ -89,12 +89,6 @@ def test_long_lists_of_picks_read_back(rows):
     text = HEADER + yamlemit.dump(data)
     assert same(parse_generated(text), data)
     agrees(text)
-
-
-members = st.lists(
-    st.fixed_dictionaries({"id": texts, "ticket": texts, "load": st.integers(0, 10**6)}),
-    max_size=3,
-)
 
 
 @settings(max_examples=100, deadline=None)
