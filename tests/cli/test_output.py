@@ -33,10 +33,21 @@ def test_a_short_list_is_shown_whole():
 
 
 def test_printing_json_does_not_import_rich():
+    # A command imports the consoles with emit_json; only printing to one loads rich.
     code = (
-        "import sys; from shuangsuiji.cli.output import emit_json; emit_json({'a': 1}); "
-        "assert not any(m.startswith('rich') for m in sys.modules), 'rich imported'"
+        "import sys; from shuangsuiji.cli.output import console, emit_json, errors; "
+        "emit_json({'a': 1}); "
+        "assert not any(m.startswith('rich') for m in sys.modules), 'rich imported'; "
+        "console.print('表'); errors.print('错'); assert 'rich' in sys.modules"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, encoding="utf-8", env=_utf8()
+    )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == '{"a": 1}\n'
+    assert done.stdout == '{"a": 1}\n表\n' and done.stderr == "错\n"
+
+
+def _utf8() -> dict[str, str]:
+    import os
+
+    return {**os.environ, "PYTHONIOENCODING": "utf-8"}

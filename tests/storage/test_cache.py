@@ -137,3 +137,32 @@ def test_a_column_is_kept_as_it_was_before_the_shortcuts(column):
     assert json.dumps(cache._encoded(column)) == json.dumps(_encoded_as_before(column))
     uniform = [column[0]] * len(column) if column else []
     assert json.dumps(cache._encoded(uniform)) == json.dumps(_encoded_as_before(uniform))
+
+
+def test_a_column_whose_codes_do_not_fit_its_values_is_not_read(tmp_path):
+    """Entries written by this code always fit; one that does not (a code past the values,
+    a signed code, a code other than 0 beside a single value) is read as no entry."""
+    import base64
+
+    def kept(column: dict, rows: int) -> list[list] | None:
+        cache._save(tmp_path, "entities", SHA, [cache._dumps({"rows": rows, "columns": [column]})])
+        return cache.load_columns(tmp_path, "entities", SHA)
+
+    codes = base64.b64encode(bytes([0, 1, 2])).decode()
+    assert kept({"distinct": ["甲", "乙", "丙"], "type": "B", "codes": codes}, 3) == [
+        ["甲", "乙", "丙"]
+    ]
+    assert kept({"distinct": ["甲", "乙"], "type": "B", "codes": codes}, 3) is None
+    minus_one = base64.b64encode(bytes([0, 255])).decode()
+    assert kept({"distinct": ["甲", "乙"], "type": "b", "codes": minus_one}, 2) is None
+    assert kept({"distinct": ["甲"], "type": "B", "codes": minus_one}, 2) is None
+    zeros = base64.b64encode(bytes(4)).decode()
+    assert kept({"distinct": ["甲"], "type": "H", "codes": zeros}, 2) == [["甲", "甲"]]
+
+
+def test_a_mostly_unique_text_column_is_kept_as_its_values():
+    column = [f"单位{n}" for n in range(1000)] + ["单位1"] * 10
+    assert cache._encoded(column) == {"values": column}
+    assert cache._encoded(column) == _encoded_as_before(column)
+    few = ["甲", "乙"] * 600
+    assert cache._encoded(few)["distinct"] == ["甲", "乙"]

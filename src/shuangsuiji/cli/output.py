@@ -28,12 +28,19 @@ def _console(stderr: bool) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
 
 
-def __getattr__(name: str) -> Any:
-    """`console` and `errors` are made when first used: a command that prints JSON never
-    imports rich (about 50 ms at start-up)."""
-    if name in ("console", "errors"):
-        return _console(name == "errors")
-    raise AttributeError(name)
+class _Made:
+    """The console (`errors`: of stderr), made when first used: a command that prints JSON
+    never imports rich (about 50 ms at start-up), even where it imports `console`."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_console(self._stderr), name)
+
+
+console: Console = _Made(False)  # type: ignore[assignment]
+errors: Console = _Made(True)  # type: ignore[assignment]
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:

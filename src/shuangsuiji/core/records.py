@@ -313,7 +313,7 @@ class DrawView(Draw):
     @classmethod
     def in_parts(cls, data: Any) -> DrawView:
         """`data` validated a few thousand picks at a time (AssignmentView.in_parts)."""
-        names = {"key": _TASKS, "forced": _TASKS, "selected": _PICKS, "alternates": _PICKS}
+        names = {"key": TaskView, "forced": TaskView, "selected": PickView, "alternates": PickView}
         if not isinstance(data, dict) or not all(isinstance(data.get(n, []), list) for n in names):
             return cls.model_validate(data)
         lists = {n: data.pop(n, []) for n in names}
@@ -370,7 +370,7 @@ class AssignmentView(Assignment):
             x["tasks"] = []
         head = cls.model_validate(data)
         for done, entries in zip([head, *head.rounds], tasks, strict=True):
-            done.tasks = _in_parts(_ASSIGNED, entries)
+            done.tasks = _in_parts(AssignedView, entries)
         _share(head.matched())
         return head
 
@@ -390,12 +390,17 @@ def _share(tasks: list[AssignedView]) -> None:
 
 
 _PART = 4096
-_ASSIGNED = TypeAdapter(list[AssignedView])
-_PICKS = TypeAdapter(list[PickView])
-_TASKS = TypeAdapter(list[TaskView])
 
 
-def _in_parts(adapter: TypeAdapter, entries: list) -> list:
+@functools.cache
+def list_of(kind: Any) -> TypeAdapter:
+    """The validator of a list of `kind`, made when first used: a command that reads no
+    record does not pay for building it."""
+    return TypeAdapter(list[kind])
+
+
+def _in_parts(view: type, entries: list) -> list:
+    adapter = list_of(view)
     out: list = []
     for start in range(0, len(entries), _PART):
         part = entries[start : start + _PART]

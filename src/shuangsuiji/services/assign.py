@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -203,7 +204,9 @@ def unpublished(ws: Workspace, record: Assignment, day: date) -> list[str]:
     latest = record.rounds[-1] if record.rounds else record
     items = ws.roster("items").rows
     published = published_codes(load_plan(ws, record.year), items, day)
-    listed = dict.fromkeys(c for t in latest.tasks for c in t.checklist)
+    # Tasks share their checklists (one list per category and industries): each read once.
+    lists = {id(t.checklist): t.checklist for t in latest.tasks}
+    listed = dict.fromkeys(itertools.chain.from_iterable(lists.values()))
     return [c for c in listed if c not in published]
 
 

@@ -17,13 +17,13 @@ import base64
 import contextlib
 import gc
 import hashlib
+import itertools
 import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -190,10 +190,14 @@ def save_columns(root: Path, name: str, sha256: str, columns: list[list]) -> Non
 # Codes of a dictionary-encoded column: one, two or four bytes per row (native order,
 # which the entry's header names).
 _WIDTHS = (("B", 1 << 8), ("H", 1 << 16), ("I", 1 << 32))
+_TYPECODES = {t for t, _ in _WIDTHS}  # unsigned: no code counts from the end
 
 
 def _encoded(column: list) -> dict:
     """A column as it is kept: its distinct values and a number per row, when they are few."""
+    limit = max(16, len(column) // 4)  # more distinct values than this: kept as they are
+    if _more_distinct(column, limit):
+        return {"values": column}
     index = _text_index(column)
     if index is not None:  # text (or None) on every row: each value is its own key
         keys, kinds = column, set(map(type, index))
@@ -205,7 +209,7 @@ def _encoded(column: list) -> dict:
         index = dict.fromkeys(keys)
     if len(index) == 1 and _uniform(column, kinds):
         return _one_value(column)
-    if len(index) > max(16, len(column) // 4):
+    if len(index) > limit:
         return {"values": column}
     for code, key in enumerate(index):
         index[key] = code
@@ -222,6 +226,16 @@ def _encoded(column: list) -> dict:
     raw = bytes(codes) if typecode == "B" else array.array(typecode, list(codes)).tobytes()
     packed = base64.b64encode(raw).decode()
     return {"distinct": distinct, "type": typecode, "codes": packed}
+
+
+def _more_distinct(column: list, limit: int) -> bool:
+    """Whether the first limit + 1 values are distinct texts: then the column has more than
+    `limit` distinct values, found without keying a mostly unique column (ids, names) whole."""
+    try:
+        first = dict.fromkeys(itertools.islice(column, limit + 1))
+    except TypeError:  # a list or a mapping
+        return False
+    return len(first) > limit and set(map(type, first)) <= {str, type(None)}
 
 
 def _text_index(column: list) -> dict | None:
@@ -260,9 +274,11 @@ def _keys(column: list, kinds: set[type]) -> list:
     if kinds <= {str, type(None)} or (len(kinds) == 1 and kinds <= {bool, int, float}):
         return column
     # The items of every list (the values of every mapping) looked at in one C pass.
-    if kinds == {list} and set(map(type, chain.from_iterable(column))) <= {str}:
+    if kinds == {list} and set(map(type, itertools.chain.from_iterable(column))) <= {str}:
         return list(map(tuple, column))
-    if kinds == {dict} and set(map(type, chain.from_iterable(map(dict.values, column)))) <= {str}:
+    if kinds == {dict} and set(
+        map(type, itertools.chain.from_iterable(map(dict.values, column)))
+    ) <= {str}:
         return list(map(frozenset, map(dict.items, column)))
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
     return list(map(encode, column))
@@ -274,15 +290,18 @@ def _decoded(column: dict) -> list:
         if not isinstance(values, list):
             raise ValueError("not a column")
         return values
-    distinct = column["distinct"]
-    codes = array.array(column["type"], base64.b64decode(column["codes"], validate=True))
-    if not isinstance(distinct, list) or (codes and max(codes) >= len(distinct)):
+    distinct, typecode = column["distinct"], column["type"]
+    if not isinstance(distinct, list) or typecode not in _TYPECODES:
         raise ValueError("not a column")
+    raw = base64.b64decode(column["codes"], validate=True)
+    codes = array.array(typecode, raw)
     # Rows with equal lists or mappings share one: rows are read, never changed (a million
     # rows' empty lists alone would be 56 MB).
     if len(distinct) == 1:
+        if raw.strip(b"\0"):  # a code other than 0
+            raise ValueError("not a column")
         return distinct * len(codes)  # one value on every row (an empty column): C speed
-    return list(map(distinct.__getitem__, codes))
+    return list(map(distinct.__getitem__, codes))  # a code past the values: IndexError
 
 
 def _save(root: Path, name: str, sha256: str, documents: Iterable[str | Iterable[str]]) -> None:

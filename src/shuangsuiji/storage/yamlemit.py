@@ -249,10 +249,18 @@ def _sequence(
 # non-ASCII one; c and d only after "0x"). Ids with a letter such as G, H, K and tickets with a c or d
 # (nearly all) pass; the rest take the exact test, one by one.
 _BULK = 64
-_NEVER_TYPED = "cdCDghjkmpqvwGHJKMPQVW/\u0080-\U0010ffff"
+# "Not ASCII" is written as the negation of ASCII: a class with a range up to U+10FFFF
+# takes milliseconds to compile, and so does each class of the CJK range in _SAFE; the
+# patterns holding _SAFE are compiled when first used, not on every start of ssj.
+_NEVER_TYPED = "[cdCDghjkmpqvwGHJKMPQVW/]|[^\x00-\x7f]"
 _SAFE = r"[0-9A-Za-z\u4e00-\u9fa5][0-9A-Za-z\u4e00-\u9fa5._/-]*"
-_ALL_SAFE = re.compile(rf"{_SAFE}(?:\n{_SAFE})*")
-_MARKED = re.compile(f"[{_NEVER_TYPED}]")
+_MARKED = re.compile(_NEVER_TYPED)
+
+
+@cache
+def all_safe() -> re.Pattern:
+    """Lines of plain-safe characters."""
+    return re.compile(rf"{_SAFE}(?:\n{_SAFE})*")
 
 
 def _column(values: list, text: _Texts) -> list[str]:
@@ -261,7 +269,7 @@ def _column(values: list, text: _Texts) -> list[str]:
     if (
         joined.count("\n") != len(values) - 1
         or any(joined.startswith(h) or "\n" + h in joined for h in ("0x", "0X"))
-        or not _ALL_SAFE.fullmatch(joined)
+        or not all_safe().fullmatch(joined)
     ):
         return list(map(text.__getitem__, values))
     unmarked = set(compress(values, map(not_, map(_MARKED.search, values))))

@@ -25,7 +25,7 @@ from itertools import compress
 from operator import not_
 from typing import Any
 
-from .yamlemit import _ALL_SAFE, _MARKED, _NEVER_TYPED, _SAFE, _double_quoted, _text
+from .yamlemit import _MARKED, _NEVER_TYPED, _SAFE, _double_quoted, _text, all_safe
 
 MAX_DEPTH = 32  # yamlio.MAX_DEPTH, which yamlio passes (this module does not import it)
 # libyaml finds an implicit key's ":" only within 1024 characters of its start.
@@ -45,9 +45,13 @@ _LITERALS: dict[str, Any] = {
     ".nan": math.nan,
 }
 _SCALAR_TYPES = (str, int, float, bool, type(None))
-# yamlemit._column's screen for one text: plain-safe characters, one that no resolver's
-# pattern holds, no "0x" start; such a text is written plain (an id, a ticket).
-_SURELY_PLAIN = re.compile(rf"(?!0[xX])(?=.*[{_NEVER_TYPED}]){_SAFE}", re.S)
+
+
+@cache
+def _surely_plain() -> re.Pattern:
+    """yamlemit._column's screen for one text: plain-safe characters, one that no
+    resolver's pattern holds, no "0x" start; such a text is written plain (an id, a ticket)."""
+    return re.compile(rf"(?!0[xX])(?=.*(?:{_NEVER_TYPED})){_SAFE}", re.S)
 
 
 class _NotGenerated(Exception):
@@ -214,6 +218,7 @@ class _Reader:
         self.memo: dict[str, Any] = {}
         self.keys: dict[str, str] = {}
         self.lists: dict[str, list] = {}  # a short run of texts (a checklist) read once
+        self.surely_plain = _surely_plain().fullmatch
 
     # -------------------------------------------------------------- scalars
 
@@ -222,7 +227,7 @@ class _Reader:
         value = memo.get(token, _SCALAR)
         if value is not _SCALAR:
             return value
-        if _SURELY_PLAIN.fullmatch(token):
+        if self.surely_plain(token):
             value = token
         elif token == "{}":
             return {}
@@ -258,7 +263,11 @@ class _Reader:
         numbers of plain-safe characters, else None. A text with a character no resolver
         can type is plain for sure (yamlemit._column's screen); the rest are read one by
         one. A repeated text is made once (the strata and periods of the picks)."""
-        if joined.count("\n") != count - 1 or _hex_start(joined) or not _ALL_SAFE.fullmatch(joined):
+        if (
+            joined.count("\n") != count - 1
+            or _hex_start(joined)
+            or not all_safe().fullmatch(joined)
+        ):
             return None
         values = joined.split("\n")
         distinct = set(values)

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
-from pydantic import TypeAdapter
-
 from ..core import algorithm, staffing
 from ..core.models import Inspector
 from ..core.problems import Refused
@@ -21,6 +19,7 @@ from ..core.records import (
     AssignParameters,
     Draw,
     RosterRef,
+    list_of,
 )
 from .load import LoadedRoster, Workspace
 from .records import (
@@ -243,13 +242,10 @@ def matched(ctx: Context, seed: str, options: Options) -> list[Task]:
     ]
 
 
-_TASKS = TypeAdapter(list[Assigned])
-
-
 def run(ctx: Context, seed: str, options: Options) -> list[Assigned]:
     """The assignment as the record's tasks, or Infeasible naming each task's exclusions."""
     # Validated in one call: tens of thousands of tasks, each a few small models.
-    return _TASKS.validate_python([t.as_dict() for t in matched(ctx, seed, options)])
+    return list_of(Assigned).validate_python([t.as_dict() for t in matched(ctx, seed, options)])
 
 
 def record_data(record: Assignment, tasks: list[Task]) -> dict:
