@@ -7,7 +7,6 @@ before and after each change; records are followed through renames.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -663,29 +662,25 @@ def _plan_changes(data: AuditData, history: History) -> list[Finding]:
 
 def _state(data: AuditData, commit: Commit, day: date, plan_path: str) -> PlanState:
     git = data.ws.git
-    paths = [plan_path, *ALL_ROSTER_PATHS]
-    ids = git.blob_ids(commit.sha, paths)
+    ids = git.blob_ids(commit.sha, [plan_path, *ALL_ROSTER_PATHS])
     cache = data.__dict__.setdefault("_blobs", {})
-    missing = [b for b in ids.values() if b not in cache]
-    for blob, raw in git.blobs(missing).items():
-        cache[blob] = raw
 
     def roster(kind: str):
         path = next((p for p in ROSTER_PATHS[kind] if p in ids), None)
         if path is None:
             return None
-        blob = ids[path]
-        key = ("parsed", blob)
+        key = ("parsed", ids[path])  # a blob is parsed once, whichever commits hold it
         if key not in cache:
-            try:  # the very bytes of a roster this audit has read already are not parsed again
-                digest = hashlib.sha256(cache[blob]).hexdigest()
-                cache[key] = data.ws.roster_at(kind, commit.sha, digest).rows
+            try:
+                cache[key] = data.ws.roster_at(kind, commit.sha).rows
             except InputError:
                 cache[key] = None
         return cache[key]
 
     blob = ids.get(plan_path)
-    plan = parse_model(Plan, cache[blob]) if blob in cache else None
+    if blob is not None and blob not in cache:
+        cache[blob] = git.show(commit.sha, plan_path)
+    plan = parse_model(Plan, cache[blob]) if cache.get(blob) is not None else None
     return PlanState(commit, day, plan, roster("entities"), roster("items"), roster("inspectors"))
 
 

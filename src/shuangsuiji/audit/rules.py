@@ -6,7 +6,7 @@ and plan at their recorded commits) or is passed in.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -541,15 +541,11 @@ def _groups(
     found = _COUNTED.get(memo)
     if found is not None and found[0] is entities:
         return found[1], found[2]
-    key = 0
-    groups: dict[tuple[str, str], int] = defaultdict(int)
-    for entity in entities:
-        if not _active(entity, level) or not matches(entity, where):
-            continue
-        if entity.key:
-            key += 1
-        else:
-            groups[entity.category, entity.risk or ""] += 1
+    counted = [e for e in entities if _active(e, level)]
+    if where:  # most plans draw from every unit
+        counted = [e for e in counted if matches(e, where)]
+    key = sum(1 for e in counted if e.key)
+    groups = Counter((e.category, e.risk or "") for e in counted if not e.key)
     if len(_COUNTED) >= 8:
         _COUNTED.clear()
     _COUNTED[memo] = (entities, key, groups)
