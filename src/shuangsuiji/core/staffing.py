@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from . import algorithm
 from .algorithm import AlgorithmInputError, AssignmentInfeasible, Ranked, Shortfall, TaskCandidates
@@ -114,8 +115,9 @@ class Checklists:
 # algorithm.assign).
 
 
-@dataclass(frozen=True, slots=True)
-class Team:
+class Team(NamedTuple):
+    """A task's team and panel (a tuple: one is made for each of tens of thousands of tasks)."""
+
     entity: str
     ticket: str
     inspectors: list[Ranked]
