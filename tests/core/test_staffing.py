@@ -30,6 +30,31 @@ def runs(draw):
     return seed, tasks, team_size, experts, prior
 
 
+@st.composite
+def shared_runs(draw):
+    """Tasks sharing a few candidate lists, as matching.candidates gives them, often every
+    officer; experts now and then officers of other tasks (their loads are one pool then)."""
+    team_size = draw(st.integers(2, 3))
+    experts = draw(st.integers(0, 2))
+    lists = []
+    for _ in range(draw(st.integers(1, 3))):
+        if draw(st.booleans()):
+            officers = list(PEOPLE)
+        else:
+            officers = draw(st.lists(st.sampled_from(PEOPLE), min_size=team_size, unique=True))
+        others = [p for p in PEOPLE + EXPERTS if p not in officers]
+        panel = draw(st.lists(st.sampled_from(others), min_size=experts, unique=True))
+        lead = draw(st.lists(st.sampled_from(officers), max_size=4, unique=True))
+        lists.append((officers, panel, lead))
+    tasks = [
+        TaskCandidates(f"U{i:03d}", *shared, lead_required=bool(shared[2]))
+        for i, shared in enumerate(draw(st.lists(st.sampled_from(lists), min_size=1, max_size=60)))
+    ]
+    prior = draw(st.dictionaries(st.sampled_from(PEOPLE + EXPERTS + ["X1"]), st.integers(0, 5)))
+    seed = draw(st.text("abcxyz0123", min_size=1, max_size=8))
+    return seed, tasks, team_size, experts, prior
+
+
 def straightforward(seed, tasks, team_size, experts, prior):
     return [
         (r.entity, r.ticket, r.inspectors, r.experts)
@@ -51,6 +76,28 @@ def lazy(seed, tasks, team_size, experts, prior):
 @settings(max_examples=300, deadline=None)
 @given(runs())
 def test_the_same_teams_as_the_full_ranking(problem):
+    assert lazy(*problem) == straightforward(*problem)
+
+
+@settings(max_examples=300, deadline=None)
+@given(shared_runs())
+def test_the_same_teams_from_shared_candidate_lists(problem):
+    assert lazy(*problem) == straightforward(*problem)
+
+
+def test_the_same_teams_over_many_tasks_and_scattered_loads():
+    # Many load levels, gaps between them, a lead department, experts: the walk from the
+    # lowest level of each kind of candidate list, task after task.
+    officers, lead, panel = PEOPLE[:10], PEOPLE[7:10], EXPERTS
+    part = PEOPLE[2:8]
+    tasks = [
+        TaskCandidates(f"U{i:03d}", part, panel[:2], part[:2], True)
+        if i % 7 == 0
+        else TaskCandidates(f"U{i:03d}", officers, panel, lead if i % 3 else [], i % 3 != 0)
+        for i in range(400)
+    ]
+    prior = {"P00": 9, "P03": 4, "P08": 30, "E1": 2, "P11": 7}
+    problem = ("seed", tasks, 3, 2, prior)
     assert lazy(*problem) == straightforward(*problem)
 
 

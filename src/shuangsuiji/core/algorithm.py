@@ -384,9 +384,9 @@ class TaskCandidates:
     lead_required: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    """A chosen inspector with the load and ticket it was ranked by."""
+class Ranked(NamedTuple):
+    """A chosen inspector with the load and ticket it was ranked by (a tuple: two or more
+    are made for each of tens of thousands of tasks)."""
 
     id: str
     load: int

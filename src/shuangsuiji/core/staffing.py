@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from . import algorithm
 from .algorithm import AlgorithmInputError, AssignmentInfeasible, Ranked, Shortfall, TaskCandidates
@@ -114,8 +115,9 @@ class Checklists:
 # algorithm.assign).
 
 
-@dataclass(frozen=True, slots=True)
-class Team:
+class Team(NamedTuple):
+    """A task's team and panel (a tuple: one is made for each of tens of thousands of tasks)."""
+
     entity: str
     ticket: str
     inspectors: list[Ranked]
@@ -171,51 +173,84 @@ def _validated(
     return out
 
 
+def _checked_prior(prior: Mapping[str, int]) -> Mapping[str, int]:
+    """`prior`, each load checked as algorithm.assign checks it."""
+    for id_, n in prior.items():
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise AlgorithmInputError(f"人员 {id_} 的已有任务数必须是不小于 0 的整数：{n!r}")
+    return prior
+
+
+_PAST = b"\xff" * 33  # sorts after every digest
+
+
 class _Loads:
-    """Each person's load, and the people at each load, for the lowest-first walk."""
+    """The load of each of a pool of people, and who is at each load, for the
+    lowest-first walk. Each level maps id -> UTF-8 id, the bytes its tickets hash."""
 
     def __init__(self, ids: Iterable[str], prior: Mapping[str, int]) -> None:
-        self.load = dict(prior)
+        self.load = {id_: prior.get(id_, 0) for id_ in ids}
+        self.at: dict[int, dict[str, bytes]] = {}
         for id_, n in self.load.items():
-            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-                raise AlgorithmInputError(f"人员 {id_} 的已有任务数必须是不小于 0 的整数：{n!r}")
-        self.at: dict[int, set[str]] = {}
-        self.raw: dict[str, bytes] = {}
-        for id_ in ids:
-            self.at.setdefault(self.load.get(id_, 0), set()).add(id_)
-            self.raw[id_] = id_.encode()
+            self.at.setdefault(n, {})[id_] = id_.encode()
         self.levels = sorted(self.at)
 
-    def lowest(self, prefix: bytes, among: frozenset[str], k: int) -> list[Ranked]:
-        """The first k of `among` by (load, ticket), tickets computed for the lowest loads
-        only; `prefix` is the bytes every ticket of the task hashes before the id."""
+    def lowest(
+        self, prefix: hashlib._Hash, among: frozenset[str], k: int, without: str | None = None
+    ) -> list[Ranked]:
+        """The first k of `among` (a part of the pool) but `without` by (load, ticket),
+        tickets computed for the lowest loads only; `prefix` has hashed what every ticket
+        of the task hashes before the id."""
         out: list[Ranked] = []
         if k <= 0:
             return out
-        raw, sha256 = self.raw, hashlib.sha256
-        for level in self.levels:
-            here = self.at[level] & among
-            if not here:
-                continue
-            # One constructor call per ticket: faster than copying a prefix's hash state.
-            keyed = sorted([(sha256(prefix + raw[id_]).digest(), id_) for id_ in here])
-            out += [Ranked(id_, level, d.hex()) for d, id_ in keyed[: k - len(out)]]
+        copy, levels = prefix.copy, self.levels
+        # `among` is part of the pool, so as big it is all of it (usually: every officer is
+        # eligible) and no level needs filtering; else the walk starts at its lowest load.
+        everyone = len(among) == len(self.load)
+        if not everyone:
+            levels = levels[bisect.bisect_left(levels, min(map(self.load.__getitem__, among))) :]
+        for level in levels:
+            group = self.at[level]
+            if everyone and without not in group:
+                ids, raws = list(group), group.values()
+            else:
+                here = group.keys() & among
+                here.discard(without)
+                if not here:
+                    continue
+                ids = list(here)
+                raws = map(group.__getitem__, ids)
+            # Copying the hasher fed the task's prefix beats hashing prefix + id anew.
+            # Digests sort as their tickets do; only the chosen ones are written in hex.
+            digests = []
+            for raw in raws:
+                h = copy()
+                h.update(raw)
+                digests.append(h.digest())
+            # The smallest one at a time: k is 1 or 2 nearly always, and min() beats sorting.
+            for _ in range(min(k - len(out), len(digests))):
+                d = min(digests)
+                i = digests.index(d)
+                out.append(Ranked(ids[i], level, d.hex()))
+                digests[i] = _PAST
             if len(out) == k:
                 break
         return out
 
     def add(self, id_: str) -> None:
-        old = self.load.get(id_, 0)
+        old = self.load[id_]
         self.load[id_] = old + 1
         group = self.at[old]
-        group.discard(id_)
+        raw = group.pop(id_)
         if not group:
             del self.at[old]
             self.levels.remove(old)
-        if old + 1 not in self.at:
-            self.at[old + 1] = set()
+        up = self.at.get(old + 1)
+        if up is None:
+            up = self.at[old + 1] = {}
             bisect.insort(self.levels, old + 1)
-        self.at[old + 1].add(id_)
+        up[id_] = raw
 
 
 def teams(
@@ -238,20 +273,30 @@ def teams(
     if len(by_entity) != len(tasks):
         raise AlgorithmInputError("任务列表中有重复的检查对象")
     sets = _validated(tasks, team_size, experts)
+    prior = _checked_prior(prior_load or {})
     distinct = {(id(o), id(p)): (o, p) for o, p, _ in sets}  # tasks share their sets
-    loads = _Loads(set().union(*(o | p for o, p in distinct.values())), prior_load or {})
+    staff = set().union(*(o for o, _ in distinct.values()))
+    panelists = set().union(*(p for _, p in distinct.values()))
+    # Officers and experts are apart in a real roster: then each pool is walked alone, and
+    # a task's officers are usually its whole pool.
+    if staff.isdisjoint(panelists):
+        loads, expert_loads = _Loads(staff, prior), _Loads(panelists, prior)
+    else:
+        loads = expert_loads = _Loads(staff | panelists, prior)
     base = f"{seed}|{draw_id}|".encode()
     out = []
     for entity, task_ticket in algorithm.order_by_ticket(seed, (draw_id,), by_entity):
         officers, panel, lead = sets[by_entity[entity]]
-        prefix = base + entity.encode() + b"|"
+        prefix = hashlib.sha256(base + entity.encode() + b"|")
         if lead:
             first = loads.lowest(prefix, lead, 1)
-            team = first + loads.lowest(prefix, officers - {first[0].id}, team_size - 1)
+            team = first + loads.lowest(prefix, officers, team_size - 1, first[0].id)
         else:
             team = loads.lowest(prefix, officers, team_size)
-        chosen = loads.lowest(prefix, panel, experts)
-        for r in team + chosen:  # loads grow only after the whole task is ranked
+        chosen = expert_loads.lowest(prefix, panel, experts)
+        for r in team:  # loads grow only after the whole task is ranked
             loads.add(r.id)
+        for r in chosen:
+            expert_loads.add(r.id)
         out.append(Team(entity, task_ticket, team, chosen))
     return out
