@@ -47,12 +47,20 @@ def ssj(*args: str) -> list[str]:
     return [sys.executable, "-m", "shuangsuiji", *args]
 
 
-def run(argv: list[str], cwd: Path) -> tuple[float, int, bytes]:
-    """(seconds, exit code, stdout) of one set-up step."""
+def on(day: str) -> dict[str, str]:
+    """The environment of a step done on `day`: ssj's clock and git's dates are that day's
+    (a draw dated before today would be a late entry, refused without --reason)."""
+    stamp = f"{day}T10:00:00+08:00"
+    return {**ENV, "SSJ_NOW": stamp, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+
+
+def run(argv: list[str], cwd: Path, day: str) -> tuple[float, int, bytes]:
+    """(seconds, exit code, stdout) of one set-up step, done on `day`."""
     started = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, env=ENV)
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, env=on(day))
     if done.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} failed:\n{done.stderr.decode()[-2000:]}")
+        message = (done.stderr or done.stdout).decode()[-2000:]
+        raise SystemExit(f"{' '.join(argv)} failed:\n{message}")
     return time.perf_counter() - started, done.returncode, done.stdout
 
 
@@ -60,7 +68,9 @@ def measure(argv: list[str], cwd: Path) -> tuple[float, float, int, bytes]:
     """Like run(), but the peak memory of this one process (os.wait4)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL, env=ENV)
+        process = subprocess.Popen(
+            argv, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL, env=on(AS_OF)
+        )
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
         out.seek(0)
@@ -72,27 +82,26 @@ def measure(argv: list[str], cwd: Path) -> tuple[float, float, int, bytes]:
 
 
 def build(ws: Path, entities: int, officers: int, scratch: Path) -> dict[str, float]:
-    """The workspace: rosters, 5 plans, 20 draws, 20 assignments; setup times per step."""
-    from shuangsuiji.core.plan import Plan
-    from shuangsuiji.services.init import plan_text
-
+    """The workspace: rosters, 5 approved plans, 20 draws, 20 assignments, each step on
+    its own day; setup times per step."""
     steps: dict[str, float] = {}
-    subprocess.run(ssj("init", str(ws)), check=True, stdout=subprocess.DEVNULL, env=ENV)
+    start = f"{YEARS[0]}-01-05"
+    run(ssj("init", str(ws), "--roster-format", "csv"), scratch, start)
     write_entities(scratch / "entities.csv", entities)
     write_inspectors(scratch / "inspectors.csv", officers)
     for name in ("entities.csv", "inspectors.csv"):
-        seconds, _, _ = run(ssj("-C", str(ws), "roster", "import", str(scratch / name)), ws)
+        seconds, _, _ = run(ssj("-C", str(ws), "roster", "import", str(scratch / name)), ws, start)
         steps[f"roster import {name}"] = seconds
     git = ["git", "-C", str(ws)]
-    subprocess.run([*git, "add", "-A"], check=True, env=ENV)
-    subprocess.run([*git, "commit", "-qm", "名录"], check=True, env=ENV)
+    subprocess.run([*git, "add", "-A"], check=True, env=on(start))
+    subprocess.run([*git, "commit", "-qm", "名录"], check=True, env=on(start))
     draw_times, assign_times = [], []
     for year in YEARS:
-        plan = ws / "plans" / str(year) / "plan.yaml"
-        plan.parent.mkdir(parents=True, exist_ok=True)
-        plan.write_text(plan_text(Plan(year=year)), encoding="utf-8")
-        subprocess.run([*git, "add", "-A"], check=True, env=ENV)
-        subprocess.run([*git, "commit", "-qm", f"{year} 年度方案"], check=True, env=ENV)
+        # A draw needs the year's plan approved (both commands commit).
+        approved = f"{year}-01-10"
+        run(ssj("-C", str(ws), "plan", "init", "--year", str(year)), ws, approved)
+        approve = ("--date", approved, "--document", f"基准〔{year}〕1号")
+        run(ssj("-C", str(ws), "plan", "approve", "--year", str(year), *approve), ws, approved)
         for n, (day, category) in enumerate(zip(DATES, CATEGORIES, strict=True), start=1):
             seconds, code, out = run(
                 ssj(
@@ -112,6 +121,7 @@ def build(ws: Path, entities: int, officers: int, scratch: Path) -> dict[str, fl
                     "--json",
                 ),
                 ws,
+                f"{year}-{day}",
             )
             if code:
                 raise SystemExit(f"draw {year}-{n} refused")
@@ -130,6 +140,7 @@ def build(ws: Path, entities: int, officers: int, scratch: Path) -> dict[str, fl
                     "--json",
                 ),
                 ws,
+                f"{year}-{day}",
             )
             if code:
                 raise SystemExit(f"assign {year}-{n} refused")
@@ -170,10 +181,11 @@ def bench(ws: Path, runs: int) -> list[tuple[str, float, float, int, int]]:
 def render(entities: int, officers: int, runs: int, steps, results, counts) -> str:
     lines = [
         f"测量：{date.today()}，{os.cpu_count()} 核，Python {platform.python_version()}；"
-        f"合成名录 {entities:,} 个单位（有效的统一社会信用代码）、执法人员 {officers} 名；"
+        f"合成名录 {entities:,} 个单位（有效的统一社会信用代码，存为 CSV）、执法人员 {officers} 名；"
         f"{len(YEARS)} 个年度（{YEARS[0]}–{YEARS[-1]}）× 每年 4 次定向抽取（每类别一次，比例 20%）"
         f"及其匹配，共 {counts['draws']} 份抽取记录、{counts['assignments']} 份匹配记录、"
-        f"{counts['tasks']:,} 项任务；审计日期 {AS_OF}（各年度均已结束）。每项运行 {runs} 次取中位数，"
+        f"{counts['tasks']:,} 项任务，每一步都在它自己的日期做（方案先批准）；审计日期 {AS_OF}"
+        f"（各年度均已结束）。每项运行 {runs} 次取中位数，"
         "内存为进程峰值（os.wait4）。",
         "",
         "| 命令 | 耗时 | 峰值内存 | 退出码 | 问题数 |",
