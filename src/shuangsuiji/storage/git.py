@@ -156,26 +156,25 @@ class Git:
         # "./": the path is the workspace's, which may be a folder inside the repository.
         name = f"{commit}:./{path}"
         if not _FULL_ID.fullmatch(commit):
-            return self._show(name)  # a ref ("HEAD") may move within the command: asked anew
+            return self._show(commit, path)  # a ref ("HEAD") may move within the command
         try:
             found = self._objects("--batch-check").read(name)
             if found is None:
                 return None
             ident, kind, size, _ = found
             if kind != b"blob":
-                return self._show(name)  # a folder, a submodule: as git shows them
+                return self._show(commit, path)  # a folder, a submodule: as git shows them
             if size >= _BIG:
                 raw = _same_file(self.root / path, ident.decode(), size)
                 if raw is not None:
                     return raw
             found = self._objects("--batch").read(name)
         except Unanswered:
-            return self._show(name)
+            return self._show(commit, path)
         return None if found is None else found[3]
 
-    def _show(self, name: str) -> bytes | None:
-        done = self.run_bytes("show", name, check=False)
-        commit, _, path = name.partition(":./")
+    def _show(self, commit: str, path: str) -> bytes | None:
+        done = self.run_bytes("show", f"{commit}:./{path}", check=False)
         return done if done or self.exists(commit, path) else None
 
     def _objects(self, mode: str) -> ObjectReader:
@@ -345,22 +344,15 @@ class Git:
         return self.run("rev-parse", "--show-prefix", check=False).strip()
 
     def blobs(self, ids: list[str]) -> dict[str, bytes]:
-        """The contents of many blobs at once (`git cat-file --batch`)."""
-        wanted = list(dict.fromkeys(i for i in ids if i))
-        if not wanted:
-            return {}
-        raw = self.run_bytes("cat-file", "--batch", input="\n".join(wanted).encode() + b"\n")
-        out: dict[str, bytes] = {}
-        position = 0
-        for ident in wanted:
-            end = raw.index(b"\n", position)
-            header = raw[position:end].split()
-            position = end + 1
-            if len(header) < 3 or header[1] == b"missing":
-                continue
-            size = int(header[2])
-            out[ident] = raw[position : position + size]
-            position += size + 1
+        """The contents of many blobs (asked of the command's `git cat-file --batch`)."""
+        reader, out = self._objects("--batch"), {}
+        for ident in dict.fromkeys(i for i in ids if i):
+            try:
+                found = reader.read(ident)
+            except Unanswered:
+                raise GitError(f"git cat-file 失败：无法读取对象 {ident}") from None
+            if found is not None:
+                out[ident] = found[3]
         return out
 
     def blob_ids(self, commit: str, paths: list[str]) -> dict[str, str]:
