@@ -4,7 +4,9 @@ Validating a 100,000-unit roster, or parsing the YAML record of its draw, takes
 seconds; the result is kept here as JSON (read at C speed), keyed by the SHA-256 of
 the file's bytes. Rows are kept by column, a column of few distinct values (category,
 region, status) as those values and one small number per row: a 100,000-row roster is
-read back in about 30 ms. An entry is used only when the file's bytes hash to its name, it
+read back in about 30 ms. A small YAML file (ssj.yaml, a plan) is kept as its validated
+model (`.bin`, pickled; workspace/load.py reads back only ssj's models and plain values):
+reading it costs neither a YAML parse nor pydantic building its validator. An entry is used only when the file's bytes hash to its name, it
 was written by the same code, and its body hashes to the digest in its header;
 otherwise the file is read anew. The cache is local (.ssj/ is in .gitignore), never
 committed, and safe to delete. `ssj roster check` never uses it.
@@ -33,7 +35,12 @@ FORMAT = 2
 KEEP = 64  # entries per name (the rosters of recent commits, for audits; the records)
 # The code whose behaviour a cached value depends on: any change invalidates the cache.
 _SOURCES = {
-    "shuangsuiji.core": ("models.py", "values.py", "creditcode.py", "tables.py", "rows.py"),
+    "shuangsuiji.core": (
+        *("models.py", "values.py", "creditcode.py", "tables.py", "rows.py"),
+        # The other models' modules: a kept model (save_bytes) is read back as their classes.
+        *("plan.py", "records.py", "results.py", "inspections.py", "joint.py"),
+        *("calendar.py", "capacity.py", "reference.py", "seedformat.py"),
+    ),
     "shuangsuiji.storage": ("yamlio.py", "tabular.py"),
 }
 
@@ -48,8 +55,8 @@ def code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def _path(root: Path, name: str, sha256: str) -> Path:
-    return root / ".ssj" / "cache" / f"{name}-{sha256}.json"
+def _path(root: Path, name: str, sha256: str, suffix: str = ".json") -> Path:
+    return root / ".ssj" / "cache" / f"{name}-{sha256}{suffix}"
 
 
 def _header(name: str, sha256: str) -> dict:
@@ -62,9 +69,9 @@ def _header(name: str, sha256: str) -> dict:
     }
 
 
-def _body(root: Path, name: str, sha256: str) -> tuple[bytes, int] | None:
+def _body(root: Path, name: str, sha256: str, suffix: str = ".json") -> tuple[bytes, int] | None:
     """(body, its line count) of a sound entry: one JSON document per line, header last."""
-    path = _path(root, name, sha256)
+    path = _path(root, name, sha256, suffix)
     try:
         raw = path.read_bytes()
     except OSError:
@@ -107,6 +114,17 @@ def load_text(root: Path, name: str, sha256: str) -> bytes | None:
     if found is None or found[1] != 1:
         return None
     return found[0]
+
+
+def load_bytes(root: Path, name: str, sha256: str) -> bytes | None:
+    """The bytes kept by `save_bytes` for the file whose bytes hash to `sha256`, or None."""
+    found = _body(root, name, sha256, ".bin")
+    return found[0] if found is not None and found[1] == 1 else None
+
+
+def save_bytes(root: Path, name: str, sha256: str, data: bytes) -> None:
+    """Keep bytes that are no JSON (a pickled model: workspace/load.py reads it back)."""
+    _save(root, name, sha256, [[data]], ".bin")
 
 
 def load_columns(root: Path, name: str, sha256: str) -> list[list] | None:
@@ -304,7 +322,13 @@ def _decoded(column: dict) -> list:
     return list(map(distinct.__getitem__, codes))  # a code past the values: IndexError
 
 
-def _save(root: Path, name: str, sha256: str, documents: Iterable[str | Iterable[str]]) -> None:
+def _save(
+    root: Path,
+    name: str,
+    sha256: str,
+    documents: Iterable[str | Iterable[str | bytes]],
+    suffix: str = ".json",
+) -> None:
     """Keep JSON documents (their text, or its pieces), one to a line, then the header."""
     digest, count = hashlib.sha256(), 0
 
@@ -316,24 +340,24 @@ def _save(root: Path, name: str, sha256: str, documents: Iterable[str | Iterable
                 yield b"\n"
             count += 1
             for piece in (document,) if isinstance(document, str) else document:
-                chunk = piece.encode()
+                chunk = piece if isinstance(piece, bytes) else piece.encode()
                 digest.update(chunk)
                 yield chunk
         header = {**_header(name, sha256), "lines": count, "body": digest.hexdigest()}
         yield b"\n" + json.dumps(header).encode()
 
-    path = _path(root, name, sha256)
+    path = _path(root, name, sha256, suffix)
     with contextlib.suppress(OSError):
         write_disposable(path, body())
-        _prune(path.parent, name)
+        _prune(path.parent, name, suffix)
 
 
 def _dumps(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def _prune(folder: Path, name: str) -> None:
-    kept = sorted(folder.glob(f"{name}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _prune(folder: Path, name: str, suffix: str) -> None:
+    kept = sorted(folder.glob(f"{name}-*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in kept[KEEP:]:
         stale.unlink(missing_ok=True)
 

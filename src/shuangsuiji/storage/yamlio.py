@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import io
 import re
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+from typing import TYPE_CHECKING, Any
 
 from ..core.problems import InputError, Problem
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+
+# ruamel is imported where it is used: a command whose files are all read by
+# storage/yamlread or from the cache never loads it.
 
 MAX_BYTES = 512 * 1024 * 1024
 # Hostile documents are refused before they are built (docs/security.md):
@@ -75,30 +77,38 @@ def _lenient(construct):
     return build
 
 
-class _SafeConstructor(SafeConstructor):
-    pass
+@cache
+def _constructors() -> tuple[type, type]:
+    """ruamel's safe and round-trip constructors, lenient about out-of-range scalars."""
+    from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 
+    class _SafeConstructor(SafeConstructor):
+        pass
 
-class _RoundTripConstructor(RoundTripConstructor):
-    pass
+    class _RoundTripConstructor(RoundTripConstructor):
+        pass
 
-
-for _cls in (_SafeConstructor, _RoundTripConstructor):
-    for _tag in ("int", "float", "timestamp"):
-        _name = f"tag:yaml.org,2002:{_tag}"
-        _cls.add_constructor(_name, _lenient(_cls.yaml_constructors[_name]))
+    for cls in (_SafeConstructor, _RoundTripConstructor):
+        for tag in ("int", "float", "timestamp"):
+            name = f"tag:yaml.org,2002:{tag}"
+            cls.add_constructor(name, _lenient(cls.yaml_constructors[name]))
+    return _SafeConstructor, _RoundTripConstructor
 
 
 def _safe() -> YAML:
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="safe", pure=False)
-    yaml.Constructor = _SafeConstructor
+    yaml.Constructor = _constructors()[0]
     yaml.allow_duplicate_keys = False
     return yaml
 
 
 def _roundtrip() -> YAML:
+    from ruamel.yaml import YAML
+
     yaml = YAML()
-    yaml.Constructor = _RoundTripConstructor
+    yaml.Constructor = _constructors()[1]
     yaml.indent(mapping=2, sequence=2, offset=0)
     yaml.width = 4096  # never fold a long Chinese line
     yaml.preserve_quotes = True
@@ -120,6 +130,10 @@ def check_structure(text: str, label: str) -> None:
         raise InputError(Problem(file=label, message="文件过大，拒绝读取"))
     if not _needs_scan(text):
         return
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+
     depth = 0
     parser = YAML(typ="safe", pure=False)
     try:
@@ -154,7 +168,9 @@ def check_structure(text: str, label: str) -> None:
         raise InputError(_problem(exc, label)) from None
 
 
-def _problem(exc: YAMLError, label: str) -> Problem:
+def _problem(exc: Exception, label: str) -> Problem:
+    from ruamel.yaml.error import MarkedYAMLError
+
     line = None
     if isinstance(exc, MarkedYAMLError) and exc.problem_mark is not None:
         line = exc.problem_mark.line + 1
@@ -198,6 +214,8 @@ def _generated(text: str, label: str) -> Any:
 
 
 def _ruamel(text: str, label: str, roundtrip: bool) -> Any:
+    from ruamel.yaml.error import YAMLError
+
     check_structure(text, label)
     try:
         return (_roundtrip() if roundtrip else _safe()).load(text)
@@ -252,6 +270,8 @@ def lines_of(text: str, paths: list[tuple]) -> list[int | None]:
     Used only once a fast read has found problems: the line is a courtesy to the
     reader, so a path that cannot be followed gives the deepest line found.
     """
+    from ruamel.yaml.error import YAMLError
+
     try:
         check_structure(text, "")
         document = _roundtrip().load(text)

@@ -29,6 +29,7 @@ from ..storage.files import workspace_lock
 from ..storage.git import Git
 from .clock import Clock
 from .reference import at_commit, current, loaded, reference_file
+from .snapshot import keep_model, kept_model
 
 CONFIG = "ssj.yaml"
 ROSTER_DIR = "rosters"
@@ -306,7 +307,7 @@ class Workspace:
     # -- reading
     @cached_property
     def config(self) -> Config:
-        return load_model(Config, self.root / CONFIG, CONFIG)
+        return load_model(Config, self.root / CONFIG, CONFIG, cache=self.root)
 
     def roster(self, kind: str, cached: bool = True) -> LoadedRoster:
         """The current roster; `cached=False` validates it anew (ssj roster check)."""
@@ -446,11 +447,17 @@ def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | Non
     With `cache` (a workspace root), a big file's parsed content is kept in and taken
     from the local cache, keyed by the SHA-256 of its bytes, and validated from its JSON
     text: a record of a million-unit draw is never held as text, dictionaries and models
-    at once.
+    at once. A small one is kept as its validated model (workspace/snapshot.py).
     """
     if not path.is_file():
         raise InputError(Problem(file=label, message="文件不存在"))
     raw = path.read_bytes()
+    if cache and len(raw) < CACHED_RECORD_BYTES:
+        found = kept_model(cache, model, raw)
+        if found is None:
+            found = parse_model(model, raw, label)
+            keep_model(cache, model, raw, found)
+        return found
     body, data = None, None
     try:
         if cache and len(raw) >= CACHED_RECORD_BYTES:

@@ -73,7 +73,7 @@ def load_plan(ws: Workspace, year: int) -> Plan:
     path = ws.plan_dir(year) / "plan.yaml"
     if not path.is_file():
         return Plan(year=year)
-    plan = load_model(Plan, path, f"{PLAN_DIR}/{year}/plan.yaml")
+    plan = load_model(Plan, path, f"{PLAN_DIR}/{year}/plan.yaml", cache=ws.root)
     if plan.year != year:
         raise InputError(f"{PLAN_DIR}/{year}/plan.yaml 中的年度是 {plan.year}，与目录不符")
     return plan
