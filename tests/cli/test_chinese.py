@@ -11,6 +11,7 @@ import typer
 
 import shuangsuiji.cli.app as app_module
 from shuangsuiji.cli import errors
+from shuangsuiji.cli.help import choices_of
 
 # Latin words that may appear in help and error text, and why:
 ALLOWED = {
@@ -51,9 +52,7 @@ def _tree():
     def walk(command, path):
         paths.append(path)
         for param in command.params:
-            desc = getattr(param, "type_descriptor", None)
-            if desc is not None and desc.is_choice:
-                choices.update(str(getattr(c, "value", c)) for c in desc.choices)
+            choices.update(choices_of(param))
         for name, sub in getattr(command, "commands", {}).items():
             names.add(name)
             walk(sub, [*path, name])
@@ -124,7 +123,7 @@ USAGE_ERRORS = {
     "unknown subcommand": (["draw", "prepair"], "没有命令“prepair”；是否想用 prepare？"),
     "missing argument": (["record", "show"], "缺少参数 <单位>"),
     "missing option": (["draw", "run"], "缺少选项 --seed"),
-    "bad integer": (["draw", "--count", "三"], "选项 --count 的值无效：应为整数"),
+    "bad integer": (["draw", "--count", "三"], "选项 --count 的值无效：“三”不是整数"),
     "below the range": (["draw", "--count", "0"], "选项 --count 的值无效：应不小于 1"),
     "bad choice": (["assign", "--scope", "全局"], "选项 --scope 的值无效："),
     "bad date": (["status", "--as-of", "2026-02-30"], "选项 --as-of 的值无效：日期“2026-02-30”不存在"),

@@ -61,11 +61,10 @@ def test_every_date_option_is_the_shared_type():
     ]:  # fmt: skip
         assert expected in names
     for _, param in DATE_OPTIONS:
-        desc = param.type_descriptor
-        assert desc.annotation is date and desc.parameter_info.parser is parse_day
+        assert param.type.func is parse_day
         assert param.metavar == DATE_METAVAR
     # and no option anywhere still parses dates with typer's own formats
-    assert not [p for _, c in COMMANDS for p in c.params if p.type_descriptor.is_datetime]
+    assert not [p for _, c in COMMANDS for p in c.params if p.type.name == "datetime"]
 
 
 @pytest.mark.parametrize(

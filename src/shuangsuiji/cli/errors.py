@@ -31,6 +31,11 @@ VALUE_MESSAGES = (
     (r"^'(.*?)' is not one of (.*)\.$", lambda m: f"“{m[1]}”；可选 {_quoted_list(m[2])}"),
     (r"^(?:Value )?'(.*?)' is not a valid (?:integer|int)( range)?\.$", r"“\1”不是整数"),
     (r"^'(.*?)' does not match the formats? .*", r"“\1”不是有效日期（应写作 2026-03-01）"),
+    (r"^\S+ is not in the range x>=(\S+)\.$", r"应不小于 \1"),
+    (r"^\S+ is not in the range x>(\S+)\.$", r"应大于 \1"),
+    (r"^\S+ is not in the range x<=(\S+)\.$", r"应不大于 \1"),
+    (r"^\S+ is not in the range x<(\S+)\.$", r"应小于 \1"),
+    (r"^\S+ is not in the range (\S+)<=x<=(\S+)\.$", r"应在 \1 至 \2 之间"),
     (r"^(.*?) is not in the range (.*)\.$", r"\1 不在范围 \2 内"),
 )
 
@@ -90,11 +95,10 @@ def usage_message(exc) -> str:
     if kind == "MissingParameter" and param is not None:
         what = "参数" if param.param_type_name == "argument" else "选项"
         text = f"缺少{what} {_param_name(param)}"
-        desc = getattr(param, "type_descriptor", None)
-        if desc is not None and desc.is_choice and desc.choices:
-            from .help import type_name
+        from .help import choices_of
 
-            text += f"（可选 {type_name(param).replace('|', '、')}）"
+        if choices_of(param):
+            text += f"（可选 {'、'.join(choices_of(param))}）"
         return text
     if kind == "BadParameter" and param is not None:
         what = "参数" if param.param_type_name == "argument" else "选项"

@@ -11,10 +11,7 @@ from __future__ import annotations
 import inspect
 import re
 import unicodedata
-from datetime import date, datetime
 from enum import Enum
-from pathlib import Path
-from typing import get_args, get_origin
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -25,15 +22,17 @@ OPTIONS_METAVAR = "[选项]"
 SUBCOMMAND_METAVAR = "命令 [参数]..."
 HELP_OPTION = "显示此帮助并退出"
 
-# What a value of each type is called where typer would write <int>, <str>, <path>…
+# What a value of each type is called where click would write INTEGER, TEXT, PATH…
+# (by the name of the parameter type, as typer's click names it).
 TYPE_NAMES = {
-    int: "整数",
-    float: "数字",
-    str: "文本",
-    bool: "是/否",
-    Path: "路径",
-    date: "日期",
-    datetime: "日期",
+    "int": "整数",
+    "int range": "整数",
+    "float": "数字",
+    "float range": "数字",
+    "str": "文本",
+    "boolean": "是/否",
+    "path": "路径",
+    "datetime": "日期",
 }
 
 
@@ -41,17 +40,15 @@ def type_name(param) -> str:
     """The Chinese metavar of a parameter: its own, its choices (as typed), or its type's."""
     if param.metavar:
         return param.metavar
-    desc = getattr(param, "type_descriptor", None)
-    if desc is None:
-        return "值"
-    if desc.is_choice and desc.choices:
-        return "|".join(str(c.value if isinstance(c, Enum) else c) for c in desc.choices)
-    annotation = desc.annotation
-    if get_origin(annotation) is list:
-        annotation = get_args(annotation)[0]
-    if desc.is_path:
-        annotation = Path
-    return TYPE_NAMES.get(annotation, "值")
+    choices = choices_of(param)
+    if choices:
+        return "|".join(choices)
+    return TYPE_NAMES.get(param.type.name, "值")
+
+
+def choices_of(param) -> list[str]:
+    """The values a parameter of choices accepts, as they are typed; [] for any other."""
+    return [str(c.value if isinstance(c, Enum) else c) for c in getattr(param.type, "choices", ())]
 
 
 def number_range(low, high) -> str | None:
@@ -99,7 +96,7 @@ def help_record(param, ctx) -> tuple[str, str] | None:
     default = default_text(param, ctx)
     if default:
         extra.append(f"默认：{default}")
-    span = number_range(getattr(param, "min", None), getattr(param, "max", None))
+    span = number_range(getattr(param.type, "min", None), getattr(param.type, "max", None))
     if span:
         extra.append(span)
     if getattr(param, "multiple", False):

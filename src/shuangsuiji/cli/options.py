@@ -19,11 +19,15 @@ DATE_METAVAR = "日期"
 def parse_day(value: str | date) -> date:
     """A date as a user types it (2026-01-05, 2026/1/5, 2026年1月5日); the message is Chinese.
 
-    typer names the option in front of the message ("选项 --date 的值无效：…").
+    typer names the option in front of the message ("选项 --date 的值无效：…"); click keeps
+    the message of a BadParameter (of a ValueError it shows only the value).
     """
     from ..core.values import parse_date
 
-    return parse_date(value)
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def date_option(*names: str, help: str) -> typer.models.OptionInfo:
