@@ -241,7 +241,23 @@ def test_long_lists_of_other_shapes_are_written_item_by_item():
         assert yamlemit.dump(data) == _item_by_item(data) == _ruamel(data)
 
 
-typed_texts = st.one_of([st.from_regex(re.compile(p, flags)) for p, flags in yamlemit._patterns()])
+def test_the_resolvers_are_ruamels():
+    """The patterns the emitter keeps are those of the installed ruamel's resolvers."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    found: dict[tuple[str, int], set[str]] = {}
+    for version in ((1, 1), (1, 2)):
+        resolver = VersionedResolver()
+        resolver._loader_version = version
+        for first, entries in resolver.versioned_resolver.items():
+            for _, lazy in entries:  # LazyEval: its pattern unwrapped once
+                found.setdefault((lazy.pattern, lazy.flags), set()).add(first)
+    kept = {(p, flags): set(firsts) for p, flags, firsts in yamlemit._RESOLVED}
+    assert kept == found
+    assert [key for key in kept] == list(found)  # tried in ruamel's order
+
+
+typed_texts = st.one_of([st.from_regex(re.compile(p, flags)) for p, flags, _ in yamlemit._RESOLVED])
 
 
 @settings(max_examples=500, deadline=None)

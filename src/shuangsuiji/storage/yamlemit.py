@@ -26,33 +26,64 @@ _MARKERS = ("---", "...")
 _PLAIN_BAD = re.compile(r": |:$| #|[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]|\s$")
 
 
-def _patterns() -> dict[tuple[str, int], set[str]]:
-    """Each pattern a YAML 1.1 or 1.2 resolver types texts by, and the first characters
-    it is tried for."""
-    from ruamel.yaml.resolver import VersionedResolver
-
-    found: dict[tuple[str, int], set[str]] = {}
-    for version in ((1, 1), (1, 2)):
-        resolver = VersionedResolver()
-        resolver._loader_version = version
-        for first, entries in resolver.versioned_resolver.items():
-            for _, lazy in entries:  # LazyEval: its pattern unwrapped once
-                found.setdefault((lazy.pattern, lazy.flags), set()).add(first)
-    return found
+# Each pattern a YAML 1.1 or 1.2 resolver of ruamel types texts by (pattern, re flags,
+# the first characters it is tried for, '' the empty text): ruamel's own, as
+# tests/storage/test_yamlemit.py checks against the installed ruamel; kept here so that
+# writing a record needs no ruamel.
+_RESOLVED = (
+    (
+        "^(?:y|Y|yes|Yes|YES|n|N|no|No|NO\n        |true|True|TRUE|false|False|FALSE\n        |on|On|ON|off|Off|OFF)$",
+        re.X | re.U,
+        ("F", "N", "O", "T", "Y", "f", "n", "o", "t", "y"),
+    ),
+    ("^(?: ~\n        |null|Null|NULL\n        | )$", re.X | re.U, ("", "N", "n", "~")),
+    (
+        "^(?:\n         [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?\n        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)\n        |\\.[0-9_]+(?:[eE][-+][0-9]+)?\n        |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*  # sexagesimal float\n        |[-+]?\\.(?:inf|Inf|INF)\n        |\\.(?:nan|NaN|NAN))$",
+        re.X | re.U,
+        ("+", "-", ".", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+    ),
+    (
+        "^(?:[-+]?0b[0-1_]+\n        |[-+]?0?[0-7_]+\n        |[-+]?(?:0|[1-9][0-9_]*)\n        |[-+]?0x[0-9a-fA-F_]+\n        |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
+        re.X | re.U,
+        ("+", "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+    ),
+    (
+        "^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\n        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?\n        (?:[Tt]|[ \\t]+)[0-9][0-9]?\n        :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?\n        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
+        re.X | re.U,
+        ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+    ),
+    ("^(?:<<)$", re.U, ("<",)),
+    ("^(?:=)$", re.U, ("=",)),
+    ("^(?:!|&|\\*)$", re.U, ("!", "&", "*")),
+    ("^(?:true|True|TRUE|false|False|FALSE)$", re.X | re.U, ("F", "T", "f", "t")),
+    (
+        "^(?:\n         [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?\n        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)\n        |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?\n        |[-+]?\\.(?:inf|Inf|INF)\n        |\\.(?:nan|NaN|NAN))$",
+        re.X | re.U,
+        ("+", "-", ".", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+    ),
+    (
+        "^(?:[-+]?0b[0-1_]+\n        |[-+]?0o?[0-7_]+\n        |[-+]?[0-9_]+\n        |[-+]?0x[0-9a-fA-F_]+)$",
+        re.X | re.U,
+        ("+", "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+    ),
+)
 
 
 def _union(patterns) -> re.Pattern:
     return re.compile("|".join(f"(?{'x' if flags & re.X else ''}:{p})" for p, flags in patterns))
 
 
-@cache
-def _resolvers() -> dict[str, re.Pattern]:
-    """First character -> one pattern matching what any YAML 1.1 or 1.2 resolver types."""
-    by_first: dict[str, list[tuple[str, int]]] = {}
-    for pattern, firsts in _patterns().items():
-        for first in firsts:
-            by_first.setdefault(first, []).append(pattern)
-    return {first: _union(patterns) for first, patterns in by_first.items()}
+class _Resolvers(dict):
+    """First character -> one pattern matching what any YAML 1.1 or 1.2 resolver types
+    (None: no resolver is tried), compiled when a text first starts with it."""
+
+    def __missing__(self, first: str) -> re.Pattern | None:
+        found = [(p, flags) for p, flags, firsts in _RESOLVED if first in firsts]
+        self[first] = _union(found) if found else None
+        return self[first]
+
+
+_RESOLVERS = _Resolvers()
 
 
 def _plain(text: str) -> bool:
@@ -60,7 +91,7 @@ def _plain(text: str) -> bool:
         return False
     if text.startswith(_MARKERS):
         return False
-    typed = _resolvers().get(text[0])
+    typed = _RESOLVERS[text[0]]
     return typed is None or typed.match(text) is None
 
 
@@ -78,7 +109,7 @@ def _text(value: str) -> str:
         and not value.endswith((":", " "))
         and not value.startswith(_MARKERS)
     ):
-        typed = _resolvers().get(value[0])
+        typed = _RESOLVERS[value[0]]
         if typed is None or typed.match(value) is None:
             return value
     return scalar(value)
