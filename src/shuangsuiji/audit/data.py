@@ -29,7 +29,8 @@ from ..core.records import (
 )
 from ..core.selection import current_picks, current_teams
 from ..storage import yamlio
-from ..workspace import CONFIG, PLAN_DIR, LoadedRoster, Workspace
+from ..workspace import CACHED_RECORD_BYTES, CONFIG, PLAN_DIR, LoadedRoster, Workspace
+from ..workspace.snapshot import remembered
 from .findings import Finding, Lines, error
 
 CALENDAR_DIR = "calendars"
@@ -150,19 +151,26 @@ class AuditData:
         raw = self.ws.git.show(commit, path)
         if raw is None:
             return None
-        return parse_model(model, raw)
+        return parse_model(model, raw, self.ws.root)
 
     def current_rules(self, year: int) -> Defaults:
         plan = self.plans.get(year)
         return effective_rules(self.config, plan.model if plan else None)
 
 
-def parse_model(model: type[BaseModel], raw: bytes) -> Any:
-    """A model from a file's bytes, or None when it does not validate (no line numbers)."""
-    try:
-        return model.model_validate(yamlio.parse(raw.decode("utf-8-sig"), "") or {})
-    except (InputError, ValidationError, UnicodeDecodeError):
-        return None
+def parse_model(model: type[BaseModel], raw: bytes, cache: Path | None = None) -> Any:
+    """A model from a file's bytes, or None when it does not validate (no line numbers).
+    With `cache` (a workspace root), a small file's model is kept (workspace/snapshot.py)."""
+
+    def validate(raw: bytes) -> Any:
+        try:
+            return model.model_validate(yamlio.parse(raw.decode("utf-8-sig"), "") or {})
+        except (InputError, ValidationError, UnicodeDecodeError):
+            return None
+
+    if cache is None or len(raw) >= CACHED_RECORD_BYTES:
+        return validate(raw)
+    return remembered(cache, model, raw, validate)
 
 
 # ------------------------------------------------------------------ loading

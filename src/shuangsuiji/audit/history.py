@@ -680,7 +680,7 @@ def _state(data: AuditData, commit: Commit, day: date, plan_path: str) -> PlanSt
     blob = ids.get(plan_path)
     if blob is not None and blob not in cache:
         cache[blob] = git.show(commit.sha, plan_path)
-    plan = parse_model(Plan, cache[blob]) if cache.get(blob) is not None else None
+    plan = parse_model(Plan, cache[blob], data.ws.root) if cache.get(blob) is not None else None
     return PlanState(commit, day, plan, roster("entities"), roster("items"), roster("inspectors"))
 
 

@@ -29,7 +29,7 @@ from ..storage.files import workspace_lock
 from ..storage.git import Git
 from .clock import Clock
 from .reference import at_commit, current, loaded, reference_file
-from .snapshot import keep_model, kept_model
+from .snapshot import remembered
 
 CONFIG = "ssj.yaml"
 ROSTER_DIR = "rosters"
@@ -423,7 +423,9 @@ class Workspace:
         if commit not in memo:
             raw = self.git.show(commit, CONFIG)
             memo[commit] = (
-                self.config if raw is None else parse_model(Config, raw, f"{CONFIG}@{commit[:10]}")
+                self.config
+                if raw is None
+                else parse_model(Config, raw, f"{CONFIG}@{commit[:10]}", self.root)
             )
         return memo[commit]
 
@@ -431,8 +433,11 @@ class Workspace:
 CACHED_RECORD_BYTES = 256 * 1024  # smaller files parse faster than a cache is checked
 
 
-def parse_model(model: type[BaseModel], raw: bytes, label: str) -> Any:
-    """A YAML document's bytes validated, problems with their lines."""
+def parse_model(model: type[BaseModel], raw: bytes, label: str, cache: Path | None = None) -> Any:
+    """A YAML document's bytes validated, problems with their lines. With `cache` (a
+    workspace root), a small one is kept as its validated model (workspace/snapshot.py)."""
+    if cache and len(raw) < CACHED_RECORD_BYTES:
+        return remembered(cache, model, raw, lambda raw: parse_model(model, raw, label))
     text = _utf8(raw, label)
     try:
         data = yamlio.parse(text, label)
@@ -453,11 +458,7 @@ def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | Non
         raise InputError(Problem(file=label, message="文件不存在"))
     raw = path.read_bytes()
     if cache and len(raw) < CACHED_RECORD_BYTES:
-        found = kept_model(cache, model, raw)
-        if found is None:
-            found = parse_model(model, raw, label)
-            keep_model(cache, model, raw, found)
-        return found
+        return parse_model(model, raw, label, cache)
     body, data = None, None
     try:
         if cache and len(raw) >= CACHED_RECORD_BYTES:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,14 @@ def kept_model(cache: Path, model: type, raw: bytes) -> Any | None:
 
 def keep_model(cache: Path, model: type, raw: bytes, value: Any) -> None:
     cache_store.save_bytes(cache, *_key(model, raw), pickle.dumps(value, protocol=5))
+
+
+def remembered(cache: Path, model: type, raw: bytes, validate: Callable[[bytes], Any]) -> Any:
+    """`validate(raw)`, or the model it gave before for these bytes; a model it gives is
+    kept (None, or a problem raised, is not)."""
+    found = kept_model(cache, model, raw)
+    if found is None:
+        found = validate(raw)
+        if found is not None:
+            keep_model(cache, model, raw, found)
+    return found
