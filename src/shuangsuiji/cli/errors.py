@@ -17,17 +17,9 @@ def _quoted_list(text: str) -> str:
     return "、".join(part.strip().strip("'") for part in text.split(","))
 
 
-# What click and typer (through pydantic) say about a value, in Chinese. Applied in order
-# to the message of a bad value; text not listed here is kept as it is.
+# What click says about a value, in Chinese. Applied in order to the message of a bad
+# value; text not listed here is kept as it is.
 VALUE_MESSAGES = (
-    (r"^Value error, ", ""),
-    (r"^Input should be a valid integer.*", "应为整数"),
-    (r"^Input should be a valid number.*", "应为数字"),
-    (r"^Input should be a valid boolean.*", "应为 是/否"),
-    (r"^Input should be greater than or equal to (\S+)", r"应不小于 \1"),
-    (r"^Input should be greater than (\S+)", r"应大于 \1"),
-    (r"^Input should be less than or equal to (\S+)", r"应不大于 \1"),
-    (r"^Input should be less than (\S+)", r"应小于 \1"),
     (r"^'(.*?)' is not one of (.*)\.$", lambda m: f"“{m[1]}”；可选 {_quoted_list(m[2])}"),
     (r"^(?:Value )?'(.*?)' is not a valid (?:integer|int)( range)?\.$", r"“\1”不是整数"),
     (r"^'(.*?)' does not match the formats? .*", r"“\1”不是有效日期（应写作 2026-03-01）"),

@@ -5,9 +5,10 @@ seconds; the result is kept here as JSON (read at C speed), keyed by the SHA-256
 the file's bytes. Rows are kept by column, a column of few distinct values (category,
 region, status) as those values and one small number per row: a 100,000-row roster is
 read back in about 30 ms. A small YAML file (ssj.yaml, a plan) is kept as its validated
-model (`.bin`, pickled; workspace/load.py reads back only ssj's models and plain values):
-reading it costs neither a YAML parse nor pydantic building its validator. An entry is used only when the file's bytes hash to its name, it
-was written by the same code, and its body hashes to the digest in its header;
+model (`.bin`, pickled; workspace/snapshot.py reads back only ssj's models and plain
+values): reading it costs neither a YAML parse nor pydantic building its validator. An
+entry is used only when the file's bytes hash to its name, it was written by the same
+code, and its body hashes to the digest in its header;
 otherwise the file is read anew. The cache is local (.ssj/ is in .gitignore), never
 committed, and safe to delete. `ssj roster check` never uses it.
 """
@@ -123,7 +124,7 @@ def load_bytes(root: Path, name: str, sha256: str) -> bytes | None:
 
 
 def save_bytes(root: Path, name: str, sha256: str, data: bytes) -> None:
-    """Keep bytes that are no JSON (a pickled model: workspace/load.py reads it back)."""
+    """Keep bytes that are no JSON (a pickled model: workspace/snapshot.py reads it back)."""
     _save(root, name, sha256, [[data]], ".bin")
 
 

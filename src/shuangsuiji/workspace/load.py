@@ -430,7 +430,8 @@ class Workspace:
         return memo[commit]
 
 
-CACHED_RECORD_BYTES = 256 * 1024  # smaller files parse faster than a cache is checked
+# Smaller files are kept as their validated models (snapshot.py), bigger ones as JSON.
+CACHED_RECORD_BYTES = 256 * 1024
 
 
 def parse_model(model: type[BaseModel], raw: bytes, label: str, cache: Path | None = None) -> Any:
