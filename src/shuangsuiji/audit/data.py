@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..core.calendar import YearSchedule
 from ..core.models import Config, Defaults, Entity, Inspector
@@ -28,9 +28,8 @@ from ..core.records import (
     Substitutions,
 )
 from ..core.selection import current_picks, current_teams
-from ..storage import yamlio
-from ..workspace import CACHED_RECORD_BYTES, CONFIG, PLAN_DIR, LoadedRoster, Workspace
-from ..workspace.snapshot import remembered
+from ..workspace import CONFIG, PLAN_DIR, LoadedRoster, Workspace
+from ..workspace.load import parse_model as validated
 from .findings import Finding, Lines, error
 
 CALENDAR_DIR = "calendars"
@@ -159,18 +158,12 @@ class AuditData:
 
 
 def parse_model(model: type[BaseModel], raw: bytes, cache: Path | None = None) -> Any:
-    """A model from a file's bytes, or None when it does not validate (no line numbers).
-    With `cache` (a workspace root), a small file's model is kept (workspace/snapshot.py)."""
-
-    def validate(raw: bytes) -> Any:
-        try:
-            return model.model_validate(yamlio.parse(raw.decode("utf-8-sig"), "") or {})
-        except (InputError, ValidationError, UnicodeDecodeError):
-            return None
-
-    if cache is None or len(raw) >= CACHED_RECORD_BYTES:
-        return validate(raw)
-    return remembered(cache, model, raw, validate)
+    """A model from a file's bytes, or None when it does not validate; with `cache` (a
+    workspace root), as workspace.load keeps it."""
+    try:
+        return validated(model, raw, "", cache)
+    except InputError:
+        return None
 
 
 # ------------------------------------------------------------------ loading

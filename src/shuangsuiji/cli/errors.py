@@ -89,8 +89,9 @@ def usage_message(exc) -> str:
         text = f"缺少{what} {_param_name(param)}"
         from .help import choices_of
 
-        if choices_of(param):
-            text += f"（可选 {'、'.join(choices_of(param))}）"
+        choices = choices_of(param)
+        if choices:
+            text += f"（可选 {'、'.join(choices)}）"
         return text
     if kind == "BadParameter" and param is not None:
         what = "参数" if param.param_type_name == "argument" else "选项"

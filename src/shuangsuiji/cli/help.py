@@ -22,13 +22,11 @@ OPTIONS_METAVAR = "[选项]"
 SUBCOMMAND_METAVAR = "命令 [参数]..."
 HELP_OPTION = "显示此帮助并退出"
 
-# What a value of each type is called where click would write INTEGER, TEXT, PATH…
-# (by the name of the parameter type, as typer's click names it).
+# What a value of each type is called where click would write INTEGER, TEXT, PATH…, by
+# the name of its parameter type in typer's own copy of click.
 TYPE_NAMES = {
-    "int": "整数",
-    "int range": "整数",
-    "float": "数字",
-    "float range": "数字",
+    **dict.fromkeys(("int", "int range"), "整数"),
+    **dict.fromkeys(("float", "float range"), "数字"),
     "str": "文本",
     "boolean": "是/否",
     "path": "路径",

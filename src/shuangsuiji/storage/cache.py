@@ -111,15 +111,12 @@ def load_text(root: Path, name: str, sha256: str) -> bytes | None:
     record is never held as dictionaries and its models at once, and its repeated strings
     (codes, periods, ids) are made once.
     """
-    found = _body(root, name, sha256)
-    if found is None or found[1] != 1:
-        return None
-    return found[0]
+    return load_bytes(root, name, sha256, ".json")
 
 
-def load_bytes(root: Path, name: str, sha256: str) -> bytes | None:
+def load_bytes(root: Path, name: str, sha256: str, suffix: str = ".bin") -> bytes | None:
     """The bytes kept by `save_bytes` for the file whose bytes hash to `sha256`, or None."""
-    found = _body(root, name, sha256, ".bin")
+    found = _body(root, name, sha256, suffix)
     return found[0] if found is not None and found[1] == 1 else None
 
 
