@@ -12,8 +12,8 @@ from ..core import staffing
 from ..core.plan import period_months
 from ..core.problems import InputError, Refused
 from ..workspace.inspections import ledger_file, load_ledger
-from ..workspace.joint import all_joints, department_record_path, drawn, joint_path, visits
-from ..workspace.records import draw_tasks
+from ..workspace.joint import all_joints, department_record_path, drawn, visits
+from ..workspace.records import draw_tasks, joint_path
 from .data import AuditData
 from .findings import Finding, error, warning
 

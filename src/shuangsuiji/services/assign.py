@@ -14,7 +14,6 @@ from ..core.records import Assignment, AssignParameters, Draw, Round, Substituti
 from ..core.selection import superseded
 from ..storage.cache import paused_gc
 from ..workspace import Workspace, writer
-from ..workspace.joint import joint_ids
 from ..workspace.load import load_model
 from ..workspace.matching import (
     Options,
@@ -33,6 +32,7 @@ from ..workspace.records import (
     all_draws,
     assignment_path,
     draw_tasks,
+    joint_ids,
     load_plan,
     load_replacements,
     load_substitutions,

@@ -178,7 +178,8 @@ def joint_request(
     """A joint task's draw: its id, scope and periods, the strictest cooldown and cap of its
     departments; refused while the task file is not committed as it is (reviewed first)."""
     from ..core.joint import strictest
-    from ..workspace.joint import find_joint, joint_path
+    from ..workspace.joint import find_joint
+    from ..workspace.records import joint_path
 
     task = find_joint(ws, joint_id)
     path = ws.rel(joint_path(ws, task.year, task.id))

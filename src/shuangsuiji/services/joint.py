@@ -30,7 +30,6 @@ from ..workspace.joint import (
     department_teams,
     drawn,
     find_joint,
-    joint_path,
     joint_text,
     lead_history,
     options_of,
@@ -38,7 +37,7 @@ from ..workspace.joint import (
     visits,
 )
 from ..workspace.matching import context, run
-from ..workspace.records import all_draws, assignment_path, check_draw_id, load_plan
+from ..workspace.records import all_draws, assignment_path, check_draw_id, joint_path, load_plan
 from ..workspace.seed import choose_seed
 
 

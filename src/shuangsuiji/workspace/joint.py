@@ -43,14 +43,6 @@ DEPARTMENTS = "departments"
 # ------------------------------------------------------------------ the task
 
 
-def joint_dir(ws: Workspace, year: int) -> Path:
-    return ws.plan_dir(year) / "joint"
-
-
-def joint_path(ws: Workspace, year: int, joint_id: str) -> Path:
-    return joint_dir(ws, year) / f"{joint_id}.yaml"
-
-
 def load_joint(ws: Workspace, path: Path) -> JointTask:
     task = load_model(JointTask, path, ws.rel(path))
     if task.id != path.stem or str(task.year) != path.parent.parent.name:
@@ -72,11 +64,6 @@ def find_joint(ws: Workspace, joint_id: str) -> JointTask:
     for path in (ws.root / PLAN_DIR).glob(f"*/joint/{joint_id}.yaml"):
         return load_joint(ws, path)
     raise InputError(f"没有编号为“{joint_id}”的联合抽查任务：请先 ssj joint init")
-
-
-def joint_ids(ws: Workspace) -> frozenset[str]:
-    """The draw ids that are joint draws (a joint task's id is its draw's)."""
-    return frozenset(p.stem for p in (ws.root / PLAN_DIR).glob("*/joint/*.yaml"))
 
 
 def joint_draw(ws: Workspace, task: JointTask) -> Draw | None:

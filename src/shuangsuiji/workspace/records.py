@@ -136,6 +136,20 @@ def other_tasks(ws: Workspace, record: Draw, at: str | None = None) -> set[str]:
     return out
 
 
+# A joint task (workspace/joint.py) is a file of its own; its draw is an ordinary draw.
+def joint_dir(ws: Workspace, year: int) -> Path:
+    return ws.plan_dir(year) / "joint"
+
+
+def joint_path(ws: Workspace, year: int, joint_id: str) -> Path:
+    return joint_dir(ws, year) / f"{joint_id}.yaml"
+
+
+def joint_ids(ws: Workspace) -> frozenset[str]:
+    """The draw ids that are joint draws (a joint task's id is its draw's)."""
+    return frozenset(p.stem for p in (ws.root / PLAN_DIR).glob("*/joint/*.yaml"))
+
+
 def assignment_path(ws: Workspace, year: int, draw_id: str) -> Path:
     return ws.plan_dir(year) / "assignments" / f"{draw_id}.yaml"
 
