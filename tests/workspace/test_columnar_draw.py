@@ -59,7 +59,7 @@ def test_a_draw_from_the_columns_and_from_the_rows_is_the_same_record(
     monkeypatch.setattr(rows, "from_columns", lambda *a: built.append(1) or real(*a))
     columnar = _draw(ssj, example, *args)
     assert built  # the draw read the roster from its columns
-    monkeypatch.setattr(cache, "load_columns", lambda *a: None)
+    monkeypatch.setattr(cache, "load_table", lambda *a: None)
     built.clear()
     validated = _draw(ssj, example, *args)
     assert not built  # validated from the file

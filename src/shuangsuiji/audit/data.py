@@ -17,7 +17,8 @@ from pydantic import BaseModel
 
 from ..core.calendar import YearSchedule
 from ..core.models import Config, Defaults, Entity, Inspector
-from ..core.plan import Plan, effective_rules
+from ..core.plan import Plan
+from ..core.planning import effective_rules
 from ..core.problems import InputError, Problem
 from ..core.records import (
     Assignment,

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from ..core import seedformat
 from ..core.algorithm import AlgorithmInputError
 from ..core.models import Entity, Inspector, Item
-from ..core.plan import Plan, effective_rules
+from ..core.plan import Plan
+from ..core.planning import effective_rules
 from ..core.problems import InputError
 from ..core.workload import officer_count
 from ..storage.git import Commit

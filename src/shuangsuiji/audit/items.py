@@ -8,7 +8,7 @@ a file that does not validate is reported by the record checks (audit/results.py
 
 from __future__ import annotations
 
-from ..core.plan import published_codes
+from ..core.planning import published_codes
 from ..core.problems import InputError
 from ..storage import yamlio
 from ..workspace import PLAN_DIR, roster_files

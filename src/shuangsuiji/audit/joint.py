@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..core import staffing
-from ..core.plan import period_months
+from ..core.planning import period_months
 from ..core.problems import InputError, Refused
 from ..workspace.inspections import ledger_file, load_ledger
 from ..workspace.joint import all_joints, department_record_path, drawn, visits

@@ -267,7 +267,9 @@ def prepare(
         redraw_of,
         reason,
     )
-    seed_plan = draws.SeedPlan(
+    from ..core.records import SeedPlan
+
+    seed_plan = SeedPlan(
         seed_source=seed_source,
         seed_format=seed_format,
         commitments=commitment or [],
@@ -399,6 +401,7 @@ def _pct(ratio: str) -> str:
 
 
 def _show_frozen(frozen, json_output: bool) -> None:
+    from ..core.light import as_json
     from .output import console, emit_json
 
     if json_output:
@@ -406,7 +409,7 @@ def _show_frozen(frozen, json_output: bool) -> None:
             {
                 "draw_id": frozen.draw_id,
                 "dry_run": True,
-                "population": frozen.population.model_dump(),
+                "population": as_json(frozen.population),
                 "strata": [
                     {"stratum": s.stratum, "population": s.population, "selected": s.selected}
                     for s in frozen.strata

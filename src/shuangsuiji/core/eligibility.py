@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from . import values
 from .algorithm import ALL_STRATUM, stratum_key
-from .models import Entity
 from .problems import InputError
+
+if TYPE_CHECKING:  # the pool is made of roster rows (core/rows.py), read without the models
+    from .models import Entity
 
 # Reasons a unit is left out of the random pool, in the order they are checked.
 CLOSED = "已注销或吊销"
@@ -29,6 +32,8 @@ HIGHEST_RISK = values.RISK_ORDER[0]
 
 def field_name(name: str) -> str:
     """An entity field by its English key or Chinese header (`region` = `所属区域`)."""
+    from .models import Entity  # the fields' Chinese titles are the model's
+
     fields = Entity.model_fields
     if name in fields and name != "extra":
         return name

@@ -21,7 +21,6 @@ from .models import (
     REPEAT_DAYS,
     CapRule,
     Caps,
-    Config,
     Day,
     Entity,
     EntityId,
@@ -31,7 +30,6 @@ from .models import (
     Strict,
     Text,
 )
-from .plan import Plan
 
 RANDOM_TYPE = "双随机抽查"  # a unit ssj drew at random
 KEY_TYPE = "重点检查"  # a key unit, or one forced in after two years uninspected
@@ -110,13 +108,6 @@ def merge(existing: Iterable[Inspection], incoming: Iterable[Inspection]) -> Mer
 
 
 # ------------------------------------------------------------------ caps
-
-
-def effective_caps(config: Config | None, plan: Plan | None) -> Caps | None:
-    """The cap table in force for a plan year: the plan's, else ssj.yaml's, else none."""
-    if plan is not None and plan.caps is not None:
-        return plan.caps
-    return config.caps if config is not None else None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from .creditcode import (
     excel_number_problem,
     looks_like_credit_code,
 )
+from .traits import ConfigTraits, EntityTraits, ItemTraits
 
 _BAD_ID = re.compile(r"[\s|/\\\x00-\x1f\x7f]")
 _CONTROL = re.compile(r"[\x00-\x1f]")
@@ -248,27 +249,6 @@ Number = Annotated[Decimal, PlainSerializer(_plain_number)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=False, defer_build=True)
-
-
-class EntityTraits:
-    """What an entity row knows beyond its fields (shared by the model and core/rows)."""
-
-    __slots__ = ()
-
-    @property
-    def active(self) -> bool:
-        return self.status not in values.CLOSED
-
-
-class ItemTraits:
-    __slots__ = ()
-
-    @property
-    def general(self) -> bool:
-        return GENERAL in self.categories
-
-
-GENERAL = "通用"
 
 
 class Entity(Strict, EntityTraits):
@@ -504,7 +484,7 @@ class CiSettings(Strict):
     )
 
 
-class Config(Strict):
+class Config(Strict, ConfigTraits):
     """ssj.yaml：工作区配置。"""
 
     authority: Text = Field(title="机关名称")
@@ -534,9 +514,6 @@ class Config(Strict):
         description="已公开文件（方案、工作情况报告、结果公开）所依据的提交编号；"
         "ssj audit 核查 git 历史仍包含这些提交，且其中的记录此后未被改动或删除",
     )
-
-    def category(self, name: str) -> Category | None:
-        return next((c for c in self.categories if c.name == name), None)
 
 
 # ---------------------------------------------------------------- errors

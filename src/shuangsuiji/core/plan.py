@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import re
-from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -14,7 +10,6 @@ from pydantic import BeforeValidator, Field, field_validator
 from . import values
 from .models import (
     Caps,
-    Config,
     Day,
     Defaults,
     Id,
@@ -26,33 +21,8 @@ from .models import (
     Text,
     TextList,
 )
-
-DEFAULT_PERIODS = ["2-3", "5-6", "9-10", "12"]  # 兴安区计划 §五(二)
-_PERIOD = re.compile(r"^(\d{1,2})(?:-(\d{1,2}))?$")
-
-
-def period_months(label: str) -> tuple[int, int]:
-    """'2-3' -> (2, 3); '12' -> (12, 12)."""
-    match = _PERIOD.match(label.strip())
-    if not match:
-        raise ValueError(f"时段“{label}”应写作月份或月份区间，如 2-3、12")
-    first = int(match.group(1))
-    last = int(match.group(2) or first)
-    if not 1 <= first <= last <= 12:
-        raise ValueError(f"时段“{label}”的月份无效")
-    return first, last
-
-
-def parse_periods(value: object) -> list[str]:
-    """'2-3,5-6,9-10,12' or a list -> ['2-3', '5-6', '9-10', '12'], checked, no overlap."""
-    items = value if isinstance(value, list) else re.split(r"[,，;；\s]+", values.text(value))
-    labels = [values.text(i) for i in items if values.text(i)]
-    spans = sorted(period_months(label) for label in labels)
-    for (_, end), (start, _) in itertools.pairwise(spans):
-        if start <= end:
-            raise ValueError("时段相互重叠")
-    return labels
-
+from .planning import DEFAULT_PERIODS, parse_periods
+from .traits import ApprovalTraits
 
 Periods = Annotated[list[str], BeforeValidator(parse_periods)]
 
@@ -94,17 +64,12 @@ class PlanChange(Strict):
     reason: Text = Field(title="调整理由")
 
 
-class Approval(Strict):
+class Approval(ApprovalTraits, Strict):
     """方案的批准（004 §八“经区政府批准后实施”）：批准之前不得抽取。"""
 
     date: Day = Field(title="批准日期")
     document: Text = Field(title="批准文件", description="批准文件的文号")
     by: Text = Field("区人民政府", title="批准机关", description="如 区人民政府、局党组")
-
-    def __str__(self) -> str:
-        # The plan document prints it as is (render/plan_doc.py “本方案批准情况：…”).
-        day = f"{self.date.year}年{self.date.month}月{self.date.day}日"
-        return f"经{self.by}于{day}批准（{self.document}）"
 
 
 def _approval(value: object) -> object:
@@ -183,56 +148,3 @@ class Plan(Strict):
     @classmethod
     def _list(cls, value: object) -> object:
         return values.parse_list(value) if isinstance(value, str) else value
-
-
-def unapproved(plan: Plan | None, year: int, day: date) -> str | None:
-    """Why no draw of `year` may be made on `day`: the plan is not approved, or not yet."""
-    approval = plan.approval if plan else None
-    if approval is None:
-        return (
-            f"{year} 年度方案尚未批准，不能抽取（方案经批准后实施）。"
-            f"请先 ssj plan init --year {year}（如尚无方案）、填写并提交，报批后用 "
-            f"ssj plan approve --year {year} --date 批准日期 --document 文号 记录批准"
-        )
-    if day < approval.date:
-        return (
-            f"抽取日期 {day} 早于 {year} 年度方案的批准日期 {approval.date}：方案经批准后才能抽取"
-        )
-    return None
-
-
-def plan_code(config: Config, plan: Plan) -> str | None:
-    """抽查计划编号 as the platforms build it: department code + year + 4-digit sequence
-    (None without a department code in ssj.yaml)."""
-    if not config.department_code:
-        return None
-    return f"{config.department_code}{plan.year}{plan.sequence:04d}"
-
-
-def task_code(plan: str, number: int) -> str:
-    """抽查任务编号: the plan's code + the task's 4-digit number within the plan (a draw, in
-    the order the year's draws were made: the number of a draw never changes)."""
-    return f"{plan}{number:04d}"
-
-
-NO_ITEMS = (
-    "随机抽查事项清单（rosters/items.yaml）为空：检查只能针对已公布的事项，没有事项就不能安排检查。"
-    "请用 ssj roster import 清单.xlsx 导入本局的事项清单并提交；或从 ssj 附带的通用和专业监督检查"
-    "事项清单开始：在另一目录运行 ssj init 临时目录，把其中的 rosters/items.yaml 复制过来，"
-    "按本局权责清单修改后提交"
-)
-
-
-def published_codes(plan: Plan | None, items: Iterable, day: date) -> set[str]:
-    """The item codes published on or before `day` for the plan's year: those listed by a
-    plan announcement of that day or earlier, and those with their own earlier date."""
-    codes = {c for p in (plan.publications if plan else []) if p.date <= day for c in p.items}
-    return codes | {i.code for i in items if i.published is not None and i.published <= day}
-
-
-def effective_rules(config: Config | None, plan: Plan | None) -> Defaults:
-    """The rules in force for a plan year: the plan's own, else ssj.yaml's defaults, else
-    ssj's (a file that is missing or does not validate gives none)."""
-    if plan is not None and plan.rules:
-        return plan.rules
-    return config.defaults if config is not None else Defaults()

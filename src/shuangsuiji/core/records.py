@@ -13,11 +13,11 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, model_validator
 
 from .algorithm import ALGORITHM
 from .models import Id, OptText, Strict
-from .seedformat import normalize_format
+from .seedformat import check_commitments, normalize_format
 
 
 class RosterRef(Strict):
@@ -78,6 +78,27 @@ class Task(Strict):
     id: str
     ticket: str
     period: str | None = None
+
+
+class SeedPlan(Strict):
+    """How the seed will be made, committed with the prepared draw before it exists."""
+
+    seed_source: OptText = None
+    seed_format: Annotated[str, AfterValidator(normalize_format)] | None = None
+    commitments: list[str] = Field(default_factory=list)
+    witnesses: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _witnesses_committed(self) -> SeedPlan:
+        if self.seed_format and self.seed_format.startswith("witnesses:"):
+            self.commitments = check_commitments(self.seed_format, self.commitments)
+            if self.witnesses and len(self.witnesses) != len(self.commitments):
+                raise ValueError(
+                    f"见证人 {len(self.witnesses)} 名，承诺 {len(self.commitments)} 个"
+                )
+        elif self.commitments or self.witnesses:
+            raise ValueError("见证人承诺只用于 --seed-format witnesses:N")
+        return self
 
 
 class Prepared(Strict):

@@ -17,9 +17,10 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
-from .models import ROSTERS, EntityTraits, ItemTraits
+from .traits import EntityTraits, ItemTraits
 
 _TRAITS = {"entities": EntityTraits, "items": ItemTraits}
+_NAMES = {"entities": "Entity", "inspectors": "Inspector", "items": "Item"}
 # Few distinct values, repeated on every row: one shared string each saves memory.
 _SHARED = {
     "entities": ("category", "region", "scale", "risk", "status", "level", "standardization"),
@@ -28,36 +29,51 @@ _SHARED = {
 }
 
 
-@cache
 def row_class(kind: str) -> type:
-    model = ROSTERS[kind][0]
-    base = namedtuple(f"{model.__name__}Fields", fields(kind))
+    return _row_class(kind, fields(kind))
+
+
+@cache
+def _row_class(kind: str, names: tuple[str, ...]) -> type:
+    base = namedtuple(f"{_NAMES[kind]}Fields", names)
     traits = (_TRAITS[kind],) if kind in _TRAITS else ()
     # No __dict__ per row; the traits add properties (`active`, `general`), not fields.
-    return type(f"{model.__name__}Row", (base, *traits), {"__slots__": ()})
+    return type(f"{_NAMES[kind]}Row", (base, *traits), {"__slots__": ()})
+
+
+def _model(kind: str) -> Any:
+    from .models import ROSTERS  # the models: needed to validate, not to read a kept roster
+
+    return ROSTERS[kind][0]
 
 
 @cache
 def fields(kind: str) -> tuple[str, ...]:
-    return tuple(ROSTERS[kind][0].model_fields)
+    return tuple(_model(kind).model_fields)
 
 
 @cache
 def _list_positions(kind: str) -> tuple[int, ...]:
-    model = ROSTERS[kind][0]
     return tuple(
-        i for i, info in enumerate(model.model_fields.values()) if info.annotation == list[str]
+        i
+        for i, info in enumerate(_model(kind).model_fields.values())
+        if info.annotation == list[str]
     )
 
 
 @cache
 def _date_positions(kind: str) -> tuple[int, ...]:
-    model = ROSTERS[kind][0]
     return tuple(
         i
-        for i, info in enumerate(model.model_fields.values())
+        for i, info in enumerate(_model(kind).model_fields.values())
         if date in getattr(info.annotation, "__args__", (info.annotation,))
     )
+
+
+def layout(kind: str) -> dict[str, list]:
+    """The fields of a roster's rows and which of them hold dates: kept with its columns
+    (storage/cache.py), so that rows are made from them without the models."""
+    return {"fields": list(fields(kind)), "dates": list(_date_positions(kind))}
 
 
 def encode(kind: str, row: Any) -> list:
@@ -95,18 +111,20 @@ def from_validated(kind: str, columns: Sequence[list]) -> list[Any]:
     return list(map(tuple.__new__, repeat(row_class(kind)), zip(*columns, strict=True)))
 
 
-def from_columns(kind: str, columns: Sequence[list]) -> list[Any]:
-    """Rows from `encode_columns`' lists (dates as ISO text): no Python code per row."""
-    if len(columns) != len(fields(kind)):
-        raise ValueError(f"{kind}: {len(columns)} columns, {len(fields(kind))} fields")
+def from_columns(kind: str, columns: Sequence[list], kept: dict | None = None) -> list[Any]:
+    """Rows from `encode_columns`' lists (dates as ISO text): no Python code per row.
+    `kept`: the `layout` they were kept with (then the models are not needed)."""
+    names = tuple(kept["fields"]) if kept else fields(kind)
+    if len(columns) != len(names):
+        raise ValueError(f"{kind}: {len(columns)} columns, {len(names)} fields")
     columns = list(columns)
-    for i in _date_positions(kind):
+    for i in kept["dates"] if kept else _date_positions(kind):
         known: dict[str, date] = {}
         columns[i] = [
             None if v is None else known.get(v) or known.setdefault(v, date.fromisoformat(v))
             for v in columns[i]
         ]
-    return from_validated(kind, columns)
+    return list(map(tuple.__new__, repeat(_row_class(kind, names)), zip(*columns, strict=True)))
 
 
 class Builder:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
-from .records import Assignment, Draw, Pick, Replacement, Substitution
+if TYPE_CHECKING:  # records are read by their attributes, as models or light views
+    from .records import Assignment, Draw, Pick, Replacement, Substitution
 
 
 def superseded(draws: Sequence[Draw]) -> set[str]:

@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 from . import algorithm
 from .algorithm import AlgorithmInputError, AssignmentInfeasible, Ranked, Shortfall, TaskCandidates
-from .models import GENERAL, Entity, Inspector, Item
-from .plan import period_months
+from .models import Entity, Inspector, Item
+from .planning import period_months
+from .traits import GENERAL
 
 EXPIRED = "证件过期"
 NOT_ON_DUTY = "离岗"

@@ -8,7 +8,7 @@ words them.
 
 from __future__ import annotations
 
-from ..core.plan import effective_rules
+from ..core.planning import effective_rules
 from .blocks import (
     Annex,
     AnnexList,

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from ..core import algorithm
-from ..core.plan import NO_ITEMS, effective_rules, published_codes
+from ..core.planning import NO_ITEMS, effective_rules, published_codes
 from ..core.problems import InputError, Refused
 from ..core.records import Assignment, AssignParameters, Draw, Round, Substitution
 from ..core.selection import superseded

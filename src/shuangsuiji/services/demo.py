@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..core.calendar import UnknownSchedule, WorkCalendar
-from ..core.plan import period_months
+from ..core.planning import period_months
 from ..core.recording import TaskRef
 from ..core.results import NO_PROBLEM
 from ..workspace import Workspace

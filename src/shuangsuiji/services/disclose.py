@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from ..core import dates, followup
 from ..core.models import Entity, Inspector, Item
-from ..core.plan import Plan, plan_code, task_code
+from ..core.plan import Plan
+from ..core.planning import plan_code, task_code
 from ..core.problems import InputError, Problem, Refused
 from ..core.records import Draw
 from ..core.results import (

@@ -12,19 +12,25 @@ from datetime import date, datetime
 from functools import cached_property
 from itertools import compress
 from operator import attrgetter
-from typing import TYPE_CHECKING, Annotated, Any
-
-from pydantic import AfterValidator, Field, model_validator
+from typing import TYPE_CHECKING, Any
 
 from ..core import algorithm, dates, seedformat
-from ..core.models import OptText, Strict
-from ..core.plan import effective_rules, unapproved
+from ..core.light import as_data
+from ..core.planning import effective_rules, unapproved
 from ..core.problems import InputError, Refused
-from ..core.records import Cancellation, Draw, Prepared, Replacement, RosterRef
 from ..core.selection import current_picks, superseded
 from ..storage.cache import paused_gc
 from ..workspace import PLAN_DIR, Workspace, load_model, writer
-from ..workspace.drawing import Frozen, Request, build, freeze, record_data, replacement, resize
+from ..workspace.drawing import (
+    Frozen,
+    Request,
+    build,
+    freeze,
+    record_data,
+    replacement,
+    resize,
+    roster_ref,
+)
 from ..workspace.records import (
     all_draws,
     cancelled_path,
@@ -40,7 +46,10 @@ from ..workspace.records import (
 )
 from ..workspace.seed import choose_seed
 
+# The records' models are imported where a record is made or read: a draw whose cache is
+# warm writes its record as data (workspace/drawing.py) and imports no pydantic.
 if TYPE_CHECKING:
+    from ..core.records import Cancellation, Draw, Prepared, Replacement, SeedPlan
     from ..workspace.engine_duckdb import Drawn
 
 # ------------------------------------------------------------------ files
@@ -53,18 +62,20 @@ if TYPE_CHECKING:
 
 
 def prepared_record(frozen: Frozen, now: datetime, seed_plan: SeedPlan) -> Prepared:
+    from ..core.records import Prepared
+
     return Prepared(
         draw_id=frozen.draw_id,
         year=frozen.year,
         date=frozen.day,
         prepared_at=now,
         commit=frozen.commit,
-        rosters=frozen.rosters,
+        rosters=as_data(frozen.rosters),
         history=frozen.history,
-        parameters=frozen.parameters,
-        population=frozen.population,
+        parameters=as_data(frozen.parameters),
+        population=as_data(frozen.population),
         excluded=frozen.exclusions(),
-        strata=frozen.strata,
+        strata=as_data(frozen.strata),
         key=sorted(e.id for e in frozen.pool.key),
         forced=sorted(e.id for e in frozen.pool.forced),
         redraw_of=frozen.redraw_of,
@@ -215,30 +226,11 @@ def draw_joint(
     return draw_now(ws, joint_request(ws, joint_id, **options), seed, seed_source, commit)
 
 
-class SeedPlan(Strict):
-    """How the seed will be made, committed with the prepared draw before it exists."""
-
-    seed_source: OptText = None
-    seed_format: Annotated[str, AfterValidator(seedformat.normalize_format)] | None = None
-    commitments: list[str] = Field(default_factory=list)
-    witnesses: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _witnesses_committed(self) -> SeedPlan:
-        if self.seed_format and self.seed_format.startswith("witnesses:"):
-            self.commitments = seedformat.check_commitments(self.seed_format, self.commitments)
-            if self.witnesses and len(self.witnesses) != len(self.commitments):
-                raise ValueError(
-                    f"见证人 {len(self.witnesses)} 名，承诺 {len(self.commitments)} 个"
-                )
-        elif self.commitments or self.witnesses:
-            raise ValueError("见证人承诺只用于 --seed-format witnesses:N")
-        return self
-
-
 def prepare(
     ws: Workspace, request: Request, commit: bool, seed_plan: SeedPlan | None = None
 ) -> Prepared:
+    from ..core.records import SeedPlan
+
     seed_plan = seed_plan or SeedPlan()
     with writer.batch(ws, commit=commit, inputs_of=request.year) as book:
         check_request(ws, request)
@@ -279,6 +271,8 @@ def run_prepared(
     with writer.batch(ws, commit=commit, inputs_of=year) as book:  # the prepared one too
         draw_id = waiting_prepared(ws, year, draw_id)
         path = prepared_path(ws, year, draw_id)
+        from ..core.records import Prepared
+
         prepared = load_model(Prepared, path, ws.rel(path))
         refuse_existing(ws, year, draw_id, allow_prepared=True)
         frozen = refreeze(ws, prepared, book.head)
@@ -307,7 +301,7 @@ def refreeze(ws: Workspace, prepared: Prepared, head: str) -> Frozen:
         ws, prepared.draw_id, prepared.year, prepared.date, roster.rows, prepared.parameters, draws
     )
     frozen.commit = prepared.commit
-    frozen.rosters = {"entities": RosterRef(path=roster.path, sha256=roster.sha256)}
+    frozen.rosters = {"entities": roster_ref(roster.path, roster.sha256)}
     frozen.redraw_of, frozen.reason = prepared.redraw_of, prepared.reason
     frozen.strata = resize(frozen, prepared.strata)
     return frozen
@@ -371,6 +365,8 @@ def replace(
                 f"分层“{stratum}”已没有可用的候补（已用完，或已是本年度其他抽取的任务）；"
                 f"请以 --redraw-of {record.draw_id} 重抽或追加批次"
             )
+        from ..core.records import Replacement
+
         entry = Replacement(
             entity=entity,
             replacement=spare.id,
@@ -422,6 +418,8 @@ def cancel(
         draw_id = waiting_prepared(ws, year, draw_id)
         if record_path(ws, year, draw_id).exists():
             raise Refused(f"抽取“{draw_id}”已经执行，不能取消；如需重抽，用 --redraw-of {draw_id}")
+        from ..core.records import Cancellation
+
         entry = Cancellation(
             draw_id=draw_id, year=year, reason=reason.strip(), recorded_at=ws.clock.now()
         )
@@ -441,6 +439,8 @@ class Shown:
 
     @cached_property
     def record(self) -> Draw:
+        from ..core.records import Draw
+
         return Draw.model_validate(self.data)
 
     def as_json(self) -> dict[str, Any]:

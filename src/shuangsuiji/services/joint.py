@@ -14,7 +14,7 @@ from ..core import algorithm
 from ..core.eligibility import parse_where
 from ..core.joint import JointTask, joint_seeds_clash
 from ..core.models import row_problems
-from ..core.plan import NO_ITEMS, effective_rules, parse_periods
+from ..core.planning import NO_ITEMS, effective_rules, parse_periods
 from ..core.problems import InputError, Problem, Refused
 from ..core.records import Assignment
 from ..core.selection import superseded

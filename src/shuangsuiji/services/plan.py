@@ -18,15 +18,8 @@ from pydantic import ValidationError
 
 from ..core import dates
 from ..core.models import Config, row_problems
-from ..core.plan import (
-    DEFAULT_PERIODS,
-    NO_ITEMS,
-    Approval,
-    Plan,
-    PlanPublication,
-    effective_rules,
-    plan_code,
-)
+from ..core.plan import Approval, Plan, PlanPublication
+from ..core.planning import DEFAULT_PERIODS, NO_ITEMS, effective_rules, plan_code
 from ..core.problems import InputError, Problem, Refused
 from ..storage import yamlio
 from ..storage.files import write_atomic

@@ -226,7 +226,7 @@ def capacity_figures(
     tasks: tuple[int, str] | None = None,
     team_size: int | None = None,
 ) -> CapacityFigures:
-    from ..core.plan import effective_rules
+    from ..core.planning import effective_rules
     from ..workspace.records import load_plan
 
     plan = plan or load_plan(ws, year)
@@ -386,7 +386,7 @@ def _ratio_text(ratio: str | None, count: int | None) -> str:
 
 
 def plan_facts(ws: Workspace, year: int, day: date | None = None) -> PlanFacts:
-    from ..core.plan import effective_rules
+    from ..core.planning import effective_rules
     from ..workspace.records import load_plan
 
     config = ws.config
@@ -657,7 +657,7 @@ def results_title(config: Config, year: int) -> str:
 
 def results_facts(ws: Workspace, year: int, day: date | None = None) -> ResultsFacts:
     from ..core import followup
-    from ..core.plan import effective_rules
+    from ..core.planning import effective_rules
     from ..core.results import AnswerFile, RevisitDraw, revisit_draw_id
     from ..workspace.records import load_plan
 

@@ -64,7 +64,7 @@ def run(
     reason: str | None = None,
 ) -> RevisitDraw:
     """Draw the year's return visits: records committed, fresh seed, ratio not below the floor."""
-    from ..core.plan import effective_rules
+    from ..core.planning import effective_rules
     from ..render.wording import percent
     from ..workspace.records import load_plan
     from ..workspace.seed import choose_seed

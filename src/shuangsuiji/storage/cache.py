@@ -41,6 +41,8 @@ _SOURCES = {
         # The other models' modules: a kept model (save_bytes) is read back as their classes.
         *("plan.py", "records.py", "results.py", "inspections.py", "joint.py"),
         *("calendar.py", "capacity.py", "reference.py", "seedformat.py"),
+        # What a kept light form or kept rows are made with.
+        *("light.py", "traits.py", "planning.py"),
     ),
     "shuangsuiji.storage": ("yamlio.py", "tabular.py"),
 }
@@ -127,6 +129,13 @@ def save_bytes(root: Path, name: str, sha256: str, data: bytes) -> None:
 
 def load_columns(root: Path, name: str, sha256: str) -> list[list] | None:
     """The rows kept for the file whose bytes hash to `sha256`, one list per field; or None."""
+    found = load_table(root, name, sha256)
+    return None if found is None else found[1]
+
+
+def load_table(root: Path, name: str, sha256: str) -> tuple[Any, list[list]] | None:
+    """(the layout `save_columns` was given, the columns) kept for the file whose bytes
+    hash to `sha256`; or None."""
     found = load(root, name, sha256)
     if not isinstance(found, dict) or not isinstance(found.get("columns"), list):
         return None
@@ -137,7 +146,7 @@ def load_columns(root: Path, name: str, sha256: str) -> list[list] | None:
         return None
     if any(len(c) != found.get("rows") for c in columns):
         return None
-    return columns
+    return found.get("layout"), columns
 
 
 def load_rows(root: Path, name: str, sha256: str) -> Iterator[list] | None:
@@ -194,12 +203,17 @@ def save_rows(root: Path, name: str, sha256: str, rows: Iterable[list]) -> None:
     save_columns(root, name, sha256, [list(c) for c in zip(*rows, strict=True)])
 
 
-def save_columns(root: Path, name: str, sha256: str, columns: list[list]) -> None:
-    """Keep rows given as columns (lists of JSON values, one per field, all of one length)."""
+def save_columns(
+    root: Path, name: str, sha256: str, columns: list[list], layout: Any = None
+) -> None:
+    """Keep rows given as columns (lists of JSON values, one per field, all of one length)
+    and, with them, a JSON `layout` saying what they are (load_table gives it back)."""
     count = len(columns[0]) if columns else 0
     if any(len(c) != count for c in columns):
         raise ValueError("columns of different lengths")
     document = {"rows": count, "columns": [_encoded(c) for c in columns]}
+    if layout is not None:
+        document["layout"] = layout
     _save(root, name, sha256, [_dumps(document)])
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from ..core import algorithm, dates
 from ..core.eligibility import (
@@ -22,19 +23,9 @@ from ..core.eligibility import (
     stratify_fields,
     uncovered_ids,
 )
-from ..core.models import Config, Entity
-from ..core.plan import Plan, effective_rules, parse_periods
+from ..core.light import Light, as_json, made
+from ..core.planning import effective_rules, parse_periods
 from ..core.problems import InputError, Refused
-from ..core.records import (
-    Draw,
-    Exclusion,
-    Parameters,
-    Pick,
-    Population,
-    Replacement,
-    RosterRef,
-    Stratum,
-)
 from ..core.selection import current_picks, next_alternate, superseded
 from ..render.wording import percent
 from .load import Workspace
@@ -50,6 +41,22 @@ from .records import (
     record_path,
     replacements_path,
 )
+
+# A new draw's record is computed and written without pydantic (its parts are light
+# objects, its head made by `draw_head`); re-running a recorded one reads its models.
+if TYPE_CHECKING:
+    from ..core.models import Config, Entity
+    from ..core.plan import Plan
+    from ..core.records import (
+        Draw,
+        Exclusion,
+        Parameters,
+        Pick,
+        Population,
+        Replacement,
+        RosterRef,
+        Stratum,
+    )
 
 
 def history_of(ws: Workspace, draws: Sequence[Draw], at: str | None = None) -> list[PastTask]:
@@ -86,7 +93,7 @@ class Frozen:
     @property
     def population(self) -> Population:
         ids = list(self.membership)
-        return Population(count=len(ids), digest=algorithm.population_digest(ids))
+        return made("Population", ("count", "digest"), (len(ids), algorithm.population_digest(ids)))
 
     def warnings(self) -> list[str]:
         """What the draw says without refusing: key units inspected beyond their cap."""
@@ -101,11 +108,58 @@ class Frozen:
         ]
 
     def exclusions(self) -> list[Exclusion]:
+        from ..core.records import Exclusion
+
         # Every excluded id is listed, at any size: with them the record alone gives the
         # pool (roster minus exclusions minus tasks), checked by its digest.
         return [
             Exclusion(reason=r, count=len(ids), ids=ids) for r, ids in self.pool.excluded.items()
         ]
+
+
+# The parts of a new draw's record as light objects (core/light.py), their fields in the
+# order of their models in core/records.py, and its head as the model would dump it (tests
+# prove both against the models): a draw makes its record without pydantic.
+DRAW_FIELDS = (
+    *("kind", "algorithm", "draw_id", "year", "date", "drawn_at", "seed", "seed_source"),
+    *("seed_generated", "seed_format", "prepared", "redraw_of", "reason", "commit"),
+    *("rosters", "history", "parameters", "population", "excluded", "strata", "key"),
+    *("forced", "selected", "alternates"),
+)
+
+
+def _part(model: str, **values: Any) -> Light:
+    return made(model, tuple(values), tuple(values.values()))
+
+
+def roster_ref(path: str, sha256: str) -> Light:
+    return _part("RosterRef", path=path, sha256=sha256)
+
+
+def stratum_part(
+    stratum: str, population: int, ratio: str | None, count: int | None, minimum: int | None, k: int
+) -> Light:
+    return _part(
+        "Stratum",
+        stratum=stratum,
+        population=population,
+        ratio=ratio,
+        count=count,
+        minimum=minimum,
+        selected=k,
+    )
+
+
+def draw_head(**values: Any) -> dict:
+    """`Draw(**values).model_dump(mode="json", exclude_none=True)` for a draw's head (its
+    long lists left empty, to be filled in place)."""
+    given = {"kind": "draw", "algorithm": algorithm.ALGORITHM, **values}
+    out = {}
+    for name in DRAW_FIELDS:
+        value = given.get(name, [])
+        if value is not None:
+            out[name] = as_json(value)
+    return out
 
 
 def build(
@@ -175,6 +229,8 @@ def execute(
     seed_format: str | None = None,
 ) -> Draw:
     """The draw's record as a model (for its re-run and comparisons)."""
+    from ..core.records import Draw
+
     return Draw.model_validate(
         record_data(frozen, seed, seed_source, generated, prepared, now, seed_format)
     )
@@ -203,7 +259,7 @@ def record_data(
         periods=periods,
         ids_checked=True,
     )
-    data = Draw(
+    data = draw_head(
         draw_id=frozen.draw_id,
         year=frozen.year,
         date=frozen.day,
@@ -221,7 +277,7 @@ def record_data(
         parameters=frozen.parameters,
         population=population,
         strata=frozen.strata,
-    ).model_dump(mode="json", exclude_none=True)
+    )
     # Filled in the places the model gives them, in its fields' order.
     data["excluded"] = [
         {"reason": r, "count": len(ids), "ids": ids} for r, ids in frozen.pool.excluded.items()
@@ -263,7 +319,7 @@ def resize(frozen: Frozen, recorded: Sequence[Stratum]) -> list[Stratum]:
         )
         out.append(s.model_copy(update={"population": n, "selected": k}))
     missing = sorted(set(counts) - {s.stratum for s in recorded})
-    out += [Stratum(stratum=m, population=counts[m], selected=-1) for m in missing]
+    out += [stratum_part(m, counts[m], None, None, None, -1) for m in missing]
     return out
 
 
@@ -427,7 +483,8 @@ def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
         periods = parse_periods(request.periods) if request.periods is not None else plan.periods
     except ValueError as exc:
         raise InputError(f"--periods：{exc}") from None
-    parameters = Parameters(
+    parameters = _part(
+        "Parameters",
         ratio=request.ratio,
         count=request.count,
         stratify=stratify,
@@ -445,7 +502,7 @@ def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
     day = request.day or ws.clock.today()
     frozen = build(ws, draw_id, request.year, day, roster.rows, parameters, draws)
     frozen.commit = commit
-    frozen.rosters = {"entities": RosterRef(path=roster.path, sha256=roster.sha256)}
+    frozen.rosters = {"entities": roster_ref(roster.path, roster.sha256)}
     frozen.redraw_of, frozen.reason = request.redraw_of, request.reason
     frozen.strata = sized_strata(frozen, config, plan, request)
     return frozen
@@ -481,14 +538,8 @@ def sized_strata(frozen: Frozen, config: Config, plan: Plan, request: Request) -
             minimum = max((p.minimum for p in plans if p.minimum), default=None)
         k = algorithm.sample_size(n, ratio=ratio, count=count, minimum=minimum)
         check_floor(config, plan, stratum, cats, n, k)
-        sizes[stratum] = Stratum(
-            stratum=stratum,
-            population=n,
-            ratio=None if ratio is None else str(ratio),
-            count=count,
-            minimum=minimum,
-            selected=k,
-        )
+        ratio = None if ratio is None else str(ratio)
+        sizes[stratum] = stratum_part(stratum, n, ratio, count, minimum, k)
     return list(sizes.values())
 
 

@@ -36,7 +36,8 @@ from ..core.eligibility import (
     stratify_fields,
 )
 from ..core.models import Config, Entity
-from ..core.plan import Plan, effective_rules, parse_periods
+from ..core.plan import Plan
+from ..core.planning import effective_rules, parse_periods
 from ..core.problems import InputError, Problem, Refused
 from ..core.records import Draw, Exclusion, Parameters, Population, RosterRef, Stratum
 from ..core.reference import RosterReference

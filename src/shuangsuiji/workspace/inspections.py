@@ -8,30 +8,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING
 
 from ..core.eligibility import PastTask
-from ..core.inspections import (
-    JOINT,
-    Cap,
-    CapState,
-    Inspection,
-    LedgerFile,
-    at_cap,
-    cap_of,
-    cap_states,
-    effective_caps,
-    own_inspection,
-    sort_key,
-)
-from ..core.models import Caps, Config, Entity, describe
-from ..core.plan import Plan, effective_rules
+from ..core.planning import effective_caps, effective_rules
 from ..core.problems import InputError, Problem
 from ..core.selection import superseded
 from ..storage import yamlio
 from .load import PLAN_DIR, Workspace, load_model
 from .records import all_draws, load_plan
+
+# The ledger's models are imported where a ledger is read: a draw in a workspace with no
+# ledger and no cap table (the first of a year, its cache warm) imports no pydantic.
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ..core.inspections import Cap, CapState, Inspection, LedgerFile
+    from ..core.models import Caps, Config, Entity
 
 LEDGER_HEADER = (
     "# 检查台账：其他部门、其他层级和 ssj 之外的检查（ssj ledger import 导入）。\n"
@@ -59,6 +52,10 @@ def _show(ws: Workspace, commit: str, relative: str) -> bytes | None:
 
 
 def _parsed(model: type[BaseModel], raw: bytes, label: str) -> BaseModel:
+    from pydantic import ValidationError
+
+    from ..core.models import describe
+
     try:
         return model.model_validate(yamlio.parse(raw.decode("utf-8-sig"), label) or {})
     except ValidationError as exc:
@@ -66,19 +63,33 @@ def _parsed(model: type[BaseModel], raw: bytes, label: str) -> BaseModel:
         raise InputError(Problem(file=label, message=describe(first))) from None
 
 
+def _ledger_at(ws: Workspace, year: int, commit: str | None) -> bool:
+    """Whether the year has a ledger file: on disk, or (`commit`) as committed there."""
+    if commit is None:
+        return ledger_path(ws, year).is_file()
+    return _show(ws, commit, ledger_file(year)) is not None
+
+
+def _ledger(ws: Workspace, year: int, commit: str | None) -> LedgerFile | None:
+    from ..core.inspections import LedgerFile
+
+    if not _ledger_at(ws, year, commit):
+        return None
+    relative = ledger_file(year)
+    if commit is None:
+        return load_model(LedgerFile, ledger_path(ws, year), relative)
+    return _parsed(LedgerFile, _show(ws, commit, relative), f"{relative}@{commit[:10]}")
+
+
 def load_ledger(ws: Workspace, year: int, commit: str | None = None) -> LedgerFile:
     """The imported rows of a year: on disk, or (`commit`) as committed there; none when
     there is no file."""
-    relative = ledger_file(year)
-    if commit is None:
-        path = ledger_path(ws, year)
-        found = load_model(LedgerFile, path, relative) if path.is_file() else None
-    else:
-        raw = _show(ws, commit, relative)
-        label = f"{relative}@{commit[:10]}"
-        found = _parsed(LedgerFile, raw, label) if raw is not None else None
+    from ..core.inspections import LedgerFile
+
+    found = _ledger(ws, year, commit)
     if found is None:
         return LedgerFile(year=year)
+    relative = ledger_file(year)
     if found.year != year:
         raise InputError(Problem(file=relative, field="year", message="年度与目录不符"))
     wrong = [r for r in found.inspections if r.date.year != year]
@@ -102,8 +113,11 @@ def caps_in_force(
     config = ws.config_at(commit)
     plan_raw = _show(ws, commit, f"{PLAN_DIR}/{year}/plan.yaml")
     label = f"{PLAN_DIR}/{year}/plan.yaml@{commit[:10]}"
-    plan = _parsed(Plan, plan_raw, label) if plan_raw is not None else None
-    return effective_caps(config, plan), config
+    if plan_raw is None:
+        return effective_caps(config, None), config
+    from ..core.plan import Plan
+
+    return effective_caps(config, _parsed(Plan, plan_raw, label)), config
 
 
 # ------------------------------------------------------------------ the draw
@@ -122,10 +136,12 @@ def capped_units(
     `history`) and every imported inspection, the ledger and cap table as on disk or as
     committed at `commit`. None when the workspace has neither: the yearly cap then counts
     ssj's own tasks, as it always has."""
-    imported = load_ledger(ws, year, commit).inspections
+    imported = load_ledger(ws, year, commit).inspections if _ledger_at(ws, year, commit) else []
     caps, config = caps_in_force(ws, year, commit)
     if caps is None and not imported:
         return None
+    from ..core.inspections import at_cap, own_inspection
+
     own = [
         own_inspection(t.entity, t.day, t.random, config.authority, level)
         for t in history
@@ -163,14 +179,19 @@ class YearLedger:
         return [e for e in self.entries if e.inspection.entity == entity]
 
     def cap(self, entity: str) -> Cap:
+        from ..core.inspections import cap_of
+
         return cap_of(self.entities.get(entity), self.caps, self.default_cap)
 
     def states(self) -> dict[str, CapState]:
+        from ..core.inspections import cap_states
+
         return cap_states(self.inspections, self.entities, self.caps, self.default_cap)
 
 
 def own_entries(ws: Workspace, year: int) -> list[Entry]:
     """ssj's tasks of the year that have a record: dated by the end of the inspection."""
+    from ..core.inspections import own_inspection
     from .year import current_records, year_tasks  # not needed by the draw's cap check
 
     draws = all_draws(ws)
@@ -210,6 +231,8 @@ def joint_visits(ws: Workspace, year: int, gone: set[str]) -> dict[str, tuple]:
 def joint_entry(joint: tuple, entity: str, level: str) -> list[Entry]:
     """A joint visit enters the ledger once, as 联合检查 by all its departments, when every
     department has recorded its part: dated by the last day of the visit."""
+    from ..core.inspections import JOINT, Inspection
+
     task, by_entity = joint
     visit = by_entity.get(entity)
     if visit is None or not visit.complete:
@@ -228,6 +251,8 @@ def joint_entry(joint: tuple, entity: str, level: str) -> list[Entry]:
 def merged(own: Iterable[Entry], imported: Iterable[Inspection]) -> list[Entry]:
     """Own rows and imported ones, an imported row that repeats an own one (same unit, day,
     authority and 文号) left out: the same inspection is counted once."""
+    from ..core.inspections import sort_key
+
     own = list(own)
     seen = {e.inspection.key() for e in own}
     rows = own + [Entry(r, IMPORTED) for r in imported if r.key() not in seen]

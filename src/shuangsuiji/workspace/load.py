@@ -7,6 +7,7 @@ holds no rules (core/) and no command-line concerns (cli/).
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -14,22 +15,25 @@ from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pydantic_core
-from pydantic import BaseModel, ValidationError
-
-from ..core import columns, rows
-from ..core.models import ROSTERS, Config, row_problems
+from ..core import rows
 from ..core.problems import InputError, Problem, Refused
-from ..core.tables import layout, value_columns
 from ..storage import cache as cache_store
-from ..storage import tabular, yamlio
+from ..storage import yamlio
 from ..storage.files import workspace_lock
 from ..storage.git import Git
 from .clock import Clock
 from .reference import at_commit, current, loaded, reference_file
-from .snapshot import remembered
+from .snapshot import remembered, remembered_light
+
+# Validating a file needs pydantic and the models; reading what the cache keeps of one
+# does not (core/light.py, core/rows.py): they are imported where a file is validated.
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ..core import columns
+    from ..core.models import Config
 
 CONFIG = "ssj.yaml"
 ROSTER_DIR = "rosters"
@@ -74,12 +78,11 @@ def parse_roster(
     validated-roster cache, keyed by the bytes' SHA-256 (`digest`, when known).
     """
     digest = digest or hashlib.sha256(raw).hexdigest()
-    columns = cache_store.load_columns(cache, kind, digest) if cache else None
-    if columns is not None and len(columns) not in (0, len(rows.fields(kind))):
-        columns = None  # kept by another version of the models
+    kept = cache_store.load_table(cache, kind, digest) if cache else None
+    # Kept with its layout (the fields of its rows) by this very code (the cache's check).
     with cache_store.paused_gc():
-        if columns is not None:
-            built = rows.from_columns(kind, columns) if columns else []
+        if kept is not None and isinstance(kept[0], dict):
+            built = rows.from_columns(kind, kept[1], kept[0]) if kept[1] else []
         else:
             validated = validated_columns(kind, raw, path, label or path, shared=True)
             built = rows.from_validated(kind, validated)
@@ -92,7 +95,7 @@ def parse_roster(
 def keep_columns(cache: Path, kind: str, digest: str, validated: list[list]) -> None:
     """Put validated columns (one list per field), for the file whose bytes hash to
     `digest`, in the cache."""
-    cache_store.save_columns(cache, kind, digest, rows.encoded(kind, validated))
+    cache_store.save_columns(cache, kind, digest, rows.encoded(kind, validated), rows.layout(kind))
 
 
 def read_back(kind: str, raw: bytes, path: str, expected: Iterable[Any]) -> list[list] | None:
@@ -117,6 +120,9 @@ def csv_roster(kind: str, rows: Iterable[Any], label: str) -> tuple[bytes, list[
     doubt (a cell too long, a blank row, a header read differently), leaves the whole
     file to read_back.
     """
+    from ..core.tables import value_columns
+    from ..storage import tabular
+
     expected = rows if isinstance(rows, list) else list(rows)
     headers, chunks = value_columns(kind, expected)
     out = tabular.CsvWriter(headers)
@@ -154,6 +160,10 @@ class _PlainReading:
 def _plain_reading(kind: str, headers: list[str], head: bytes, label: str) -> _PlainReading | None:
     """The column checks read_back's parse of a CSV roster starting with `head` (its header
     row) would run, when its header reads back as written; None: leave it to read_back."""
+    from ..core import columns
+    from ..core.tables import layout
+    from ..storage import tabular
+
     if not columns.field_by_field(kind) or any("\t" in h for h in headers):
         return None  # checked row by row; or a tab might make the file read as tab-separated
     try:
@@ -171,6 +181,8 @@ def _plain_reading(kind: str, headers: list[str], head: bytes, label: str) -> _P
 def _read_as_written(cells: list[list[str]], ident_at: int, longest_line: int) -> bool:
     """Whether tabular's parse gives back every row of these cells: none is blank (its id
     is not) and none holds a cell too long (which it refuses; no line is, most often)."""
+    from ..storage import tabular
+
     return all(map(str.strip, cells[ident_at])) and (
         longest_line <= tabular.MAX_CELL
         or all(max(map(len, column), default=0) <= tabular.MAX_CELL for column in cells)
@@ -194,6 +206,9 @@ def validated_columns(
     """A roster file's validated rows as columns, one list per field (in the model's
     order); any problem raises InputError, all of them at once. `shared`: the columns are
     only read, so rows may share equal lists and mappings (columns.validate)."""
+    from ..core import columns
+    from ..storage import tabular
+
     if path.endswith(".csv"):
         return columns.validate(lambda: tabular.parse_csv(raw, label), kind, shared).columns
     built = _yaml_rows(kind, raw, label, rows.Builder(kind).from_model)
@@ -203,6 +218,10 @@ def validated_columns(
 
 
 def _yaml_rows(kind: str, raw: bytes, label: str, keep: Callable[[BaseModel], Any]) -> list[Any]:
+    from pydantic import ValidationError
+
+    from ..core.models import ROSTERS, row_problems
+
     model, _, key = ROSTERS[kind]
     text = _utf8(raw, label)
     data = yamlio.parse(text, label) or {}
@@ -307,7 +326,7 @@ class Workspace:
     # -- reading
     @cached_property
     def config(self) -> Config:
-        return load_model(Config, self.root / CONFIG, CONFIG, cache=self.root)
+        return load_model(CONFIG_MODEL, self.root / CONFIG, CONFIG, cache=self.root)
 
     def roster(self, kind: str, cached: bool = True) -> LoadedRoster:
         """The current roster; `cached=False` validates it anew (ssj roster check)."""
@@ -364,6 +383,8 @@ class Workspace:
         return cache[key]
 
     def _record(self, model: type[BaseModel], path: Path) -> Any:
+        from pydantic import ValidationError
+
         from ..core.records import VIEWS  # the records' models: made only when one is read
 
         view = VIEWS.get(model)
@@ -425,7 +446,7 @@ class Workspace:
             memo[commit] = (
                 self.config
                 if raw is None
-                else parse_model(Config, raw, f"{CONFIG}@{commit[:10]}", self.root)
+                else parse_model(CONFIG_MODEL, raw, f"{CONFIG}@{commit[:10]}", self.root)
             )
         return memo[commit]
 
@@ -434,11 +455,42 @@ class Workspace:
 CACHED_RECORD_BYTES = 256 * 1024
 
 
-def parse_model(model: type[BaseModel], raw: bytes, label: str, cache: Path | None = None) -> Any:
+@dataclass(frozen=True)
+class Named:
+    """A model named, imported only when a file is validated: ssj.yaml's and the plans',
+    which the cache keeps in their light form (core/light.py)."""
+
+    module: str
+    name: str
+
+    @property
+    def model(self) -> type[BaseModel]:
+        return getattr(importlib.import_module(self.module), self.name)
+
+
+CONFIG_MODEL = Named("shuangsuiji.core.models", "Config")
+PLAN_MODEL = Named("shuangsuiji.core.plan", "Plan")
+
+
+def parse_model(
+    model: type[BaseModel] | Named, raw: bytes, label: str, cache: Path | None = None
+) -> Any:
     """A YAML document's bytes validated, problems with their lines. With `cache` (a
-    workspace root), a small one is kept as its validated model (workspace/snapshot.py)."""
+    workspace root), a small one is kept as its validated model, or a `Named` one in its
+    light form, read back without pydantic (workspace/snapshot.py)."""
+    if isinstance(model, Named):
+        if cache and len(raw) < CACHED_RECORD_BYTES:
+            named = model  # its model is imported only to validate the file
+            return remembered_light(
+                cache, named.name, raw, lambda raw: parse_model(named.model, raw, label)
+            )
+        model = model.model
     if cache and len(raw) < CACHED_RECORD_BYTES:
         return remembered(cache, model, raw, lambda raw: parse_model(model, raw, label))
+    from pydantic import ValidationError
+
+    from ..core.models import row_problems
+
     text = _utf8(raw, label)
     try:
         data = yamlio.parse(text, label)
@@ -447,7 +499,9 @@ def parse_model(model: type[BaseModel], raw: bytes, label: str, cache: Path | No
         raise InputError(_located(label, text, row_problems(model, exc))) from None
 
 
-def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | None = None) -> Any:
+def load_model(
+    model: type[BaseModel] | Named, path: Path, label: str, cache: Path | None = None
+) -> Any:
     """A YAML file validated, problems with their lines.
 
     With `cache` (a workspace root), a big file's parsed content is kept in and taken
@@ -460,6 +514,11 @@ def load_model(model: type[BaseModel], path: Path, label: str, cache: Path | Non
     raw = path.read_bytes()
     if cache and len(raw) < CACHED_RECORD_BYTES:
         return parse_model(model, raw, label, cache)
+    from pydantic import ValidationError
+
+    from ..core.models import row_problems
+
+    model = model.model if isinstance(model, Named) else model
     body, data = None, None
     try:
         if cache and len(raw) >= CACHED_RECORD_BYTES:
@@ -493,6 +552,8 @@ def load_view(view: Any, path: Path, label: str, cache: Path) -> Any:
             cache_store.save(cache, "yaml", digest, data, as_json=plain)
     else:
         del raw
+        import pydantic_core
+
         data = (
             pydantic_core.from_json(body, cache_strings=True)
             if body.startswith(b"{")

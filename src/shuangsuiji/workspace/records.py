@@ -6,21 +6,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, TypeVar
 
 from ..core import algorithm, values
-from ..core.models import Entity
-from ..core.plan import Plan
 from ..core.problems import InputError, Problem
-from ..core.records import Assignment, Draw, Replacements, Substitutions
 from ..core.selection import current_picks, current_teams, superseded
 from ..storage import yamlio
 from .layout import GENERATED_HEADER  # noqa: F401  (records are named by it here too)
-from .load import PLAN_DIR, Workspace, load_model
+from .load import PLAN_DIR, PLAN_MODEL, Workspace, load_model
 
-M = TypeVar("M", bound=BaseModel)
+# The records' models are imported where a record is read: a draw that reads none (the
+# first of a year, its cache warm) imports no pydantic.
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ..core.models import Entity
+    from ..core.plan import Plan
+    from ..core.records import Assignment, Draw, Replacements, Substitutions
+
+M = TypeVar("M", bound="BaseModel")
 
 
 # A draw id is also a file name (plans/<year>/draws/<id>.yaml): letters (汉字 too), digits,
@@ -72,8 +76,10 @@ def load_plan(ws: Workspace, year: int) -> Plan:
         raise InputError(f"年度“{year}”无效：应在 {low} 至 {high} 年之间")
     path = ws.plan_dir(year) / "plan.yaml"
     if not path.is_file():
+        from ..core.plan import Plan
+
         return Plan(year=year)
-    plan = load_model(Plan, path, f"{PLAN_DIR}/{year}/plan.yaml", cache=ws.root)
+    plan = load_model(PLAN_MODEL, path, f"{PLAN_DIR}/{year}/plan.yaml", cache=ws.root)
     if plan.year != year:
         raise InputError(f"{PLAN_DIR}/{year}/plan.yaml 中的年度是 {plan.year}，与目录不符")
     return plan
@@ -94,6 +100,8 @@ def all_draws(ws: Workspace) -> list[Draw]:
 
 
 def load_record(ws: Workspace, path: Path) -> Draw:
+    from ..core.records import Draw
+
     return ws.load_record(Draw, path)
 
 
@@ -105,6 +113,8 @@ def find_draw(ws: Workspace, draw_id: str) -> Draw:
 
 
 def load_replacements(ws: Workspace, record: Draw, at: str | None = None) -> Replacements:
+    from ..core.records import Replacements
+
     """A draw's replacements: as on disk, or (`at`) as committed at that commit."""
     path = replacements_path(ws, record.year, record.draw_id)
     if at is not None:
@@ -159,6 +169,8 @@ def substitutions_path(ws: Workspace, year: int, draw_id: str) -> Path:
 
 
 def all_assignments(ws: Workspace) -> list[Assignment]:
+    from ..core.records import Assignment
+
     found = []
     for path in sorted((ws.root / PLAN_DIR).glob("*/assignments/*.yaml")):
         if not path.name.endswith(".substitutions.yaml"):
@@ -167,6 +179,8 @@ def all_assignments(ws: Workspace) -> list[Assignment]:
 
 
 def load_substitutions(ws: Workspace, record: Assignment, at: str | None = None) -> Substitutions:
+    from ..core.records import Substitutions
+
     path = substitutions_path(ws, record.year, record.draw_id)
     if at is not None:
         return model_at(ws, Substitutions, path, at) or Substitutions(draw_id=record.draw_id)
@@ -176,6 +190,8 @@ def load_substitutions(ws: Workspace, record: Assignment, at: str | None = None)
 
 
 def assignment_at(ws: Workspace, record: Assignment, at: str | None) -> Assignment | None:
+    from ..core.records import Assignment
+
     """An assignment record as committed at `at` (its later matchings not yet added)."""
     if at is None:
         return record
@@ -289,6 +305,8 @@ def model_at(ws: Workspace, model: type[M], path: Path, commit: str) -> M | None
         return None
     memo = ws.__dict__.setdefault("_models_at", {})
     if (model, blob) not in memo:
+        from pydantic import ValidationError
+
         label = f"{ws.rel(path)}@{commit[:10]}"
         raw = ws.git.blobs([blob]).get(blob, b"")
         try:

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ..core import rows
-from ..core.models import row_problems
 from ..core.problems import InputError, Problem, Refused
-from ..core.reference import RosterReference, local_path
-from ..core.tables import Sheet, validate_sheet
 from ..storage import cache as cache_store
 from ..storage import yamlio
+
+if TYPE_CHECKING:  # a workspace without references reads none of them, nor pydantic
+    from ..core.reference import RosterReference
 
 # `ws` below is a workspace.load.Workspace (not imported: load.py imports this module).
 Workspace = Any
@@ -33,6 +31,11 @@ def reference_file(kind: str) -> str:
 
 
 def parse(raw: bytes, label: str) -> RosterReference:
+    from pydantic import ValidationError
+
+    from ..core.models import row_problems
+    from ..core.reference import RosterReference
+
     try:
         text = raw.decode("utf-8-sig")
         return RosterReference.model_validate(yamlio.parse(text, label) or {})
@@ -61,6 +64,8 @@ def at_commit(ws: Workspace, kind: str, commit: str) -> RosterReference | None:
 
 
 def file_of(ws: Workspace, reference: RosterReference) -> Path:
+    from ..core.reference import local_path
+
     path = Path(local_path(reference))
     return path if path.is_absolute() else ws.root / path
 
@@ -134,6 +139,8 @@ def loaded(ws: Workspace, kind: str, reference: RosterReference, label: str) -> 
 
 def _validated(kind: str, path: Path, label: str) -> list:
     import duckdb
+
+    from ..core.tables import Sheet, validate_sheet
 
     headers = columns(path, label)
     con = duckdb.connect()

@@ -201,7 +201,7 @@ def published(
 
 
 def disclosure_days(ws: Workspace, year: int) -> int:
-    from ..core.plan import effective_rules
+    from ..core.planning import effective_rules
     from .records import load_plan
 
     return effective_rules(ws.config, load_plan(ws, year)).disclosure_days
