@@ -184,12 +184,12 @@ def _lines(data: Any) -> list[str]:
 
 
 class _Texts(dict):
-    """scalar() of texts, memoized for one document; and the lines of each list of texts
-    by identity and indent (the checklist thousands of tasks share is one list)."""
+    """scalar() of texts, memoized for one document; and what follows the key of each list
+    of texts, by identity and indent (the checklist thousands of tasks share is one list)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.lists: dict[tuple[int, str], list[str]] = {}
+        self.lists: dict[tuple[int, str], str] = {}
 
     def __missing__(self, value: str) -> str:
         out = self[value] = _text(value) if type(value) is str else scalar(value)
@@ -367,18 +367,19 @@ def _lists(values: list[list], indent: str, text: _Texts) -> list[str] | None:
     """What follows the key of each list of a column, at `indent`: " []", or the list's
     lines. The lists hold texts (each distinct list written once: tasks share their
     checklist), or mappings of one shape (_records, all of the column's at once)."""
-    kinds = {type(v) for items in values for v in items}
+    # Each distinct list looked at once (the document holds them throughout, so their ids
+    # are not reused meanwhile).
+    distinct = {id(items): items for items in values}
+    kinds = {type(v) for items in distinct.values() for v in items}
     if kinds == {str}:
-        out = []
-        for items in values:
-            # The document holds the list throughout, so its id is not reused meanwhile.
-            done = text.lists.get((id(items), indent))
-            if done is None:
-                done = text.lists[id(items), indent] = []
+        known = text.lists
+        for key, items in distinct.items():
+            if (key, indent) not in known:
+                lines: list[str] = []
                 if items:
-                    _sequence(items, indent, done, text)
-            out.append("\n" + "\n".join(done) if done else " []")
-        return out
+                    _sequence(items, indent, lines, text)
+                known[key, indent] = "\n" + "\n".join(lines) if lines else " []"
+        return [known[id(items), indent] for items in values]
     if kinds - {dict}:
         return None
     flat = [v for items in values for v in items]

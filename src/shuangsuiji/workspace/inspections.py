@@ -15,7 +15,7 @@ from ..core.planning import effective_caps, effective_rules
 from ..core.problems import InputError, Problem
 from ..core.selection import superseded
 from ..storage import yamlio
-from .load import PLAN_DIR, Workspace, load_model
+from .load import PLAN_DIR, PLAN_MODEL, Workspace, load_model, parse_model
 from .records import all_draws, load_plan
 
 # The ledger's models are imported where a ledger is read: a draw in a workspace with no
@@ -113,11 +113,9 @@ def caps_in_force(
     config = ws.config_at(commit)
     plan_raw = _show(ws, commit, f"{PLAN_DIR}/{year}/plan.yaml")
     label = f"{PLAN_DIR}/{year}/plan.yaml@{commit[:10]}"
-    if plan_raw is None:
-        return effective_caps(config, None), config
-    from ..core.plan import Plan
-
-    return effective_caps(config, _parsed(Plan, plan_raw, label)), config
+    # Read as the current plan is, through the cache (a light form when kept).
+    plan = parse_model(PLAN_MODEL, plan_raw, label, ws.root) if plan_raw is not None else None
+    return effective_caps(config, plan), config
 
 
 # ------------------------------------------------------------------ the draw
