@@ -110,7 +110,7 @@ def test_a_formula_in_a_csv_roster_is_stored_escaped_and_read_back(tmp_path, ssj
 def test_the_cache_is_filled_and_a_damaged_entry_is_ignored(example, ssj):
     ws = Workspace(example)
     first = ws.roster("entities")
-    entry = example / ".ssj" / "cache" / f"entities-{first.sha256}.json"
+    entry = example / ".ssj" / "cache" / f"entities-{first.sha256}.bin"
     assert entry.exists()
     assert list(cache.load_rows(example, "entities", first.sha256)) == [
         rows.encode("entities", r) for r in first.rows

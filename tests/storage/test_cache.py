@@ -1,10 +1,9 @@
 """The local cache: used only when the file's hash, the code and the body digest all match."""
 
 import json
+import os
+import pickle
 from datetime import date
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from shuangsuiji.storage import cache
 
@@ -30,25 +29,31 @@ def test_json_values_are_written_in_pieces_as_one_text(tmp_path, monkeypatch):
     assert [p.name for p in (tmp_path / ".ssj" / "cache").iterdir()] == [f"yaml-{SHA}.json"]
 
 
-def test_rows_are_kept_by_column_few_distinct_values_once(tmp_path):
-    many = [[f"id-{n}", n % 2 == 0, ["甲"] if n % 3 else [], n % 3] for n in range(100)]
+def test_rows_are_kept_by_column_equal_values_once(tmp_path):
+    shared, empty = ["甲"], []  # as validation makes them: one object per repeated value
+    many = [[f"id-{n}", n % 2 == 0, shared if n % 3 else empty, n % 3] for n in range(1000)]
     cache.save_rows(tmp_path, "entities", SHA, iter(many))
-    (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.json")
-    kept = json.loads(path.read_bytes().split(b"\n")[0])
-    assert kept["rows"] == 100 and kept["columns"][0] == {"values": [r[0] for r in many]}
-    assert kept["columns"][1]["distinct"] == [True, False]  # not the same as 1 and 0
-    assert kept["columns"][3]["distinct"] == [0, 1, 2]
+    (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.bin")
     back = list(cache.load_rows(tmp_path, "entities", SHA))
-    assert back == many
-    assert back[1][2] is back[2][2]  # rows are read only: equal lists are one
+    assert back == many and [type(v) for v in back[0]] == [str, bool, list, int]
+    assert back[1][2] is back[2][2] and back[0][2] is back[3][2]  # read only: still one each
+    assert path.stat().st_size < 20_000  # the ids, and a few bytes per other value
     assert cache.load_rows(tmp_path, "inspectors", SHA) is None
     cache.save_rows(tmp_path, "items", SHA, [])
     assert list(cache.load_rows(tmp_path, "items", SHA)) == []
 
 
+def test_rows_are_kept_with_their_layout(tmp_path):
+    cache.save_columns(tmp_path, "entities", SHA, [["a", "b"], [1, 2]], {"fields": ["id", "n"]})
+    assert cache.load_table(tmp_path, "entities", SHA) == (
+        {"fields": ["id", "n"]},
+        [["a", "b"], [1, 2]],
+    )
+
+
 def test_edited_or_torn_entries_are_ignored(tmp_path):
     cache.save_rows(tmp_path, "entities", SHA, ROWS)
-    (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.json")
+    (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.bin")
     raw = path.read_bytes()
     path.write_bytes(raw.replace("单位甲".encode(), "单位丙".encode()))
     assert cache.load_rows(tmp_path, "entities", SHA) is None  # body digest differs
@@ -58,6 +63,23 @@ def test_edited_or_torn_entries_are_ignored(tmp_path):
     assert cache.load_rows(tmp_path, "entities", SHA) is None
     path.write_bytes(raw)
     assert list(cache.load_rows(tmp_path, "entities", SHA)) == ROWS
+
+
+def test_an_entry_that_would_make_an_object_or_run_code_is_not_read(tmp_path):
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    for forged in (
+        {"rows": 1, "columns": [[Payload()]]},
+        {"rows": 1, "columns": [[date(2026, 1, 1)]]},  # a class, however harmless
+        {"rows": 2, "columns": [["甲"]]},  # columns that do not hold the rows
+        ["not", "a", "table"],
+    ):
+        cache.save_bytes(tmp_path, "entities", SHA, pickle.dumps(forged, protocol=5))
+        assert cache.load_columns(tmp_path, "entities", SHA) is None and not marker.exists()
 
 
 def test_entries_of_other_validation_code_are_ignored(tmp_path, monkeypatch):
@@ -83,7 +105,7 @@ def test_old_entries_are_pruned(tmp_path):
 
 def test_the_header_names_what_the_entry_is(tmp_path):
     cache.save_rows(tmp_path, "entities", SHA, ROWS)
-    (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.json")
+    (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.bin")
     header = json.loads(path.read_bytes().rsplit(b"\n", 1)[1])
     assert header["sha256"] == SHA and header["lines"] == 1 and header["code"]
 
@@ -97,72 +119,3 @@ def test_a_mapping_with_keys_that_are_not_text_is_written_as_json_writes_it(monk
 def test_a_value_that_is_not_json_is_not_kept_even_as_json(tmp_path):
     cache.save(tmp_path, "yaml", "cd" * 32, {"when": date(2026, 3, 1)}, as_json=True)
     assert cache.load(tmp_path, "yaml", "cd" * 32) is None
-
-
-def _encoded_as_before(column: list) -> dict:
-    """cache._encoded as it was first written: every column keyed, value by value."""
-    import array
-    import base64
-
-    kinds = set(map(type, column))
-    keys = cache._keys(column, kinds)
-    index = dict.fromkeys(keys)
-    if len(index) > max(16, len(column) // 4):
-        return {"values": column}
-    for code, key in enumerate(index):
-        index[key] = code
-    first = dict(zip(keys, column, strict=True))
-    distinct = [first[k] for k in index]
-    codes = list(map(index.__getitem__, keys))
-    typecode = next(t for t, size in cache._WIDTHS if len(distinct) <= size)
-    packed = base64.b64encode(array.array(typecode, codes).tobytes()).decode()
-    return {"distinct": distinct, "type": typecode, "codes": packed}
-
-
-_VALUES = st.one_of(
-    st.none(),
-    st.sampled_from(["", "甲", "乙"]),
-    st.booleans(),
-    st.integers(-2, 2),
-    st.sampled_from([0.0, -0.0, 1.0]),
-    st.lists(st.sampled_from(["甲", "乙"]), max_size=2),
-    st.dictionaries(st.sampled_from(["备注", "其他"]), st.sampled_from(["", "见附件"]), max_size=2),
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(_VALUES, max_size=40) | st.lists(_VALUES, max_size=40).map(lambda c: c * 30))
-def test_a_column_is_kept_as_it_was_before_the_shortcuts(column):
-    """One value on every row, or text keyed by itself: the entry is the same JSON."""
-    assert json.dumps(cache._encoded(column)) == json.dumps(_encoded_as_before(column))
-    uniform = [column[0]] * len(column) if column else []
-    assert json.dumps(cache._encoded(uniform)) == json.dumps(_encoded_as_before(uniform))
-
-
-def test_a_column_whose_codes_do_not_fit_its_values_is_not_read(tmp_path):
-    """Entries written by this code always fit; one that does not (a code past the values,
-    a signed code, a code other than 0 beside a single value) is read as no entry."""
-    import base64
-
-    def kept(column: dict, rows: int) -> list[list] | None:
-        cache._save(tmp_path, "entities", SHA, [cache._dumps({"rows": rows, "columns": [column]})])
-        return cache.load_columns(tmp_path, "entities", SHA)
-
-    codes = base64.b64encode(bytes([0, 1, 2])).decode()
-    assert kept({"distinct": ["甲", "乙", "丙"], "type": "B", "codes": codes}, 3) == [
-        ["甲", "乙", "丙"]
-    ]
-    assert kept({"distinct": ["甲", "乙"], "type": "B", "codes": codes}, 3) is None
-    minus_one = base64.b64encode(bytes([0, 255])).decode()
-    assert kept({"distinct": ["甲", "乙"], "type": "b", "codes": minus_one}, 2) is None
-    assert kept({"distinct": ["甲"], "type": "B", "codes": minus_one}, 2) is None
-    zeros = base64.b64encode(bytes(4)).decode()
-    assert kept({"distinct": ["甲"], "type": "H", "codes": zeros}, 2) == [["甲", "甲"]]
-
-
-def test_a_mostly_unique_text_column_is_kept_as_its_values():
-    column = [f"单位{n}" for n in range(1000)] + ["单位1"] * 10
-    assert cache._encoded(column) == {"values": column}
-    assert cache._encoded(column) == _encoded_as_before(column)
-    few = ["甲", "乙"] * 600
-    assert cache._encoded(few)["distinct"] == ["甲", "乙"]

@@ -20,7 +20,7 @@ def _on_the_drawing_day(clock):
 @pytest.mark.parametrize("kind", ["entities", "inspectors", "items"])
 def test_rows_from_the_columns_equal_the_validated_rows(example, kind):
     Workspace(example).roster(kind)  # fills the cache
-    assert list((example / ".ssj" / "cache").glob(f"{kind}-*.json"))
+    assert list((example / ".ssj" / "cache").glob(f"{kind}-*.bin"))
     from_columns = Workspace(example).roster(kind).rows
     validated = Workspace(example).roster(kind, cached=False).rows
     assert from_columns == validated and from_columns

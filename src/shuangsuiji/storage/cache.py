@@ -1,28 +1,30 @@
-"""The local cache of validated rosters and parsed records: `.ssj/cache/<name>-<sha256>.json`.
+"""The local cache of validated rosters and parsed records: `.ssj/cache/<name>-<sha256>.*`.
 
 Validating a 100,000-unit roster, or parsing the YAML record of its draw, takes
-seconds; the result is kept here as JSON (read at C speed), keyed by the SHA-256 of
-the file's bytes. Rows are kept by column, a column of few distinct values (category,
-region, status) as those values and one small number per row: a 100,000-row roster is
-read back in about 30 ms. A small YAML file (ssj.yaml, a plan) is kept as its validated
-model (`.bin`, pickled; workspace/snapshot.py reads back only ssj's models and plain
-values): reading it costs neither a YAML parse nor pydantic building its validator. An
-entry is used only when the file's bytes hash to its name, it was written by the same
-code, and its body hashes to the digest in its header;
-otherwise the file is read anew. The cache is local (.ssj/ is in .gitignore), never
-committed, and safe to delete. `ssj roster check` never uses it.
+seconds; the result is kept here, keyed by the SHA-256 of the file's bytes. Rows are
+kept by column, pickled (`.bin`): the validation makes each repeated value (a category,
+a region, a status, a list of industries) one object, which pickle writes once and
+gives back as one object, so a 100,000-row roster is written in about 70 ms and read
+back in about 30 ms; it is read back by an unpickler that makes no object of any class
+(only lists, mappings, text and numbers). A parsed record is kept as JSON, read at C
+speed. A small YAML file (ssj.yaml, a plan) is kept as its validated model or its light
+form (`.bin`, pickled; workspace/snapshot.py reads back only those and plain values):
+reading it costs neither a YAML parse nor pydantic building its validator. An entry is
+used only when the file's bytes hash to its name, it was written by the same code, and
+its body hashes to the digest in its header; otherwise the file is read anew. The cache
+is local (.ssj/ is in .gitignore), never committed, and safe to delete. `ssj roster
+check` never uses it.
 """
 
 from __future__ import annotations
 
-import array
-import base64
 import contextlib
 import gc
 import hashlib
-import itertools
+import io
 import json
 import os
+import pickle
 import sys
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -32,7 +34,7 @@ from typing import Any
 
 from .files import write_disposable
 
-FORMAT = 2
+FORMAT = 3  # 3: rows kept by column as a pickle (no longer JSON with codes)
 KEEP = 64  # entries per name (the rosters of recent commits, for audits; the records)
 # The code whose behaviour a cached value depends on: any change invalidates the cache.
 _SOURCES = {
@@ -136,17 +138,28 @@ def load_columns(root: Path, name: str, sha256: str) -> list[list] | None:
 def load_table(root: Path, name: str, sha256: str) -> tuple[Any, list[list]] | None:
     """(the layout `save_columns` was given, the columns) kept for the file whose bytes
     hash to `sha256`; or None."""
-    found = load(root, name, sha256)
-    if not isinstance(found, dict) or not isinstance(found.get("columns"), list):
+    body = load_bytes(root, name, sha256)
+    if body is None:
         return None
     try:
         with paused_gc():
-            columns = [_decoded(c) for c in found["columns"]]
-    except (KeyError, TypeError, IndexError, ValueError):
+            found = _Plain(io.BytesIO(body)).load()
+    except Exception:  # an entry that is not what ssj wrote: the file is read anew
         return None
-    if any(len(c) != found.get("rows") for c in columns):
+    columns = found.get("columns") if isinstance(found, dict) else None
+    count = found.get("rows") if isinstance(found, dict) else None
+    if not isinstance(columns, list) or not all(
+        isinstance(c, list) and len(c) == count for c in columns
+    ):
         return None
     return found.get("layout"), columns
+
+
+class _Plain(pickle.Unpickler):
+    """Lists, mappings, text, numbers: nothing else (pickle would otherwise run code)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"not a plain value: {module}.{name}")
 
 
 def load_rows(root: Path, name: str, sha256: str) -> Iterator[list] | None:
@@ -206,132 +219,15 @@ def save_rows(root: Path, name: str, sha256: str, rows: Iterable[list]) -> None:
 def save_columns(
     root: Path, name: str, sha256: str, columns: list[list], layout: Any = None
 ) -> None:
-    """Keep rows given as columns (lists of JSON values, one per field, all of one length)
-    and, with them, a JSON `layout` saying what they are (load_table gives it back)."""
+    """Keep rows given as columns (lists of plain values: text, numbers, None, lists and
+    mappings of them; one list per field, all of one length) and, with them, a plain
+    `layout` saying what they are (load_table gives it back). Equal values that are one
+    object are written once."""
     count = len(columns[0]) if columns else 0
     if any(len(c) != count for c in columns):
         raise ValueError("columns of different lengths")
-    document = {"rows": count, "columns": [_encoded(c) for c in columns]}
-    if layout is not None:
-        document["layout"] = layout
-    _save(root, name, sha256, [_dumps(document)])
-
-
-# Codes of a dictionary-encoded column: one, two or four bytes per row (native order,
-# which the entry's header names).
-_WIDTHS = (("B", 1 << 8), ("H", 1 << 16), ("I", 1 << 32))
-_TYPECODES = {t for t, _ in _WIDTHS}  # unsigned: no code counts from the end
-
-
-def _encoded(column: list) -> dict:
-    """A column as it is kept: its distinct values and a number per row, when they are few."""
-    limit = max(16, len(column) // 4)  # more distinct values than this: kept as they are
-    if _more_distinct(column, limit):
-        return {"values": column}
-    index = _text_index(column)
-    if index is not None:  # text (or None) on every row: each value is its own key
-        keys, kinds = column, set(map(type, index))
-    else:
-        kinds = set(map(type, column))
-        if kinds <= {list, dict} and _uniform(column, kinds):
-            return _one_value(column)  # all empty: no list or mapping made a key
-        keys = _keys(column, kinds)
-        index = dict.fromkeys(keys)
-    if len(index) == 1 and _uniform(column, kinds):
-        return _one_value(column)
-    if len(index) > limit:
-        return {"values": column}
-    for code, key in enumerate(index):
-        index[key] = code
-    if keys is column and kinds in _SELF_KEYED:
-        distinct = list(index)  # each key is its value (equal ones are one and the same)
-    elif kinds == {list} and keys and type(keys[0]) is tuple:
-        distinct = list(map(list, index))  # lists of text keyed as tuples of the same text
-    else:
-        first = dict(zip(keys, column, strict=True))
-        distinct = [first[k] for k in index]
-    typecode = next(t for t, size in _WIDTHS if len(distinct) <= size)
-    codes = map(index.__getitem__, keys)
-    # One byte per row ("B") is the array's own bytes: made from the codes directly.
-    raw = bytes(codes) if typecode == "B" else array.array(typecode, list(codes)).tobytes()
-    packed = base64.b64encode(raw).decode()
-    return {"distinct": distinct, "type": typecode, "codes": packed}
-
-
-def _more_distinct(column: list, limit: int) -> bool:
-    """Whether the first limit + 1 values are distinct texts: then the column has more than
-    `limit` distinct values, found without keying a mostly unique column (ids, names) whole."""
-    try:
-        first = dict.fromkeys(itertools.islice(column, limit + 1))
-    except TypeError:  # a list or a mapping
-        return False
-    return len(first) > limit and set(map(type, first)) <= {str, type(None)}
-
-
-def _text_index(column: list) -> dict | None:
-    """The column's distinct values (dict.fromkeys), when they are all text or None; then
-    so is every value, for a value equal to a text, or to None, is one."""
-    try:
-        index = dict.fromkeys(column)
-    except TypeError:  # a list or a mapping
-        return None
-    return index if set(map(type, index)) <= {str, type(None)} else None
-
-
-def _one_value(column: list) -> dict:
-    """A column of one value (in JSON), as _encoded would give it: no number per row made."""
-    packed = base64.b64encode(bytes(len(column))).decode()
-    return {"distinct": [column[-1]], "type": "B", "codes": packed}
-
-
-# Columns of these kinds of value: values that are equal are equal in JSON too.
-_SELF_KEYED = ({str}, {type(None)}, {str, type(None)}, {bool}, {int})
-
-
-def _uniform(column: list, kinds: set[type]) -> bool:
-    """Whether every value of the column is one value, of one kind, that JSON writes alike
-    wherever equal (text, None, a boolean, a whole number, an empty list or mapping)."""
-    if not column or len(kinds) != 1:
-        return False
-    first = column[0]
-    plain = kinds in _SELF_KEYED or (kinds <= {list, dict} and not first)
-    return plain and column.count(first) == len(column)
-
-
-def _keys(column: list, kinds: set[type]) -> list:
-    """A key per value, equal for equal values only (True and 1 are kept apart); `kinds`:
-    the types of the values."""
-    if kinds <= {str, type(None)} or (len(kinds) == 1 and kinds <= {bool, int, float}):
-        return column
-    # The items of every list (the values of every mapping) looked at in one C pass.
-    if kinds == {list} and set(map(type, itertools.chain.from_iterable(column))) <= {str}:
-        return list(map(tuple, column))
-    if kinds == {dict} and set(
-        map(type, itertools.chain.from_iterable(map(dict.values, column)))
-    ) <= {str}:
-        return list(map(frozenset, map(dict.items, column)))
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-    return list(map(encode, column))
-
-
-def _decoded(column: dict) -> list:
-    if "values" in column:
-        values = column["values"]
-        if not isinstance(values, list):
-            raise ValueError("not a column")
-        return values
-    distinct, typecode = column["distinct"], column["type"]
-    if not isinstance(distinct, list) or typecode not in _TYPECODES:
-        raise ValueError("not a column")
-    raw = base64.b64decode(column["codes"], validate=True)
-    codes = array.array(typecode, raw)
-    # Rows with equal lists or mappings share one: rows are read, never changed (a million
-    # rows' empty lists alone would be 56 MB).
-    if len(distinct) == 1:
-        if raw.strip(b"\0"):  # a code other than 0
-            raise ValueError("not a column")
-        return distinct * len(codes)  # one value on every row (an empty column): C speed
-    return list(map(distinct.__getitem__, codes))  # a code past the values: IndexError
+    document = {"rows": count, "columns": columns, "layout": layout}
+    save_bytes(root, name, sha256, pickle.dumps(document, protocol=5))
 
 
 def _save(
