@@ -173,8 +173,10 @@ def caused_since(finding: Finding, changed: set[str], new_commits: set[str]) -> 
 
 
 def _capacity(data, draws) -> list[Finding]:
+    from ..workspace.calendars import package_days
     from .rules import check_r12, planned_units
 
+    package = package_days(data.ws)
     out = []
     level = data.config.level if data.config else "县"
     entities = data.rosters["entities"].rows if "entities" in data.rosters else []
@@ -192,6 +194,7 @@ def _capacity(data, draws) -> list[Finding]:
             data.current_rules(year),
             data.calendars,
             related,
+            package,
         )
     return out
 

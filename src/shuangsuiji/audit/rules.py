@@ -7,7 +7,7 @@ and plan at their recorded commits) or is passed in.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -588,10 +588,12 @@ def check_r12(
     rules: Defaults,
     calendars: Sequence[YearSchedule],
     related: tuple[str, ...] = (),
+    package: Mapping[int, Sequence[int]] | None = None,
 ) -> list[Finding]:
-    """The year's tasks (drawn, or estimated from the plan) fit the bureau's capacity."""
+    """The year's tasks (drawn, or estimated from the plan) fit the bureau's capacity
+    (`package`: the holidays package's working days, kept; None: read from it)."""
     model: Plan = plan.model
-    calendar = WorkCalendar(calendars)
+    calendar = WorkCalendar(calendars, package)
     try:
         working_days = calendar.working_days_in_year(year)
     except UnknownSchedule as exc:

@@ -17,7 +17,7 @@ its year. This module does no file I/O.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
@@ -131,6 +131,12 @@ def _package_working_ordinals(year: int) -> tuple[int, ...]:
     return tuple(d.toordinal() for d in _year_days(year) if china.is_working_day(d))
 
 
+def package_table() -> dict[int, tuple[int, ...]]:
+    """The working days (ordinals) of every year the `holidays` package records: what a
+    WorkCalendar reads from it, to be kept (making it imports all the package's countries)."""
+    return {year: _package_working_ordinals(year) for year in sorted(package_years())}
+
+
 def _schedule_working_ordinals(schedule: YearSchedule) -> tuple[int, ...]:
     off = set(schedule.holidays)
     on = set(schedule.workdays)
@@ -147,7 +153,14 @@ def _schedule_working_ordinals(schedule: YearSchedule) -> tuple[int, ...]:
 class WorkCalendar:
     """Working days on the official calendar, with local overrides per year."""
 
-    def __init__(self, overrides: Iterable[YearSchedule] = ()) -> None:
+    def __init__(
+        self,
+        overrides: Iterable[YearSchedule] = (),
+        package: Mapping[int, Sequence[int]] | None = None,
+    ) -> None:
+        """`package`: the package's working days as `package_table` gave them (a kept
+        copy); None: read from the package."""
+        self._package = package
         self._overrides: dict[int, YearSchedule] = {}
         for schedule in overrides:
             if schedule.year in self._overrides:
@@ -160,14 +173,17 @@ class WorkCalendar:
     def overrides(self) -> dict[int, YearSchedule]:
         return dict(self._overrides)
 
+    def _in_package(self, year: int) -> bool:
+        return year in (self._package if self._package is not None else package_years())
+
     def known(self, year: int) -> bool:
-        return year in self._overrides or year in package_years()
+        return year in self._overrides or self._in_package(year)
 
     def source(self, year: int) -> str:
         """Where the schedule of `year` comes from, in Chinese."""
         if year in self._overrides:
             return self._overrides[year].source
-        if year in package_years():
+        if self._in_package(year):
             return f"国务院办公厅关于{year}年部分节假日安排的通知（holidays 软件包收录）"
         raise UnknownSchedule(year)
 
@@ -176,7 +192,9 @@ class WorkCalendar:
         if cached is None:
             if year in self._overrides:
                 cached = _schedule_working_ordinals(self._overrides[year])
-            elif year in package_years():
+            elif self._package is not None and year in self._package:
+                cached = tuple(self._package[year])
+            elif self._package is None and year in package_years():
                 cached = _package_working_ordinals(year)
             else:
                 raise UnknownSchedule(year)

@@ -7,11 +7,16 @@ package's data for that year. Every problem of every file is reported at once.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+from pathlib import Path
+
 from pydantic import ValidationError
 
-from ..core.calendar import WorkCalendar, YearSchedule
+from ..core.calendar import WorkCalendar, YearSchedule, package_table
 from ..core.models import row_problems
 from ..core.problems import InputError, Problem
+from ..storage import cache as cache_store
 from ..storage import yamlio
 from . import Workspace
 
@@ -86,4 +91,38 @@ def schedules(ws: Workspace) -> list[YearSchedule]:
 
 def load_calendar(ws: Workspace) -> WorkCalendar:
     """The official calendar with the workspace's overrides."""
-    return WorkCalendar(schedules(ws))
+    return WorkCalendar(schedules(ws), package_days(ws))
+
+
+def package_days(ws: Workspace) -> dict[int, tuple[int, ...]]:
+    """The `holidays` package's working days of every year it records (`package_table`),
+    kept in the local cache under the package's own files: making its calendar imports
+    every country the package knows (about 0.13 s), a command that needs only China's
+    working days reads them back in a millisecond."""
+    key = _package_key()
+    kept = cache_store.load(ws.root, "holidays", key) if key else None
+    if isinstance(kept, dict) and all(isinstance(v, list) for v in kept.values()):
+        try:
+            return {int(year): tuple(days) for year, days in kept.items()}
+        except ValueError:
+            pass  # not what ssj wrote: computed anew
+    table = package_table()
+    if key:
+        cache_store.save(ws.root, "holidays", key, {str(y): list(d) for y, d in table.items()})
+    return table
+
+
+def _package_key() -> str | None:
+    """SHA-256 of the installed package's version and China module, found without
+    importing the package; None when they cannot be read (nothing is kept then)."""
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return None
+    root = Path(spec.origin).parent
+    digest = hashlib.sha256()
+    try:
+        for part in ("version.py", "countries/china.py"):
+            digest.update(part.encode() + b"\0" + (root / part).read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
