@@ -192,10 +192,12 @@ class WorkCalendar:
         if cached is None:
             if year in self._overrides:
                 cached = _schedule_working_ordinals(self._overrides[year])
-            elif self._package is not None and year in self._package:
-                cached = tuple(self._package[year])
-            elif self._package is None and year in package_years():
-                cached = _package_working_ordinals(year)
+            elif self._in_package(year):
+                cached = (
+                    tuple(self._package[year])
+                    if self._package is not None
+                    else _package_working_ordinals(year)
+                )
             else:
                 raise UnknownSchedule(year)
             self._ordinals[year] = cached

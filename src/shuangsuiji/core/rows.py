@@ -17,9 +17,8 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
-from .traits import EntityTraits, ItemTraits
+from .traits import TRAITS
 
-_TRAITS = {"entities": EntityTraits, "items": ItemTraits}
 _NAMES = {"entities": "Entity", "inspectors": "Inspector", "items": "Item"}
 # Few distinct values, repeated on every row: one shared string each saves memory.
 _SHARED = {
@@ -36,7 +35,7 @@ def row_class(kind: str) -> type:
 @cache
 def _row_class(kind: str, names: tuple[str, ...]) -> type:
     base = namedtuple(f"{_NAMES[kind]}Fields", names)
-    traits = (_TRAITS[kind],) if kind in _TRAITS else ()
+    traits = (TRAITS[_NAMES[kind]],) if _NAMES[kind] in TRAITS else ()
     # No __dict__ per row; the traits add properties (`active`, `general`), not fields.
     return type(f"{_NAMES[kind]}Row", (base, *traits), {"__slots__": ()})
 
@@ -106,17 +105,13 @@ def encoded(kind: str, columns: Sequence[list]) -> list[list]:
 def from_validated(kind: str, columns: Sequence[list]) -> list[Any]:
     """Rows from validated columns (one list per field): built in C, a tuple per row. Rows
     are read, never changed: equal lists and mappings may be one object shared by rows."""
-    if len(columns) != len(fields(kind)):
-        raise ValueError(f"{kind}: {len(columns)} columns, {len(fields(kind))} fields")
-    return list(map(tuple.__new__, repeat(row_class(kind)), zip(*columns, strict=True)))
+    return _rows(kind, fields(kind), columns)
 
 
 def from_columns(kind: str, columns: Sequence[list], kept: dict | None = None) -> list[Any]:
     """Rows from `encode_columns`' lists (dates as ISO text): no Python code per row.
     `kept`: the `layout` they were kept with (then the models are not needed)."""
     names = tuple(kept["fields"]) if kept else fields(kind)
-    if len(columns) != len(names):
-        raise ValueError(f"{kind}: {len(columns)} columns, {len(names)} fields")
     columns = list(columns)
     for i in kept["dates"] if kept else _date_positions(kind):
         known: dict[str, date] = {}
@@ -124,6 +119,12 @@ def from_columns(kind: str, columns: Sequence[list], kept: dict | None = None) -
             None if v is None else known.get(v) or known.setdefault(v, date.fromisoformat(v))
             for v in columns[i]
         ]
+    return _rows(kind, names, columns)
+
+
+def _rows(kind: str, names: tuple[str, ...], columns: Sequence[list]) -> list[Any]:
+    if len(columns) != len(names):
+        raise ValueError(f"{kind}: {len(columns)} columns, {len(names)} fields")
     return list(map(tuple.__new__, repeat(_row_class(kind, names)), zip(*columns, strict=True)))
 
 

@@ -268,11 +268,11 @@ def waiting_prepared(ws: Workspace, year: int, draw_id: str | None) -> str:
 def run_prepared(
     ws: Workspace, year: int, draw_id: str | None, seed: str, seed_source: str | None, commit: bool
 ) -> Shown:
+    from ..core.records import Prepared
+
     with writer.batch(ws, commit=commit, inputs_of=year) as book:  # the prepared one too
         draw_id = waiting_prepared(ws, year, draw_id)
         path = prepared_path(ws, year, draw_id)
-        from ..core.records import Prepared
-
         prepared = load_model(Prepared, path, ws.rel(path))
         refuse_existing(ws, year, draw_id, allow_prepared=True)
         frozen = refreeze(ws, prepared, book.head)

@@ -25,7 +25,6 @@ import io
 import json
 import os
 import pickle
-import sys
 from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
@@ -70,7 +69,6 @@ def _header(name: str, sha256: str) -> dict:
         "name": name,
         "sha256": sha256,
         "code": code_digest(),
-        "byteorder": sys.byteorder,
     }
 
 
@@ -125,7 +123,8 @@ def load_bytes(root: Path, name: str, sha256: str, suffix: str = ".bin") -> byte
 
 
 def save_bytes(root: Path, name: str, sha256: str, data: bytes) -> None:
-    """Keep bytes that are no JSON (a pickled model: workspace/snapshot.py reads it back)."""
+    """Keep bytes that are no JSON: pickled rows (load_table) or a pickled model or light
+    form (workspace/snapshot.py reads them back)."""
     _save(root, name, sha256, [[data]], ".bin")
 
 

@@ -93,7 +93,7 @@ class Frozen:
     @property
     def population(self) -> Population:
         ids = list(self.membership)
-        return made("Population", ("count", "digest"), (len(ids), algorithm.population_digest(ids)))
+        return _part("Population", count=len(ids), digest=algorithm.population_digest(ids))
 
     def warnings(self) -> list[str]:
         """What the draw says without refusing: key units inspected beyond their cap."""

@@ -63,33 +63,21 @@ def _parsed(model: type[BaseModel], raw: bytes, label: str) -> BaseModel:
         raise InputError(Problem(file=label, message=describe(first))) from None
 
 
-def _ledger_at(ws: Workspace, year: int, commit: str | None) -> bool:
-    """Whether the year has a ledger file: on disk, or (`commit`) as committed there."""
-    if commit is None:
-        return ledger_path(ws, year).is_file()
-    return _show(ws, commit, ledger_file(year)) is not None
-
-
 def _ledger(ws: Workspace, year: int, commit: str | None) -> LedgerFile | None:
-    from ..core.inspections import LedgerFile
-
-    if not _ledger_at(ws, year, commit):
+    """The year's ledger file, validated and checked: on disk, or (`commit`) as committed
+    there; None when there is none (then no model is made)."""
+    relative = ledger_file(year)
+    path = ledger_path(ws, year)
+    raw = None if commit is None else _show(ws, commit, relative)
+    missing = not path.is_file() if commit is None else raw is None
+    if missing:
         return None
-    relative = ledger_file(year)
-    if commit is None:
-        return load_model(LedgerFile, ledger_path(ws, year), relative)
-    return _parsed(LedgerFile, _show(ws, commit, relative), f"{relative}@{commit[:10]}")
-
-
-def load_ledger(ws: Workspace, year: int, commit: str | None = None) -> LedgerFile:
-    """The imported rows of a year: on disk, or (`commit`) as committed there; none when
-    there is no file."""
     from ..core.inspections import LedgerFile
 
-    found = _ledger(ws, year, commit)
-    if found is None:
-        return LedgerFile(year=year)
-    relative = ledger_file(year)
+    if commit is None:
+        found = load_model(LedgerFile, path, relative)
+    else:
+        found = _parsed(LedgerFile, raw, f"{relative}@{commit[:10]}")
     if found.year != year:
         raise InputError(Problem(file=relative, field="year", message="年度与目录不符"))
     wrong = [r for r in found.inspections if r.date.year != year]
@@ -102,6 +90,15 @@ def load_ledger(ws: Workspace, year: int, commit: str | None = None) -> LedgerFi
             )
         )
     return found
+
+
+def load_ledger(ws: Workspace, year: int, commit: str | None = None) -> LedgerFile:
+    """The imported rows of a year: on disk, or (`commit`) as committed there; none when
+    there is no file."""
+    from ..core.inspections import LedgerFile
+
+    found = _ledger(ws, year, commit)
+    return found if found is not None else LedgerFile(year=year)
 
 
 def caps_in_force(
@@ -134,7 +131,8 @@ def capped_units(
     `history`) and every imported inspection, the ledger and cap table as on disk or as
     committed at `commit`. None when the workspace has neither: the yearly cap then counts
     ssj's own tasks, as it always has."""
-    imported = load_ledger(ws, year, commit).inspections if _ledger_at(ws, year, commit) else []
+    ledger = _ledger(ws, year, commit)
+    imported = ledger.inspections if ledger is not None else []
     caps, config = caps_in_force(ws, year, commit)
     if caps is None and not imported:
         return None
