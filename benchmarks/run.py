@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,16 +38,54 @@ NOW = f"{YEAR}-03-01T10:00:00+08:00"
 
 
 def measure(argv: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, float, int]:
-    """(seconds, peak MiB, exit code) of one process."""
+    """(seconds, peak MiB, exit code) of one process. The peak is the larger of the
+    process's own (os.wait4) and the memory of it and the copies it forks (a verify runs
+    its draws in one) sampled together: their proportional set sizes summed, so that a
+    page they share counts once."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampled = [0.0]
+    done = threading.Event()
+    sampler = threading.Thread(target=_sample_tree, args=(process.pid, done, sampled))
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
     code = os.waitstatus_to_exitcode(status)
     if code not in ok:
         message = process.stderr.read().decode("utf-8", "replace")[-2000:]
         raise SystemExit(f"{' '.join(argv)} failed ({code}):\n{message}")
-    return elapsed, usage.ru_maxrss / 1024, code
+    return elapsed, max(usage.ru_maxrss / 1024, sampled[0]), code
+
+
+def _sample_tree(pid: int, done: threading.Event, peak: list[float]) -> None:
+    while not done.wait(0.02):
+        total = sum(map(_pss_kib, _tree(pid)))
+        peak[0] = max(peak[0], total / 1024)
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        here = todo.pop()
+        found.append(here)
+        try:
+            children = Path(f"/proc/{here}/task/{here}/children").read_text().split()
+        except OSError:
+            continue
+        todo += map(int, children)
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def timed(argv, cwd, runs, reset=None, ok=(0,), floor=None) -> tuple[float, float, float | None]:

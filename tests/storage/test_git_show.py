@@ -77,4 +77,4 @@ def test_when_git_cannot_be_asked_so_the_file_is_read_by_git_show(repo, monkeypa
         reader.process.wait()
     assert shown.show(first, "small file.yaml") == "甲: 1\n".encode()
     assert shown.show(first, "none.yaml") is None
-    assert shown._readers["--batch-check"].process is None  # asked no more
+    assert shown._objects("--batch-check").process is None  # asked no more

@@ -26,6 +26,7 @@ from datetime import date
 
 from ..core.problems import InputError
 from ..storage.cache import paused_gc
+from ..storage.processes import side_by_side
 from ..workspace import Workspace, roster_files
 from .findings import ERROR, RULES, WARNING, Finding
 
@@ -81,6 +82,7 @@ def run(
     anchors: Sequence[str] = (),
 ) -> Report:
     """`anchors`: commits given on the command line; those of ssj.yaml are checked as well."""
+    from ..workspace import verification
     from . import anchors as anchors_
     from . import caps, facts, history, items, joint, rerun, results, rules, schema
     from . import data as data_
@@ -111,28 +113,41 @@ def run(
 
     with paused_gc():  # records, re-runs and facts of tens of thousands of tasks
         data = data_.load(ws, as_of)
-        findings = schema.check(data)
-        findings += rerun.check(data, year, changed)
-        hist = history.read(data)
-        findings += history.check(data, hist)
-        draws = facts.draw_facts(data)
-        assignments = facts.assignment_facts(data, draws)
-        roster = data.roster_files.get("entities")
-        findings += rules.check_r1(draws)
-        findings += rules.check_r2(draws, roster, as_of)
-        findings += rules.check_r3(draws, roster, as_of)
-        findings += rules.check_r5(draws)
-        findings += rules.check_unassigned(draws, assignments)
-        findings += rules.check_teams(assignments, as_of)
-        findings += _capacity(data, draws)
+
+        def the_rest():
+            findings = schema.check(data)
+            hist = history.read(data)
+            findings += history.check(data, hist)
+            draws = facts.draw_facts(data)
+            assignments = facts.assignment_facts(data, draws)
+            roster = data.roster_files.get("entities")
+            findings += rules.check_r1(draws)
+            findings += rules.check_r2(draws, roster, as_of)
+            findings += rules.check_r3(draws, roster, as_of)
+            findings += rules.check_r5(draws)
+            findings += rules.check_unassigned(draws, assignments)
+            findings += rules.check_teams(assignments, as_of)
+            findings += _capacity(data, draws)
+            findings += results.check(data, draws, assignments, year)
+            findings += caps.check(data)
+            findings += joint.check(data)
+            findings += items.check(data, year)
+            given = [
+                (a, anchors_.FROM_CONFIG) for a in (data.config.anchors if data.config else [])
+            ]
+            given += [(a, anchors_.FROM_OPTION) for a in anchors]
+            return findings, hist, anchors_.check(git, given)
+
+        def reruns():
+            return rerun.check(data, year, changed)
+
+        # The re-runs need nothing the other checks find: with big records, on another core.
+        if verification.worth_a_core(ws, ("draws", "assignments")):
+            rerun_found, (findings, hist, anchored) = side_by_side(reruns, the_rest)
+        else:
+            rerun_found, (findings, hist, anchored) = reruns(), the_rest()
+        findings += rerun_found
         not_checked = dict(NOT_CHECKED)
-        findings += results.check(data, draws, assignments, year)
-        findings += caps.check(data)
-        findings += joint.check(data)
-        findings += items.check(data, year)
-        given = [(a, anchors_.FROM_CONFIG) for a in (data.config.anchors if data.config else [])]
-        given += [(a, anchors_.FROM_OPTION) for a in anchors]
-        anchored = anchors_.check(git, given)
 
         report = Report(
             findings=sorted(set(findings), key=Finding.sort_key),

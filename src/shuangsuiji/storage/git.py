@@ -178,10 +178,13 @@ class Git:
         return done if done or self.exists(commit, path) else None
 
     def _objects(self, mode: str) -> ObjectReader:
+        # Per process: a forked copy (storage/processes.py) must not read from the pipes
+        # of its parent's git, nor close them.
         readers = self.__dict__.setdefault("_readers", {})
-        if mode not in readers:
-            readers[mode] = ObjectReader(self.root, mode)
-        return readers[mode]
+        key = (os.getpid(), mode)
+        if key not in readers:
+            readers[key] = ObjectReader(self.root, mode)
+        return readers[key]
 
     def exists(self, commit: str, path: str) -> bool:
         return bool(self.run("ls-tree", "--name-only", commit, "--", path, check=False).strip())
