@@ -1,14 +1,20 @@
-"""ssj.yaml and plans kept in their light form, other small files as their validated models:
-the same values, never a stale or foreign object, and read back without pydantic."""
+"""ssj.yaml and plans kept in their light form, other small files as their validated models,
+big records as their views: the same values, never a stale or foreign object, and ssj.yaml
+and plans read back without pydantic."""
 
+import hashlib
 import os
 import pickle
 
+import pytest
+
+from conftest import approve_plan, on
+from shuangsuiji.core import records
 from shuangsuiji.core.light import Light, light_of
 from shuangsuiji.core.models import Config
 from shuangsuiji.core.plan import Plan
-from shuangsuiji.core.records import Replacements
-from shuangsuiji.workspace import Workspace, load_model, snapshot
+from shuangsuiji.core.records import VIEWS, Assignment, AssignmentView, Draw, Replacements
+from shuangsuiji.workspace import Workspace, load, load_model, snapshot
 from shuangsuiji.workspace.records import load_plan
 
 
@@ -79,3 +85,62 @@ def test_other_small_files_are_kept_as_their_models(example):
     again = load_model(Replacements, path, "kept.yaml", cache=example)
     assert type(again) is Replacements and again == first
     assert snapshot.kept_model(example, Replacements, raw) == first
+
+
+SEED = "20260104-6152-3341"
+RECORDS = {
+    Draw: "plans/2026/draws/2026-1.yaml",
+    Assignment: "plans/2026/assignments/2026-1.yaml",
+}
+
+
+@pytest.fixture
+def matched(example, ssj, monkeypatch):
+    """The example drawn and matched, its records big enough to be read as views."""
+    monkeypatch.setattr(load, "CACHED_RECORD_BYTES", 0)
+    with on("2026-03-01"):
+        approve_plan(example, 2026)
+        for step in (("draw", "--seed", SEED, "--ratio", "0.2"), ("assign", "--seed", "a-1")):
+            done = ssj("-C", example, step[0], "--year", "2026", *step[1:])
+            assert done.code == 0, done.out + done.err
+    return example
+
+
+def _refuse(*_):
+    raise AssertionError("validated again")
+
+
+def test_big_records_are_kept_as_their_validated_views(matched, monkeypatch):
+    for model, path in RECORDS.items():
+        view = VIEWS[model]
+        first = Workspace(matched).load_record(model, matched / path)
+        assert len(_entries(matched, "view", view.__name__)) == 1
+        with monkeypatch.context() as patched:
+            patched.setattr(view, "in_parts", _refuse)  # read back, not validated
+            again = Workspace(matched).load_record(model, matched / path)
+        assert type(again) is view and again is not first
+        assert again == first and again.model_dump() == first.model_dump()
+    tasks = again.tasks  # the matching's: one list per distinct checklist, as when validated
+    assert len({id(t.checklist) for t in tasks}) == len({tuple(t.checklist) for t in tasks})
+
+
+def test_a_forged_view_entry_is_refused_and_the_record_read_anew(matched, tmp_path):
+    path = matched / RECORDS[Assignment]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    record = Workspace(matched).load_record(Assignment, path)
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    class NotAView:
+        def __reduce__(self):  # a view's maker asked to make a model field by field
+            return (records._by_name, (Config, ("x",)))
+
+    for forged in (Payload(), NotAView()):
+        snapshot.keep_view(matched, AssignmentView, digest, forged)
+        assert snapshot.kept_view(matched, AssignmentView, digest) is None
+        assert not marker.exists()
+        assert Workspace(matched).load_record(Assignment, path) == record  # and kept again
+        assert snapshot.kept_view(matched, AssignmentView, digest) == record

@@ -25,7 +25,7 @@ from ..storage.files import workspace_lock
 from ..storage.git import Git
 from .clock import Clock
 from .reference import at_commit, current, loaded, reference_file
-from .snapshot import remembered, remembered_light
+from .snapshot import keep_view, kept_view, remembered, remembered_light
 
 # Validating a file needs pydantic and the models; reading what the cache keeps of one
 # does not (core/light.py, core/rows.py): they are imported where a file is validated.
@@ -542,6 +542,9 @@ def load_view(view: Any, path: Path, label: str, cache: Path) -> Any:
     if len(raw) < CACHED_RECORD_BYTES:
         return load_model(view, path, label, cache=cache)
     digest = hashlib.sha256(raw).hexdigest()
+    kept = kept_view(cache, view, digest)
+    if kept is not None:
+        return kept
     body = cache_store.load_text(cache, "yaml", digest)
     if body is None:
         text = _utf8(raw, label)
@@ -560,7 +563,9 @@ def load_view(view: Any, path: Path, label: str, cache: Path) -> Any:
             else json.loads(body)
         )
         del body
-    return view.in_parts(data if data is not None else {})
+    found = view.in_parts(data if data is not None else {})
+    keep_view(cache, view, digest, found)
+    return found
 
 
 def _cached_json(cache: Path, digest: str, raw: bytes, label: str) -> tuple[bytes | None, Any]:

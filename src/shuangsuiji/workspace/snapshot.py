@@ -1,13 +1,15 @@
-"""Small YAML files (ssj.yaml, a plan, a small record) kept in the local cache once validated.
+"""Small YAML files (ssj.yaml, a plan, a small record) and the light form of big records
+kept in the local cache once validated.
 
 Every command reads ssj.yaml and most read a plan; parsing them and letting pydantic build
 their validators costs more than the rest of a small command. ssj.yaml and the plans are
 kept in their light form (core/light.py: read without importing pydantic at all), other
-small files as their validated models. Either is pickled into
-`.ssj/cache/{light,model}-<Model>-<sha256>.bin`, keyed by the SHA-256 of the file's bytes
+small files as their validated models, big draw and matching records as their views
+(core/records.py: slotted objects, each pickled as a call of its class). Each is pickled into
+`.ssj/cache/{light,model,view}-<Model>-<sha256>.bin`, keyed by the SHA-256 of the file's bytes
 (and, for a model, pydantic's version: the layout of an instance is its), under the cache's
 own checks (same code, body digest). It is read back by an unpickler that makes nothing but
-light objects, ssj's own models and enums and the plain values they hold (dates, times,
+light objects, ssj's own models, views and enums and the plain values they hold (dates, times,
 decimals): an entry someone altered can build no other object and run no code; it is then
 simply read anew from the file.
 """
@@ -32,20 +34,24 @@ _PLAIN = {
     ("datetime", "timedelta"),
     ("datetime", "timezone"),
     ("decimal", "Decimal"),
+    ("pydantic_core._pydantic_core", "TzInfo"),  # the offset of a time pydantic parsed
 }
 _OWN = "shuangsuiji.core."
 _MADE = ("shuangsuiji.core.light", "made")
+_VIEW = ("shuangsuiji.core.records", "_by_name")
 
 
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _PLAIN or (module, name) == _MADE:
+        if (module, name) in _PLAIN or (module, name) in (_MADE, _VIEW):
             return super().find_class(module, name)
         if module.startswith(_OWN):
             import pydantic  # only a model's entry names a class; a light one does not
 
+            from ..core.records import _View
+
             found = super().find_class(module, name)
-            if isinstance(found, type) and issubclass(found, (pydantic.BaseModel, Enum)):
+            if isinstance(found, type) and issubclass(found, (pydantic.BaseModel, Enum, _View)):
                 return found
         raise pickle.UnpicklingError(f"not a model of ssj: {module}.{name}")
 
@@ -93,6 +99,25 @@ def kept_light(cache: Path, name: str, raw: bytes) -> Light | None:
 
 def keep_light(cache: Path, name: str, raw: bytes, value: Light) -> None:
     _keep(cache, _light_key(name, raw), value)
+
+
+def _view_key(view: type, digest: str) -> tuple[str, str]:
+    import pydantic
+
+    return f"view-{view.__name__}", hashlib.sha256(
+        f"{pydantic.VERSION}\0{digest}".encode()
+    ).hexdigest()
+
+
+def kept_view(cache: Path, view: type, digest: str) -> Any | None:
+    """The light form (core.records.VIEWS) of the record whose bytes hash to `digest`, as
+    validated before, or None."""
+    found = _kept(cache, _view_key(view, digest))
+    return found if type(found) is view else None
+
+
+def keep_view(cache: Path, view: type, digest: str, value: Any) -> None:
+    _keep(cache, _view_key(view, digest), value)
 
 
 def remembered(cache: Path, model: type, raw: bytes, validate: Callable[[bytes], Any]) -> Any:
