@@ -1,5 +1,10 @@
 """Two independent pieces of work on two cores: one in a forked copy of this process,
-the other here (a verify re-runs the draws while it re-runs the matchings).
+the other here (a verify re-runs the draws while it re-runs the matchings; a big CSV
+roster is validated in halves).
+
+Worth it only for work of a good fraction of a second: while the copy lives, each page
+of memory this process writes to is copied first (touching 100 MB of objects takes some
+50 ms more), so that a copy writing a cache entry while the command goes on saves nothing.
 
 Only an optimisation: the answer is the serial one. Where forking is not safe or not
 worth it (not Linux, one core, threads running, SSJ_JOBS=1), or the copy does not
@@ -9,6 +14,7 @@ that even its errors are the same.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -19,6 +25,11 @@ from typing import TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
+
+# A copy costs memory too: each page either process then writes becomes its own. Work on
+# more than this many bytes of files (a roster or records of some 400,000 units) is done
+# in one process, which keeps the commands on a million units under 1.5 GB.
+AFFORDABLE = 48 << 20
 
 
 def _cores() -> int:
@@ -78,8 +89,6 @@ def side_by_side(aside: Callable[[], A], here: Callable[[], B]) -> tuple[A, B]:
 
 
 def _stop(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass

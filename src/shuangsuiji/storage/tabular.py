@@ -63,6 +63,22 @@ def _clean_header(value: object) -> str:
     return "" if value is None else str(value).replace("\ufeff", "").strip().strip("*").strip()
 
 
+def halves(raw: bytes) -> tuple[bytes, bytes] | None:
+    """A CSV file cut in two at a line break near its middle, the second part headed by
+    the file's first line, each part a CSV file whose rows are the file's (for reading
+    them on two cores); None where a cut could fall inside a cell or read differently:
+    a file with quotes, with a line ended by CR alone, or whose first line is blank."""
+    if b'"' in raw or raw.count(b"\r") != raw.count(b"\r\n"):
+        return None
+    head = raw.find(b"\n") + 1
+    cut = raw.find(b"\n", len(raw) // 2) + 1
+    if not head or cut <= head or cut == len(raw):
+        return None
+    if not raw[:head].translate(None, b"\xef\xbb\xbf \t\r\n,"):
+        return None  # the header is further down: left to one reading of the whole
+    return raw[:cut], raw[:head] + raw[cut:]
+
+
 def read_csv(path: Path, label: str | None = None) -> Sheet:
     return parse_csv(path.read_bytes(), label or path.name)
 

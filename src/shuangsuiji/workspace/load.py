@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import rows
 from ..core.problems import InputError, Problem, Refused
 from ..storage import cache as cache_store
-from ..storage import yamlio
+from ..storage import processes, yamlio
 from ..storage.files import workspace_lock
 from ..storage.git import Git
 from .clock import Clock
@@ -210,11 +210,52 @@ def validated_columns(
     from ..storage import tabular
 
     if path.endswith(".csv"):
+        found = _on_two_cores(kind, raw, label, shared) if len(raw) >= SPLIT_CSV else None
+        if found is not None:
+            return found
         return columns.validate(lambda: tabular.parse_csv(raw, label), kind, shared).columns
     built = _yaml_rows(kind, raw, label, rows.Builder(kind).from_model)
     if not built:
         return [[] for _ in rows.fields(kind)]
     return [list(c) for c in zip(*built, strict=True)]
+
+
+# A CSV roster of 100,000 units (12 MB) is read and validated in some 0.45 s: from 4 MB
+# (processes.AFFORDABLE at most) on two cores, in halves.
+SPLIT_CSV = 4 << 20
+
+
+def _on_two_cores(kind: str, raw: bytes, label: str, shared: bool) -> list[list] | None:
+    """The validated columns of a UTF-8 CSV file, its halves (tabular.halves) validated
+    side by side; None when the file is not one to cut, a half has any problem, or an id
+    is in both: the whole file is then validated as one, which says what is wrong."""
+    from ..core import columns
+    from ..core.tables import id_field
+    from ..storage import tabular
+
+    if len(raw) > processes.AFFORDABLE or not processes.can_fork():
+        return None
+    try:
+        if tabular.detect(raw, label)[0] not in ("utf-8", "utf-8-sig"):
+            return None
+    except InputError:
+        return None
+    parts = tabular.halves(raw)
+    if parts is None:
+        return None
+
+    def validated(part: bytes) -> list[list] | None:
+        try:
+            return columns.validate(lambda: tabular.parse_csv(part, label), kind, shared).columns
+        except InputError:
+            return None
+
+    second, first = processes.side_by_side(lambda: validated(parts[1]), lambda: validated(parts[0]))
+    if first is None or second is None:
+        return None
+    found = [a + b for a, b in zip(first, second, strict=True)]
+    ids = found[rows.fields(kind).index(id_field(kind))]
+    return found if len(set(ids)) == len(ids) else None
 
 
 def _yaml_rows(kind: str, raw: bytes, label: str, keep: Callable[[BaseModel], Any]) -> list[Any]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..core.problems import InputError, Refused
 from ..core.records import Assignment
+from ..storage import processes
 from ..storage.processes import side_by_side
 from . import drawing, matching, records
 from . import revisits as revisit_draws
@@ -124,10 +125,9 @@ def verify_joint(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
 
 # Re-running the draw of 100,000 units takes some 0.4 s and its matching 0.7 s, each
 # independent of the other: on two cores they run side by side (storage/processes.py).
-# Small records are re-run in a few milliseconds, less than a process costs; and a copy
-# costs memory (each page either process touches becomes its own): beyond some 300,000
-# units the re-runs stay in one process, which keeps a million-unit verify under 1.5 GB.
-SIDE_BY_SIDE = (1 << 20, 48 << 20)  # bytes of records: of each kind at least, in all at most
+# Small records are re-run in a few milliseconds, less than a process costs; records
+# past processes.AFFORDABLE in all are re-run in one process (for its memory).
+SIDE_BY_SIDE = (1 << 20, processes.AFFORDABLE)  # bytes: of each kind at least, in all at most
 
 
 def worth_a_core(ws: Workspace, folders: tuple[str, ...], only: str | None = None) -> bool:
