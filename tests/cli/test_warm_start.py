@@ -40,7 +40,13 @@ def _ssj(*args: str, blocked: tuple[str, ...] = ()) -> subprocess.CompletedProce
 
 
 @pytest.mark.parametrize(
-    "args", [("--ratio", "0.3"), ("--ratio", "0.5", "--alternates", "1", "--periods", "2-3,9-10")]
+    "args",
+    [
+        ("--ratio", "0.3"),
+        ("--ratio", "0.5", "--alternates", "1", "--periods", "2-3,9-10"),
+        ("--ratio", "0.4", "--stratify", "所属区域", "--stratify", "category"),
+        ("--ratio", "0.5", "--where", "风险等级=较大", "--where", "category=危险化学品"),
+    ],
 )
 def test_a_draw_with_its_cache_warm_imports_neither_pydantic_nor_ruamel_nor_rich(
     example, clock, args

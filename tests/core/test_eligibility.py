@@ -100,3 +100,13 @@ def test_uncovered_needs_history_in_every_year_of_the_window():
 def test_where_accepts_english_keys_and_chinese_headers():
     assert el.parse_where(["region=甲镇", "所属区域=乙镇"]) == {"region": ["甲镇", "乙镇"]}
     assert el.stratum_of(unit("A-1", region="甲镇"), ["region"]) == "甲镇"
+
+
+def test_the_fields_a_draw_may_name_are_the_entity_models_with_its_titles():
+    from shuangsuiji.core.problems import InputError
+
+    fields = {k: i.title for k, i in Entity.model_fields.items() if k != "extra"}
+    assert fields == el.ENTITY_FIELDS and list(el.ENTITY_FIELDS) == list(fields)
+    assert el.field_name("所属区域") == el.field_name("region") == "region"
+    with pytest.raises(InputError, match="未知字段“其他”"):
+        el.field_name("其他")

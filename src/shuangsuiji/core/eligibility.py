@@ -30,17 +30,36 @@ LIST_FIELDS = {"industries", "flags"}
 HIGHEST_RISK = values.RISK_ORDER[0]
 
 
+# The fields a draw may stratify or filter by, and their Chinese headers: the Entity
+# model's titles (tests prove them the same), written here so that a draw with
+# `--stratify 所属区域` need not import the model.
+ENTITY_FIELDS = {
+    "id": "统一社会信用代码",
+    "name": "单位名称",
+    "category": "监管类别",
+    "industries": "行业",
+    "region": "所属区域",
+    "scale": "规模",
+    "risk": "风险等级",
+    "key": "重点单位",
+    "status": "经营状态",
+    "level": "监管层级",
+    "standardization": "标准化等级",
+    "flags": "信用标记",
+    "address": "地址",
+    "contact": "联系人",
+    "phone": "联系电话",
+}
+
+
 def field_name(name: str) -> str:
     """An entity field by its English key or Chinese header (`region` = `所属区域`)."""
-    from .models import Entity  # the fields' Chinese titles are the model's
-
-    fields = Entity.model_fields
-    if name in fields and name != "extra":
+    if name in ENTITY_FIELDS:
         return name
-    for key, info in fields.items():
-        if info.title == name and key != "extra":
+    for key, title in ENTITY_FIELDS.items():
+        if title == name:
             return key
-    known = "、".join(f"{k}（{i.title}）" for k, i in fields.items() if k != "extra")
+    known = "、".join(f"{k}（{t}）" for k, t in ENTITY_FIELDS.items())
     raise InputError(f"未知字段“{name}”；可用：{known}")
 
 
