@@ -103,3 +103,23 @@ def test_each_process_asks_its_own_git(tmp_path):
     theirs, mine = processes.side_by_side(read_all, read_all)
     assert theirs == mine == [f"文件 {n}\n".encode() for n in range(3) for _ in range(50)]
     assert repo.show(head, "f2.txt") == "文件 2\n".encode()
+
+
+class Unreadable:
+    """Pickles, but cannot be unpickled."""
+
+    def __reduce__(self):
+        return (_refuse, ())
+
+
+def _refuse():
+    raise RuntimeError("cannot be made")
+
+
+def test_an_answer_that_cannot_be_read_back_is_made_here():
+    parent = os.getpid()
+
+    def aside():
+        return "made here" if os.getpid() == parent else Unreadable()
+
+    assert processes.side_by_side(aside, lambda: 1) == ("made here", 1)

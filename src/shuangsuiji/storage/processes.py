@@ -81,8 +81,14 @@ def side_by_side(aside: Callable[[], A], here: Callable[[], B]) -> tuple[A, B]:
         except BaseException:  # interrupted: the copy must not outlive the command
             _stop(pid)
             raise
-    # Our own copy's bytes, read through a pipe only the two processes hold.
-    theirs = pickle.loads(body) if status == 0 and body else aside()
+    theirs, answered = None, status == 0 and bool(body)
+    if answered:
+        try:  # our own copy's bytes, read through a pipe only the two processes hold
+            theirs = pickle.loads(body)
+        except Exception:
+            answered = False
+    if not answered:
+        theirs = aside()
     if failure is not None:
         raise failure
     return theirs, mine  # type: ignore[return-value]
