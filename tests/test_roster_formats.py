@@ -112,7 +112,8 @@ def test_the_cache_is_filled_and_a_damaged_entry_is_ignored(example, ssj):
     first = ws.roster("entities")
     entry = example / ".ssj" / "cache" / f"entities-{first.sha256}.bin"
     assert entry.exists()
-    assert list(cache.load_rows(example, "entities", first.sha256)) == [
+    kept = cache.load_columns(example, "entities", first.sha256)
+    assert [list(r) for r in zip(*kept, strict=True)] == [
         rows.encode("entities", r) for r in first.rows
     ]
     entry.write_bytes(entry.read_bytes().replace("有限公司".encode(), "无限公司".encode()))

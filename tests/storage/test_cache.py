@@ -11,6 +11,16 @@ SHA = "a" * 64
 ROWS = [["91350102604010605L", "单位甲", None, ["x"]], ["B-2", "单位乙", True, []]]
 
 
+def save_rows(root, name, sha256, rows):
+    """Rows kept as the roster cache keeps them: by column."""
+    cache.save_columns(root, name, sha256, [list(c) for c in zip(*rows, strict=True)])
+
+
+def load_rows(root, name, sha256):
+    columns = cache.load_columns(root, name, sha256)
+    return None if columns is None else (list(row) for row in zip(*columns, strict=True))
+
+
 def test_saved_value_is_loaded_back(tmp_path):
     cache.save(tmp_path, "yaml", SHA, {"kind": "draw", "selected": ROWS})
     assert cache.load(tmp_path, "yaml", SHA) == {"kind": "draw", "selected": ROWS}
@@ -32,15 +42,15 @@ def test_json_values_are_written_in_pieces_as_one_text(tmp_path, monkeypatch):
 def test_rows_are_kept_by_column_equal_values_once(tmp_path):
     shared, empty = ["甲"], []  # as validation makes them: one object per repeated value
     many = [[f"id-{n}", n % 2 == 0, shared if n % 3 else empty, n % 3] for n in range(1000)]
-    cache.save_rows(tmp_path, "entities", SHA, iter(many))
+    save_rows(tmp_path, "entities", SHA, iter(many))
     (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.bin")
-    back = list(cache.load_rows(tmp_path, "entities", SHA))
+    back = list(load_rows(tmp_path, "entities", SHA))
     assert back == many and [type(v) for v in back[0]] == [str, bool, list, int]
     assert back[1][2] is back[2][2] and back[0][2] is back[3][2]  # read only: still one each
     assert path.stat().st_size < 20_000  # the ids, and a few bytes per other value
-    assert cache.load_rows(tmp_path, "inspectors", SHA) is None
-    cache.save_rows(tmp_path, "items", SHA, [])
-    assert list(cache.load_rows(tmp_path, "items", SHA)) == []
+    assert load_rows(tmp_path, "inspectors", SHA) is None
+    save_rows(tmp_path, "items", SHA, [])
+    assert list(load_rows(tmp_path, "items", SHA)) == []
 
 
 def test_rows_are_kept_with_their_layout(tmp_path):
@@ -52,17 +62,17 @@ def test_rows_are_kept_with_their_layout(tmp_path):
 
 
 def test_edited_or_torn_entries_are_ignored(tmp_path):
-    cache.save_rows(tmp_path, "entities", SHA, ROWS)
+    save_rows(tmp_path, "entities", SHA, ROWS)
     (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.bin")
     raw = path.read_bytes()
     path.write_bytes(raw.replace("单位甲".encode(), "单位丙".encode()))
-    assert cache.load_rows(tmp_path, "entities", SHA) is None  # body digest differs
+    assert load_rows(tmp_path, "entities", SHA) is None  # body digest differs
     path.write_bytes(raw[: len(raw) // 2])
-    assert cache.load_rows(tmp_path, "entities", SHA) is None
+    assert load_rows(tmp_path, "entities", SHA) is None
     path.write_bytes(b"[]\nnot json")
-    assert cache.load_rows(tmp_path, "entities", SHA) is None
+    assert load_rows(tmp_path, "entities", SHA) is None
     path.write_bytes(raw)
-    assert list(cache.load_rows(tmp_path, "entities", SHA)) == ROWS
+    assert list(load_rows(tmp_path, "entities", SHA)) == ROWS
 
 
 def test_an_entry_that_would_make_an_object_or_run_code_is_not_read(tmp_path):
@@ -83,9 +93,9 @@ def test_an_entry_that_would_make_an_object_or_run_code_is_not_read(tmp_path):
 
 
 def test_entries_of_other_validation_code_are_ignored(tmp_path, monkeypatch):
-    cache.save_rows(tmp_path, "entities", SHA, ROWS)
+    save_rows(tmp_path, "entities", SHA, ROWS)
     monkeypatch.setattr(cache, "code_digest", lambda: "0" * 16)
-    assert cache.load_rows(tmp_path, "entities", SHA) is None
+    assert load_rows(tmp_path, "entities", SHA) is None
 
 
 def test_values_json_would_change_are_not_kept(tmp_path):
@@ -104,7 +114,7 @@ def test_old_entries_are_pruned(tmp_path):
 
 
 def test_the_header_names_what_the_entry_is(tmp_path):
-    cache.save_rows(tmp_path, "entities", SHA, ROWS)
+    save_rows(tmp_path, "entities", SHA, ROWS)
     (path,) = (tmp_path / ".ssj" / "cache").glob("entities-*.bin")
     header = json.loads(path.read_bytes().rsplit(b"\n", 1)[1])
     assert header["sha256"] == SHA and header["lines"] == 1 and header["code"]

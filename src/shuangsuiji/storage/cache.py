@@ -161,14 +161,6 @@ class _Plain(pickle.Unpickler):
         raise pickle.UnpicklingError(f"not a plain value: {module}.{name}")
 
 
-def load_rows(root: Path, name: str, sha256: str) -> Iterator[list] | None:
-    """The rows kept for the file whose bytes hash to `sha256`, as lists; or None."""
-    columns = load_columns(root, name, sha256)
-    if columns is None:
-        return None
-    return (list(row) for row in zip(*columns, strict=True))
-
-
 def save(root: Path, name: str, sha256: str, value: Any, *, as_json: bool = False) -> None:
     """Keep a JSON value; a cache that cannot be written is simply not kept.
 
@@ -208,11 +200,6 @@ def _pieces(value: Any) -> Iterator[str]:
         yield "]"
     else:
         yield _dumps(value)
-
-
-def save_rows(root: Path, name: str, sha256: str, rows: Iterable[list]) -> None:
-    """Keep rows (lists of JSON values, all of one length)."""
-    save_columns(root, name, sha256, [list(c) for c in zip(*rows, strict=True)])
 
 
 def save_columns(

@@ -83,9 +83,10 @@ def read_csv(path: Path, label: str | None = None) -> Sheet:
     return parse_csv(path.read_bytes(), label or path.name)
 
 
-def parse_csv(raw: bytes, label: str) -> Sheet:
-    """A CSV file's sheet; its rows are read as they are iterated (once), not held."""
-    codec, encoding = detect(raw, label)
+def parse_csv(raw: bytes, label: str, detected: tuple[str, str] | None = None) -> Sheet:
+    """A CSV file's sheet; its rows are read as they are iterated (once), not held.
+    `detected`: what `detect` gave for these bytes (or for the file they are part of)."""
+    codec, encoding = detected or detect(raw, label)
     text = io.TextIOWrapper(io.BytesIO(raw), encoding=codec, newline="")
     first = text.readline()
     text.seek(0)

@@ -6,6 +6,7 @@ holds no rules (core/) and no command-line concerns (cli/).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import json
@@ -235,19 +236,21 @@ def _on_two_cores(kind: str, raw: bytes, label: str, shared: bool) -> list[list]
 
     if len(raw) > processes.AFFORDABLE or not processes.can_fork():
         return None
-    try:
-        if tabular.detect(raw, label)[0] not in ("utf-8", "utf-8-sig"):
-            return None
-    except InputError:
-        return None
     parts = tabular.halves(raw)
     if parts is None:
         return None
+    try:  # the whole file's encoding: a UTF-8 file cut at a line break is UTF-8 in both parts
+        detected = tabular.detect(raw, label)
+    except InputError:
+        return None
+    if detected[0] not in ("utf-8", "utf-8-sig"):
+        return None
 
     def validated(part: bytes) -> list[list] | None:
+        sheet = functools.partial(tabular.parse_csv, part, label, detected)
         try:
-            return columns.validate(lambda: tabular.parse_csv(part, label), kind, shared).columns
-        except InputError:
+            return columns.validate(sheet, kind, shared).columns
+        except (InputError, ValueError):
             return None
 
     second, first = processes.side_by_side(lambda: validated(parts[1]), lambda: validated(parts[0]))
