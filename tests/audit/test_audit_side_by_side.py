@@ -9,7 +9,6 @@ from audit_kit import audit, drawn_and_assigned, edit, read_yaml
 
 from conftest import commit_all
 from shuangsuiji.storage import processes
-from shuangsuiji.workspace import verification
 
 pytestmark = pytest.mark.skipif(not processes.can_fork(), reason="this machine runs them serially")
 
@@ -20,7 +19,7 @@ ASSIGNMENT = "plans/2026/assignments/2026-1.yaml"
 @pytest.fixture
 def forks(monkeypatch):
     """Every record counts as big; the forks made are counted."""
-    monkeypatch.setattr(verification, "SIDE_BY_SIDE", (0, 1 << 40))
+    monkeypatch.setattr(processes, "WORTH", 0)
     made = []
     fork = os.fork
 
@@ -44,6 +43,7 @@ def both_ways(ssj, root, monkeypatch, *args):
 
 def test_a_clean_workspace(example, ssj, monkeypatch, forks):
     drawn_and_assigned(ssj, example)
+    forks.clear()  # the draw's own (workspace/drawing.py: freeze_ranked)
     side, serial = both_ways(ssj, example, monkeypatch, "verify", "--json")
     assert side == serial and side[0] == 0 and len(forks) == 1
     side, serial = both_ways(ssj, example, monkeypatch, "audit", "--json", "--as-of", "2026-03-02")
@@ -77,7 +77,8 @@ def test_forged_records_are_caught_alike(example, ssj, monkeypatch, forks):
 
 def test_records_too_big_for_two_copies_stay_in_one_process(example, ssj, monkeypatch, forks):
     drawn_and_assigned(ssj, example)
-    monkeypatch.setattr(verification, "SIDE_BY_SIDE", (0, 1000))  # 1,000 bytes at most
+    forks.clear()
+    monkeypatch.setattr(processes, "AFFORDABLE", 1000)  # 1,000 bytes at most
     assert ssj("-C", example, "verify").code == 0
     assert audit(ssj, example)[0] == 0
     assert not forks

@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import operator
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -291,21 +292,24 @@ def draw(
     alternates: int = 0,
     periods: Sequence[str] = (),
     ids_checked: bool = False,
+    ranking: Ranking | None = None,
 ) -> DrawResult:
     """Entity draw: per stratum the k lowest tickets are selected, the next a are alternates.
 
     `ids_checked`: the population's ids are already validated (by population_digest).
+    `ranking`: the tickets of a superset of the population under (seed, draw_id), made
+    beforehand (`rank`); otherwise they are made here.
     """
     check_id(draw_id, "抽取编号")
     _check_count(alternates, "候补数量")
     for p in periods:
         if not isinstance(p, str) or not p:
             raise AlgorithmInputError(f"检查时段必须是非空文字：{p!r}")
-    ids = list(population)
-    ranked = all_digests(seed, (draw_id,), ids, ids_checked=ids_checked)
-    order = sorted(range(len(ids)), key=ranked.__getitem__)
-    strata_of = list(population.values())
-    members = Counter(strata_of)
+    if ranking is None:
+        ranking = rank(seed, (draw_id,), list(population), ids_checked=ids_checked)
+    elif ranking.prefix != (seed, draw_id) or not population.keys() <= set(ranking.ids):
+        raise ValueError("the ranking is not of this draw's population")
+    members = Counter(population.values())
     take: dict[str, int] = {}
     strata = []
     for stratum in sorted(set(sizes) | set(members)):
@@ -319,34 +323,56 @@ def draw(
         strata.append(StratumResult(stratum, n, k))
     # One pass in global ticket order: each stratum's first k are selected (already in
     # the order periods go round in), its next `alternates` are spares.
-    selected: list[int] = []
+    selected: list[tuple[int, str]] = []
     spare: dict[str, list[int]] = {s: [] for s in take}
     left = {s: k + alternates for s, k in take.items() if k + alternates}
-    for i in order:
+    ids, stratum_of = ranking.ids, population.get
+    for i in ranking.order:
         if not left:
             break
-        stratum = strata_of[i]
-        if stratum not in left:
+        stratum = stratum_of(ids[i])
+        if stratum not in left:  # filled, or not in the population (None)
             continue
         if take[stratum]:
             take[stratum] -= 1
-            selected.append(i)
+            selected.append((i, stratum))
         else:
             spare[stratum].append(i)
         left[stratum] -= 1
         if not left[stratum]:
             del left[stratum]
-    p = len(periods)
+    p, ticket = len(periods), ranking.ticket
     picks = [
-        Pick(ids[i], ranked[i].hex(), strata_of[i], periods[n % p] if p else None)
-        for n, i in enumerate(selected)
+        Pick(ids[i], ticket(i), stratum, periods[n % p] if p else None)
+        for n, (i, stratum) in enumerate(selected)
     ]
     alternates_ = [
-        Pick(ids[i], ranked[i].hex(), stratum, None)
-        for stratum in sorted(spare)
-        for i in spare[stratum]
+        Pick(ids[i], ticket(i), stratum, None) for stratum in sorted(spare) for i in spare[stratum]
     ]
     return DrawResult(strata, picks, alternates_)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Ids in ticket order under one prefix: made once for a superset of a pool (all the
+    roster, on another core while the pool is built) and walked for the pool's units."""
+
+    prefix: tuple[str, ...]  # (seed, *parts)
+    ids: Sequence[str]
+    order: Sequence[int]  # positions in ids, lowest ticket first
+    digests: bytes  # the 32-byte digest of each id, in the ids' order
+
+    def ticket(self, position: int) -> str:
+        return self.digests[32 * position : 32 * position + 32].hex()
+
+
+def rank(
+    seed: str, prefix_parts: Sequence[str], ids: list[str], *, ids_checked: bool = False
+) -> Ranking:
+    """The ids' Ranking (digests sort as their tickets do)."""
+    ranked = all_digests(seed, prefix_parts, ids, ids_checked=ids_checked)
+    order = array("L", sorted(range(len(ids)), key=ranked.__getitem__))
+    return Ranking((seed, *prefix_parts), ids, order, b"".join(ranked))
 
 
 def all_digests(

@@ -26,6 +26,7 @@ from ..workspace.drawing import (
     Request,
     build,
     freeze,
+    freeze_ranked,
     record_data,
     replacement,
     resize,
@@ -167,11 +168,13 @@ def draw_now(
             book.write(record_path(ws, request.year, large.draw_id), drawn.raw)
             book.message = f"抽取 {large.draw_id}（{algorithm.ALGORITHM}，DuckDB）"
             return drawn
-        frozen = freeze(ws, request, book.head)
+        # The seed is chosen before the pool is built only so that every unit's ticket can
+        # be made meanwhile: the pool is made without it (freeze_ranked).
+        seed, source, generated = choose_seed(seed, seed_source)
+        frozen, ranking = freeze_ranked(ws, request, book.head, seed)
         refuse_existing(ws, request.year, frozen.draw_id)
         refuse_empty(frozen)
-        seed, source, generated = choose_seed(seed, seed_source)
-        data = record_data(frozen, seed, source, generated, None, ws.clock.now())
+        data = record_data(frozen, seed, source, generated, None, ws.clock.now(), ranking=ranking)
         book.write_data(record_path(ws, request.year, frozen.draw_id), data)
         book.message = f"抽取 {frozen.draw_id}（{algorithm.ALGORITHM}）"
     return shown(ws, data, frozen.warnings())

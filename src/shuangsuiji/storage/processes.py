@@ -30,6 +30,8 @@ B = TypeVar("B")
 # more than this many bytes of files (a roster or records of some 400,000 units) is done
 # in one process, which keeps the commands on a million units under 1.5 GB.
 AFFORDABLE = 48 << 20
+# Work on fewer bytes of files is done in less time than a copy takes to make and answer.
+WORTH = 1 << 20
 
 
 def _cores() -> int:
@@ -48,6 +50,11 @@ def can_fork() -> bool:
         and threading.active_count() == 1
         and _cores() >= 2
     )
+
+
+def worth_a_core(size: int) -> bool:
+    """Whether work on `size` bytes of files is worth a copy of this process, and one can be made."""
+    return WORTH <= size <= AFFORDABLE and can_fork()
 
 
 def side_by_side(aside: Callable[[], A], here: Callable[[], B]) -> tuple[A, B]:

@@ -6,6 +6,7 @@ Shared by ssj draw (which freezes and executes a new draw), ssj verify and the a
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ from ..core.planning import effective_rules, parse_periods
 from ..core.problems import InputError, Refused
 from ..core.selection import current_picks, next_alternate, superseded
 from ..render.wording import percent
-from .load import Workspace
+from ..storage import processes
+from .load import LoadedRoster, Workspace, kept_ids, roster_file
 from .records import (
     added_in,
     all_draws,
@@ -89,10 +91,16 @@ class Frozen:
     membership: dict[str, str]  # eligible id -> stratum
     redraw_of: str | None = None
     reason: str | None = None
+    # The roster's ids in code point order, when known (freeze_ranked): the pool's are then
+    # taken from them in order, and sorting ids already in order is one pass.
+    by_id: Sequence[str] | None = None
 
     @property
     def population(self) -> Population:
-        ids = list(self.membership)
+        if self.by_id is None:
+            ids = list(self.membership)
+        else:
+            ids = list(filter(self.membership.__contains__, self.by_id))
         return _part("Population", count=len(ids), digest=algorithm.population_digest(ids))
 
     def warnings(self) -> list[str]:
@@ -244,9 +252,11 @@ def record_data(
     prepared: str | None,
     now: datetime,
     seed_format: str | None = None,
+    ranking: algorithm.Ranking | None = None,
 ) -> dict:
     """The draw's record as written: the JSON form of core.records.Draw, its long lists
-    (picks, tasks, exclusions) made as plain data rather than a model per unit."""
+    (picks, tasks, exclusions) made as plain data rather than a model per unit.
+    `ranking`: the roster's tickets under this seed, made beside the freeze (freeze_ranked)."""
     algorithm.check_seed(seed)
     periods = frozen.parameters.periods
     population = frozen.population  # validates every id, once: the draw need not again
@@ -258,6 +268,7 @@ def record_data(
         alternates=frozen.parameters.alternates,
         periods=periods,
         ids_checked=True,
+        ranking=ranking,
     )
     data = draw_head(
         draw_id=frozen.draw_id,
@@ -460,11 +471,13 @@ def next_draw_id(ws: Workspace, year: int) -> str:
     return f"{year}-{n}"
 
 
-def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
+def freeze(
+    ws: Workspace, request: Request, commit: str, roster: LoadedRoster | None = None
+) -> Frozen:
     config = ws.config
     plan = load_plan(ws, request.year)
     rule = effective_rules(config, plan)
-    roster = ws.roster("entities")
+    roster = roster or ws.roster("entities")
     draw_id = request.draw_id or next_draw_id(ws, request.year)
     check_draw_id(draw_id)
     if request.ratio is not None and request.count is not None:
@@ -506,6 +519,45 @@ def freeze(ws: Workspace, request: Request, commit: str) -> Frozen:
     frozen.redraw_of, frozen.reason = request.redraw_of, request.reason
     frozen.strata = sized_strata(frozen, config, plan, request)
     return frozen
+
+
+def freeze_ranked(
+    ws: Workspace, request: Request, commit: str, seed: str
+) -> tuple[Frozen, algorithm.Ranking | None]:
+    """freeze(), and meanwhile, in a copy of this process (storage/processes.py), the
+    ticket of every unit of the roster under `seed`, from the ids the roster cache keeps
+    apart: reading the rows and building the pool take about as long as hashing and
+    sorting them (some 0.1 s each for 100,000 units). The pool is made without the seed,
+    so it cannot matter which is done first."""
+    file = roster_file(ws.root, "entities")
+    if file is None or not processes.worth_a_core(file.stat().st_size):
+        return freeze(ws, request, commit), None
+    draw_id = request.draw_id or next_draw_id(ws, request.year)
+
+    def tickets() -> tuple[str, Sequence[int], bytes, Sequence[int]] | None:
+        kept = kept_ids(ws.root, "entities")
+        if kept is None:  # not validated yet: ranked with the pool, here
+            return None
+        digest, ids = kept
+        try:
+            ranked = algorithm.rank(seed, (draw_id,), ids)
+        except algorithm.AlgorithmInputError:  # a draw id freeze refuses, in its own words
+            return None
+        by_id = array("L", sorted(range(len(ids)), key=ids.__getitem__))
+        return digest, ranked.order, ranked.digests, by_id  # the ids: this process has them
+
+    def pool() -> tuple[Frozen, LoadedRoster]:
+        roster = ws.roster("entities")
+        return freeze(ws, request, commit, roster), roster
+
+    answer, (frozen, roster) = processes.side_by_side(tickets, pool)
+    # The ids kept for these very bytes of the roster are its rows' ids, in their order.
+    if answer is None or answer[0] != roster.sha256 or len(answer[1]) != len(roster.rows):
+        return frozen, None
+    _, order, digests, by_id = answer
+    ids = list(map(attrgetter("id"), roster.rows))
+    frozen.by_id = list(map(ids.__getitem__, by_id))
+    return frozen, algorithm.Ranking((seed, draw_id), ids, order, digests)
 
 
 def sized_strata(frozen: Frozen, config: Config, plan: Plan, request: Request) -> list[Stratum]:

@@ -95,8 +95,31 @@ def parse_roster(
 
 def keep_columns(cache: Path, kind: str, digest: str, validated: list[list]) -> None:
     """Put validated columns (one list per field), for the file whose bytes hash to
-    `digest`, in the cache."""
+    `digest`, in the cache; and a drawn roster's ids apart (kept_ids)."""
     cache_store.save_columns(cache, kind, digest, rows.encoded(kind, validated), rows.layout(kind))
+    if kind != "entities":
+        return
+    ids = validated[rows.fields(kind).index("id")]
+    cache_store.save_bytes(cache, f"ids-{kind}", digest, "\n".join(ids).encode())
+
+
+def roster_file(root: Path, kind: str) -> Path | None:
+    """The one file of the workspace the roster is kept in; None when there is none (kept
+    by reference, or missing) or more than one (Workspace.roster says what is wrong)."""
+    found = [root / f for f in roster_files(kind) if (root / f).is_file()]
+    return found[0] if len(found) == 1 else None
+
+
+def kept_ids(root: Path, kind: str) -> tuple[str, list[str]] | None:
+    """(the SHA-256 of the roster file, the ids of its rows in order) as the cache keeps
+    them, read without the rows (a draw ranks them on another core while the rows are
+    read); None when the roster is not one file or is not in the cache."""
+    file = roster_file(root, kind)
+    if file is None:
+        return None
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    kept = cache_store.load_bytes(root, f"ids-{kind}", digest)
+    return None if kept is None else (digest, kept.decode().split("\n"))
 
 
 def read_back(kind: str, raw: bytes, path: str, expected: Iterable[Any]) -> list[list] | None:

@@ -127,7 +127,6 @@ def verify_joint(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
 # independent of the other: on two cores they run side by side (storage/processes.py).
 # Small records are re-run in a few milliseconds, less than a process costs; records
 # past processes.AFFORDABLE in all are re-run in one process (for its memory).
-SIDE_BY_SIDE = (1 << 20, processes.AFFORDABLE)  # bytes: of each kind at least, in all at most
 
 
 def worth_a_core(ws: Workspace, folders: tuple[str, ...], only: str | None = None) -> bool:
@@ -138,8 +137,7 @@ def worth_a_core(ws: Workspace, folders: tuple[str, ...], only: str | None = Non
     sizes = [
         sum(p.stat().st_size for p in root.glob(f"*/{folder}/{pattern}.yaml")) for folder in folders
     ]
-    least, most = SIDE_BY_SIDE
-    return min(sizes) >= least and sum(sizes) <= most
+    return min(sizes) >= processes.WORTH and sum(sizes) <= processes.AFFORDABLE
 
 
 def verify_all(ws: Workspace, only: str | None = None) -> list[Verdict]:
