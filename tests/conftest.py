@@ -161,6 +161,23 @@ def approve_plan(root: Path, year: int | str = 2026, day: str | None = None) -> 
 
 
 @pytest.fixture
+def forks(monkeypatch):
+    """Every roster and record counts as big enough for a copy; the forks made are counted."""
+    from shuangsuiji.storage import processes
+
+    monkeypatch.setattr(processes, "WORTH", 0)
+    made = []
+    fork = os.fork
+
+    def counted():
+        made.append(1)
+        return fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    return made
+
+
+@pytest.fixture
 def empty_ws(tmp_path, clock) -> Path:
     """`ssj init` without the example, committed at the start of the year, its 2026 plan
     written and approved (a draw needs an approved plan)."""

@@ -2,7 +2,6 @@
 verify and audit say exactly what they say serially, for a clean workspace and a forged one."""
 
 import json
-import os
 
 import pytest
 from audit_kit import audit, drawn_and_assigned, edit, read_yaml
@@ -14,21 +13,6 @@ pytestmark = pytest.mark.skipif(not processes.can_fork(), reason="this machine r
 
 DRAW = "plans/2026/draws/2026-1.yaml"
 ASSIGNMENT = "plans/2026/assignments/2026-1.yaml"
-
-
-@pytest.fixture
-def forks(monkeypatch):
-    """Every record counts as big; the forks made are counted."""
-    monkeypatch.setattr(processes, "WORTH", 0)
-    made = []
-    fork = os.fork
-
-    def counted():
-        made.append(1)
-        return fork()
-
-    monkeypatch.setattr(os, "fork", counted)
-    return made
 
 
 def both_ways(ssj, root, monkeypatch, *args):

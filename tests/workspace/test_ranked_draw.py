@@ -2,8 +2,6 @@
 (workspace/drawing.py: freeze_ranked): the record is the serial one byte for byte, and
 ids the cache does not hold for this roster are never used."""
 
-import os
-
 import pytest
 
 from shuangsuiji.core import algorithm
@@ -18,21 +16,6 @@ RECORD = "plans/2026/draws/2026-1.yaml"
 @pytest.fixture(autouse=True)
 def _on_the_drawing_day(clock):
     clock.set(DAY)
-
-
-@pytest.fixture
-def forks(monkeypatch):
-    """Every roster counts as big; the forks made are counted."""
-    monkeypatch.setattr(processes, "WORTH", 0)
-    made = []
-    fork = os.fork
-
-    def counted():
-        made.append(1)
-        return fork()
-
-    monkeypatch.setattr(os, "fork", counted)
-    return made
 
 
 @pytest.fixture

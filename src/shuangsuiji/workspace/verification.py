@@ -127,8 +127,6 @@ def verify_joint(ws: Workspace, draw_id: str | None = None) -> list[Verdict]:
 # independent of the other: on two cores they run side by side (storage/processes.py).
 # Small records are re-run in a few milliseconds, less than a process costs; records
 # past processes.AFFORDABLE in all are re-run in one process (for its memory).
-
-
 def worth_a_core(ws: Workspace, folders: tuple[str, ...], only: str | None = None) -> bool:
     """Whether the records (`only`: of that id) in each of plans/<year>/<folder>/ are big
     enough for their re-run to take a core of its own, and all of them small enough."""
