@@ -241,6 +241,9 @@ def test_population_digest():
     expected = hashlib.sha256("Z\na\nb\n中".encode()).hexdigest()
     assert population_digest(ids) == expected
     assert population_digest([]) == hashlib.sha256(b"").hexdigest()
+    # Ids known valid, distinct and in code point order (a ranked roster's) are only joined.
+    assert population_digest(sorted(ids), ordered=True) == expected
+    assert population_digest([], ordered=True) == population_digest([])
 
 
 def test_stratum_key():

@@ -85,6 +85,62 @@ def test_the_same_teams_from_shared_candidate_lists(problem):
     assert lazy(*problem) == straightforward(*problem)
 
 
+def ahead(seed, tasks, team_size, experts, prior, made=None):
+    """lazy(), the last tasks' tickets made beforehand (`made`: by default, made right)."""
+    if made is None:
+        people = sorted({p for t in tasks for p in (*t.officers, *t.experts)})
+        made = staffing.tickets_ahead(seed, "2026-1", [t.entity for t in tasks], people)
+    return [
+        (t.entity, t.ticket, t.inspectors, t.experts)
+        for t in staffing.teams(
+            seed,
+            "2026-1",
+            tasks,
+            team_size=team_size,
+            experts=experts,
+            prior_load=prior,
+            ahead=lambda: made,
+        )
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(runs())
+def test_tickets_made_ahead_give_the_same_teams(problem):
+    assert ahead(*problem) == straightforward(*problem)
+
+
+@settings(max_examples=300, deadline=None)
+@given(shared_runs())
+def test_tickets_made_ahead_give_the_same_teams_from_shared_lists(problem):
+    assert ahead(*problem) == straightforward(*problem)
+
+
+def test_tickets_made_ahead_for_other_tasks_or_people_are_not_used():
+    tasks = [TaskCandidates(f"U{i:02d}", PEOPLE[:6]) for i in range(30)]
+    problem = ("seed", tasks, 2, 0, {})
+    serial = straightforward(*problem)
+    units = [t.entity for t in tasks]
+    right = staffing.tickets_ahead("seed", "2026-1", units, PEOPLE[:6])
+    wrong = [
+        None,  # the copy gave nothing
+        staffing.tickets_ahead("other", "2026-1", units, PEOPLE[:6]),
+        staffing.tickets_ahead("seed", "2026-2", units, PEOPLE[:6]),
+        staffing.tickets_ahead("seed", "2026-1", units[1:], PEOPLE[:6]),  # other tasks
+        staffing.tickets_ahead("seed", "2026-1", units, PEOPLE[:5]),  # not everyone
+        right._replace(prefix=("other", "2026-1")),  # whatever they hold
+    ]
+    for made in wrong:
+        assert ahead(*problem, made=made) == serial
+    assert ahead(*problem, made=right) == serial
+    # The orders are read, not made again: reversed, they give other teams.
+    backwards = right._replace(orders=[order[::-1] for order in right.orders])
+    assert ahead(*problem, made=backwards) != serial
+    many = [f"Q{i:03d}" for i in range(300)]  # more than a byte can number
+    big = [TaskCandidates(f"U{i:02d}", many) for i in range(10)]
+    assert ahead("seed", big, 3, 0, {}) == straightforward("seed", big, 3, 0, {})
+
+
 def test_the_same_teams_over_many_tasks_and_scattered_loads():
     # Many load levels, gaps between them, a lead department, experts: the walk from the
     # lowest level of each kind of candidate list, task after task.

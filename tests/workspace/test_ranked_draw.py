@@ -83,3 +83,6 @@ def test_a_ranking_must_be_of_the_draw_and_hold_its_population():
         algorithm.draw("t", "d", population, {"全部": 5}, ranking=ranking)
     with pytest.raises(ValueError):
         algorithm.draw("s", "d", {**population, "X": "全部"}, {"全部": 5}, ranking=ranking)
+    del population[ids[0]]
+    with pytest.raises(ValueError):  # as many members as before, one of them not ranked
+        algorithm.draw("s", "d", {**population, "X": "全部"}, {"全部": 5}, ranking=ranking)

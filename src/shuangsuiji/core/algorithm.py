@@ -185,15 +185,21 @@ def checked_ids(ids: Iterable[str]) -> list[str]:
     return ids
 
 
-def population_digest(ids: Iterable[str]) -> str:
-    """SHA-256 of the ids sorted by code point, joined by "\\n", no trailing newline."""
+def population_digest(ids: Iterable[str], *, ordered: bool = False) -> str:
+    """SHA-256 of the ids sorted by code point, joined by "\\n", no trailing newline.
+
+    `ordered`: the ids are known to be valid, distinct and in that order already (taken in
+    order from a roster's ids that were ranked, workspace/drawing.freeze_ranked): they are
+    only joined and hashed."""
+    if ordered:
+        return hashlib.sha256("\n".join(ids).encode()).hexdigest()
     # Python compares str by code point, which is also UTF-8 byte order (`LC_ALL=C sort`).
-    ordered = sorted(checked_ids(ids))
-    if any(map(operator.eq, ordered, itertools.islice(ordered, 1, None))):  # sorted: side by side
-        for a, b in itertools.pairwise(ordered):
+    ordered_ids = sorted(checked_ids(ids))
+    if any(map(operator.eq, ordered_ids, itertools.islice(ordered_ids, 1, None))):  # side by side
+        for a, b in itertools.pairwise(ordered_ids):
             if a == b:
                 raise AlgorithmInputError(f"编号“{_show(a)}”重复出现")
-    return hashlib.sha256("\n".join(ordered).encode()).hexdigest()
+    return hashlib.sha256("\n".join(ordered_ids).encode()).hexdigest()
 
 
 def parse_ratio(value: str | int | float | Decimal) -> Decimal:
@@ -307,7 +313,10 @@ def draw(
             raise AlgorithmInputError(f"检查时段必须是非空文字：{p!r}")
     if ranking is None:
         ranking = rank(seed, (draw_id,), list(population), ids_checked=ids_checked)
-    elif ranking.prefix != (seed, draw_id) or not population.keys() <= set(ranking.ids):
+    # Its ids are distinct: as many of them in the population as it has members is all of it.
+    elif ranking.prefix != (seed, draw_id) or sum(map(population.__contains__, ranking.ids)) != len(
+        population
+    ):
         raise ValueError("the ranking is not of this draw's population")
     members = Counter(population.values())
     take: dict[str, int] = {}
@@ -358,7 +367,7 @@ class Ranking:
     roster, on another core while the pool is built) and walked for the pool's units."""
 
     prefix: tuple[str, ...]  # (seed, *parts)
-    ids: Sequence[str]
+    ids: Sequence[str]  # distinct
     order: Sequence[int]  # positions in ids, lowest ticket first
     digests: bytes  # the 32-byte digest of each id, in the ids' order
 

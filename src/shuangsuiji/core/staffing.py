@@ -7,7 +7,8 @@ import bisect
 import calendar
 import functools
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -182,6 +183,49 @@ def _checked_prior(prior: Mapping[str, int]) -> Mapping[str, int]:
     return prior
 
 
+# ---------------------------------------------------------------- tickets made ahead
+#
+# Hashing is most of a matching's time, and a task's tickets do not depend on the loads:
+# those of the last tasks of the walk can be made beforehand, on another core, while the
+# matching's inputs are read and its first tasks walked (workspace/matching.py). Everyone's
+# ticket is made for such a task (about twice the hashes the walk makes), and the walk then
+# reads them in ticket order instead of hashing.
+
+AHEAD = 0.6  # the share of the tasks, the last of the walk, whose tickets are made ahead
+AHEAD_PEOPLE = 1 << 16  # a position in the order of people is kept in two bytes
+
+
+class Ahead(NamedTuple):
+    """The tickets of the last tasks of a walk, made beforehand (tickets_ahead)."""
+
+    prefix: tuple[str, str]  # (seed, draw id)
+    entities: tuple[str, ...]  # those tasks, in the walk's order
+    people: tuple[str, ...]
+    orders: list[Sequence[int]]  # per task: the positions in `people`, lowest ticket first
+
+
+def _last(ordered: Sequence[str]) -> Sequence[str]:
+    return ordered[len(ordered) - int(len(ordered) * AHEAD) :]
+
+
+def tickets_ahead(seed: str, draw_id: str, entities: Iterable[str], people: Sequence[str]) -> Ahead:
+    """For the last tasks of the walk over the tasks of `entities`, everyone's tickets, as
+    the order of `people` (AHEAD_PEOPLE at most) by ticket."""
+    ordered = [e for e, _ in algorithm.order_by_ticket(seed, (draw_id,), entities)]
+    base, raws = f"{seed}|{draw_id}|".encode(), [p.encode() for p in people]
+    kind = bytes if len(raws) <= 256 else functools.partial(array, "H")
+    orders = []
+    for entity in _last(ordered):
+        copy = hashlib.sha256(base + entity.encode() + b"|").copy
+        digests = []
+        for raw in raws:
+            h = copy()
+            h.update(raw)
+            digests.append(h.digest())
+        orders.append(kind(sorted(range(len(raws)), key=digests.__getitem__)))
+    return Ahead((seed, draw_id), tuple(_last(ordered)), tuple(people), orders)
+
+
 _PAST = b"\xff" * 33  # sorts after every digest
 
 
@@ -190,6 +234,7 @@ class _Loads:
     lowest-first walk. Each level maps id -> UTF-8 id, the bytes its tickets hash."""
 
     def __init__(self, ids: Iterable[str], prior: Mapping[str, int]) -> None:
+        self.people: Sequence[str] = ()  # whose tickets were made ahead (tickets_ahead)
         self.load = {id_: prior.get(id_, 0) for id_ in ids}
         self.at: dict[int, dict[str, bytes]] = {}
         for id_, n in self.load.items():
@@ -197,14 +242,22 @@ class _Loads:
         self.levels = sorted(self.at)
 
     def lowest(
-        self, prefix: hashlib._Hash, among: frozenset[str], k: int, without: str | None = None
+        self,
+        prefix: hashlib._Hash,
+        among: frozenset[str],
+        k: int,
+        without: str | None = None,
+        order: Iterable[int] | None = None,
     ) -> list[Ranked]:
         """The first k of `among` (a part of the pool) but `without` by (load, ticket),
         tickets computed for the lowest loads only; `prefix` has hashed what every ticket
-        of the task hashes before the id."""
+        of the task hashes before the id. `order`: the task's tickets made ahead, as the
+        positions in `people` lowest ticket first, read instead of hashing."""
         out: list[Ranked] = []
         if k <= 0:
             return out
+        if order is not None:
+            return self._ordered(order, prefix, among, k, without)
         copy, levels = prefix.copy, self.levels
         # `among` is part of the pool, so as big it is all of it (usually: every officer is
         # eligible) and no level needs filtering; else the walk starts at its lowest load.
@@ -239,6 +292,33 @@ class _Loads:
                 break
         return out
 
+    def _ordered(
+        self,
+        order: Iterable[int],
+        prefix: hashlib._Hash,
+        among: frozenset[str],
+        k: int,
+        without: str | None,
+    ) -> list[Ranked]:
+        """lowest() from the task's tickets made ahead; only the chosen ones' are hashed,
+        to be written."""
+        out: list[Ranked] = []
+        people, levels = self.people, self.levels
+        everyone = len(among) == len(self.load)
+        if not everyone:
+            levels = levels[bisect.bisect_left(levels, min(map(self.load.__getitem__, among))) :]
+        for level in levels:
+            group = self.at[level]
+            for i in order:
+                id_ = people[i]
+                if id_ in group and id_ != without and (everyone or id_ in among):
+                    h = prefix.copy()
+                    h.update(group[id_])
+                    out.append(Ranked(id_, level, h.hexdigest()))
+                    if len(out) == k:
+                        return out
+        return out
+
     def add(self, id_: str) -> None:
         old = self.load[id_]
         self.load[id_] = old + 1
@@ -254,6 +334,21 @@ class _Loads:
         up[id_] = raw
 
 
+def _usable(
+    found: Ahead | None, prefix: tuple[str, str], last: Sequence[str], pool: set[str]
+) -> tuple[dict[str, Sequence[int]], Sequence[str]]:
+    """({entity: its order}, the people) of tickets made ahead under this seed and draw for
+    exactly these tasks and everyone of the pool; nothing otherwise."""
+    if (
+        found is None
+        or found.prefix != prefix
+        or found.entities != tuple(last)
+        or not pool <= set(found.people)
+    ):
+        return {}, ()
+    return dict(zip(found.entities, found.orders, strict=True)), found.people
+
+
 def teams(
     seed: str,
     draw_id: str,
@@ -262,8 +357,13 @@ def teams(
     team_size: int,
     experts: int = 0,
     prior_load: Mapping[str, int] | None = None,
+    ahead: Callable[[], Ahead | None] | None = None,
 ) -> list[Team]:
-    """The teams and panels of algorithm.assign (same inputs, same errors), without rankings."""
+    """The teams and panels of algorithm.assign (same inputs, same errors), without rankings.
+
+    `ahead`: gives, when the walk comes to them, the tickets of its last tasks made
+    beforehand (tickets_ahead), or None; tickets made for other tasks or people are not used.
+    """
     if isinstance(team_size, bool) or not isinstance(team_size, int) or team_size < 2:
         raise AlgorithmInputError(f"每组执法人员至少 2 名，不能是 {team_size!r}")
     if isinstance(experts, bool) or not isinstance(experts, int) or experts < 0:
@@ -285,16 +385,23 @@ def teams(
     else:
         loads = expert_loads = _Loads(staff | panelists, prior)
     base = f"{seed}|{draw_id}|".encode()
+    ordered = algorithm.order_by_ticket(seed, (draw_id,), by_entity)
+    last = _last([e for e, _ in ordered]) if ahead is not None else ()
+    known: dict[str, Sequence[int]] = {}
     out = []
-    for entity, task_ticket in algorithm.order_by_ticket(seed, (draw_id,), by_entity):
+    for entity, task_ticket in ordered:
         officers, panel, lead = sets[by_entity[entity]]
         prefix = hashlib.sha256(base + entity.encode() + b"|")
+        if last and entity == last[0]:
+            known, people = _usable(ahead(), (seed, draw_id), last, staff | panelists)
+            loads.people = expert_loads.people = people
+        order = known.get(entity)
         if lead:
-            first = loads.lowest(prefix, lead, 1)
-            team = first + loads.lowest(prefix, officers, team_size - 1, first[0].id)
+            first = loads.lowest(prefix, lead, 1, None, order)
+            team = first + loads.lowest(prefix, officers, team_size - 1, first[0].id, order)
         else:
-            team = loads.lowest(prefix, officers, team_size)
-        chosen = expert_loads.lowest(prefix, panel, experts)
+            team = loads.lowest(prefix, officers, team_size, None, order)
+        chosen = expert_loads.lowest(prefix, panel, experts, None, order)
         for r in team:  # loads grow only after the whole task is ranked
             loads.add(r.id)
         for r in chosen:

@@ -26,6 +26,7 @@ from ..workspace.matching import (
     roster_refs,
     run,
     seed_of,
+    tickets_ahead,
 )
 from ..workspace.records import (
     all_assignments,
@@ -102,10 +103,16 @@ def assign(
             raise Refused(NO_ITEMS)
         seed, source, generated = choose_seed(seed, seed_source)
         people = ws.roster("inspectors")
-        gone = superseded(all_draws(ws))
-        history = [a for a in all_assignments(ws) if a.draw_id not in gone]
-        ctx = context(ws, record, people.rows, items.rows, history)
-        tasks = matched(ctx, seed, options)
+        # Most of the tickets are made on another core while the rest is read.
+        ahead = tickets_ahead(ws, record, people.rows, seed)
+        try:
+            gone = superseded(all_draws(ws))
+            history = [a for a in all_assignments(ws) if a.draw_id not in gone]
+            ctx = context(ws, record, people.rows, items.rows, history)
+            tasks = matched(ctx, seed, options, ahead)
+        finally:
+            if ahead is not None:
+                ahead.cancel()  # not wanted once the matching is made, or has failed
         result = new_assignment(
             ws,
             record,

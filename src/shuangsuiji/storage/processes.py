@@ -21,7 +21,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -60,45 +60,78 @@ def worth_a_core(size: int) -> bool:
 def side_by_side(aside: Callable[[], A], here: Callable[[], B]) -> tuple[A, B]:
     """(aside(), here()), aside() computed in a forked copy while here() runs; its result
     must pickle. Serially (aside first) when that copy cannot be made or fails."""
-    if not can_fork():
-        return aside(), here()
-    sys.stdout.flush()  # nothing buffered is written twice
-    sys.stderr.flush()
-    reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the copy: answer through the pipe and leave without cleaning up
-        code = 1
-        try:
-            os.close(reading)
-            left = memoryview(pickle.dumps(aside(), protocol=pickle.HIGHEST_PROTOCOL))
-            while left:  # a pipe, not a file: written as the parent reads it
-                left = left[os.write(writing, left) :]
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(writing)
-    with open(reading, "rb") as answer:
-        try:
-            try:
-                mine, failure = here(), None
-            except Exception as exc:  # raised after aside's, as a serial run would
-                mine, failure = None, exc
-            body = answer.read()
-            _, status = os.waitpid(pid, 0)
-        except BaseException:  # interrupted: the copy must not outlive the command
-            _stop(pid)
-            raise
-    theirs, answered = None, status == 0 and bool(body)
-    if answered:
-        try:  # our own copy's bytes, read through a pipe only the two processes hold
-            theirs = pickle.loads(body)
-        except Exception:
-            answered = False
-    if not answered:
-        theirs = aside()
+    pending = Aside(aside)
+    try:
+        mine, failure = here(), None
+    except Exception as exc:  # raised after aside's, as a serial run would
+        mine, failure = None, exc
+    except BaseException:  # interrupted: the copy must not outlive the command
+        pending.cancel()
+        raise
+    theirs = pending.result()
     if failure is not None:
         raise failure
     return theirs, mine  # type: ignore[return-value]
+
+
+class Aside(Generic[A]):
+    """work(), begun in a forked copy of this process when made; `result()` waits for its
+    answer (which must pickle). Where no copy can be made, work() is done when this is
+    made, as a serial run would do it first; where the copy fails, in `result()`.
+
+    `instead`: what stands for the answer where the copy gives none (work that is only
+    worth doing on another core); `cancel()` once the answer is not wanted."""
+
+    def __init__(self, work: Callable[[], A], instead: Callable[[], A] | None = None) -> None:
+        self._work, self._pid = instead or work, 0
+        self._done: tuple[A] | None = None
+        if not can_fork():
+            self._done = (self._work(),)
+            return
+        sys.stdout.flush()  # nothing buffered is written twice
+        sys.stderr.flush()
+        reading, writing = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the copy: answer through the pipe and leave without cleaning up
+            code = 1
+            try:
+                os.close(reading)
+                left = memoryview(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
+                while left:  # a pipe, not a file: written as the parent reads it
+                    left = left[os.write(writing, left) :]
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writing)
+        self._pid, self._answer = pid, open(reading, "rb")  # noqa: SIM115 (result/cancel close it)
+
+    def result(self) -> A:
+        if self._done is None:
+            self._done = (self._theirs() if self._pid else self._work(),)
+        return self._done[0]
+
+    def _theirs(self) -> A:
+        try:
+            with self._answer:
+                body = self._answer.read()
+                _, status = os.waitpid(self._pid, 0)
+        except BaseException:  # interrupted: the copy must not outlive the command
+            self.cancel()
+            raise
+        self._pid = 0
+        if status == 0 and body:
+            try:  # our own copy's bytes, read through a pipe only the two processes hold
+                return pickle.loads(body)
+            except Exception:
+                pass
+        return self._work()
+
+    def cancel(self) -> None:
+        """Stop the copy: its answer is not wanted (the command failed meanwhile)."""
+        if self._pid:
+            _stop(self._pid)
+            self._pid = 0
+            self._answer.close()
 
 
 def _stop(pid: int) -> None:

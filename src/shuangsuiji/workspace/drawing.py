@@ -99,9 +99,11 @@ class Frozen:
     def population(self) -> Population:
         if self.by_id is None:
             ids = list(self.membership)
-        else:
+            digest = algorithm.population_digest(ids)
+        else:  # valid, distinct and in order: ranked in the copy (freeze_ranked)
             ids = list(filter(self.membership.__contains__, self.by_id))
-        return _part("Population", count=len(ids), digest=algorithm.population_digest(ids))
+            digest = algorithm.population_digest(ids, ordered=True)
+        return _part("Population", count=len(ids), digest=digest)
 
     def warnings(self) -> list[str]:
         """What the draw says without refusing: key units inspected beyond their cap."""
@@ -259,7 +261,8 @@ def record_data(
     `ranking`: the roster's tickets under this seed, made beside the freeze (freeze_ranked)."""
     algorithm.check_seed(seed)
     periods = frozen.parameters.periods
-    population = frozen.population  # validates every id, once: the draw need not again
+    # Every id validated once, here or by the copy that ranked them: the draw need not again.
+    population = frozen.population
     result = algorithm.draw(
         seed,
         frozen.draw_id,
@@ -551,7 +554,8 @@ def freeze_ranked(
         return freeze(ws, request, commit, roster), roster
 
     answer, (frozen, roster) = processes.side_by_side(tickets, pool)
-    # The ids kept for these very bytes of the roster are its rows' ids, in their order.
+    # The ids kept for these very bytes of the roster are its rows' ids, in their order:
+    # distinct (the roster was validated) and each valid (the copy's rank checked them).
     if answer is None or answer[0] != roster.sha256 or len(answer[1]) != len(roster.rows):
         return frozen, None
     _, order, digests, by_id = answer

@@ -21,7 +21,8 @@ from ..core.records import (
     RosterRef,
     list_of,
 )
-from .load import LoadedRoster, Workspace
+from ..storage import processes
+from .load import LoadedRoster, Workspace, roster_file
 from .records import (
     TaskSpec,
     added_in,
@@ -32,6 +33,7 @@ from .records import (
     entry_added_in,
     load_replacements,
     record_path,
+    task_periods,
     teams,
 )
 
@@ -213,8 +215,34 @@ def _member(m: algorithm.Ranked) -> dict:
     return {"id": m.id, "ticket": m.ticket, "load": m.load}
 
 
-def matched(ctx: Context, seed: str, options: Options) -> list[Task]:
-    """The assignment itself (light tasks), or Infeasible naming each task's exclusions."""
+def tickets_ahead(
+    ws: Workspace, record: Draw, people: Sequence[Inspector], seed: str
+) -> processes.Aside[staffing.Ahead | None] | None:
+    """The tickets of the last tasks of the first matching of `record` (staffing.AHEAD),
+    begun in a copy of this process (storage/processes.py) before its inputs are read;
+    None where that is not worth a core. `matched(..., ahead=)` reads them when it comes to
+    those tasks; cancel() it if the matching stops before."""
+    file = roster_file(ws.root, "entities")
+    if (
+        not file
+        or not processes.worth_a_core(file.stat().st_size)
+        or len(people) > staffing.AHEAD_PEOPLE
+    ):
+        return None
+    units, ids = list(task_periods(ws, record)), [p.id for p in people]
+    return processes.Aside(
+        lambda: staffing.tickets_ahead(seed, record.draw_id, units, ids), instead=lambda: None
+    )
+
+
+def matched(
+    ctx: Context,
+    seed: str,
+    options: Options,
+    ahead: processes.Aside[staffing.Ahead | None] | None = None,
+) -> list[Task]:
+    """The assignment itself (light tasks), or Infeasible naming each task's exclusions.
+    `ahead`: its last tasks' tickets, being made beforehand (tickets_ahead)."""
     tasks, excluded = candidates(ctx, options)
     try:
         found = staffing.teams(
@@ -224,6 +252,7 @@ def matched(ctx: Context, seed: str, options: Options) -> list[Task]:
             team_size=options.team_size,
             experts=options.experts,
             prior_load=ctx.prior_load(),
+            ahead=ahead.result if ahead is not None else None,
         )
     except algorithm.AssignmentInfeasible as exc:
         raise infeasible(ctx, exc.shortfalls, excluded) from None

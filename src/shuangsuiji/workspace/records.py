@@ -228,12 +228,18 @@ def draw_tasks(ws: Workspace, record: Draw, at: str | None = None) -> list[TaskS
     if known is None or known[0] is not record:
         ref = record.rosters.get("entities")
         entities = ws.roster_at("entities", record.commit, ref.sha256 if ref else None).rows
-        periods = {t.id: t.period for t in record.key + record.forced}
-        picks = current_picks(record, load_replacements(ws, record, at).replacements)
-        periods.update({unit: pick.period for unit, pick in picks.items()})
+        periods = task_periods(ws, record, at)
         found = {e.id: e for e in entities if e.id in periods}
         known = memo[key] = (record, [TaskSpec(found[i], periods[i]) for i in sorted(periods)])
     return list(known[1])
+
+
+def task_periods(ws: Workspace, record: Draw, at: str | None = None) -> dict[str, str | None]:
+    """{unit: its period} of the tasks of draw_tasks(), from the records alone."""
+    periods = {t.id: t.period for t in record.key + record.forced}
+    picks = current_picks(record, load_replacements(ws, record, at).replacements)
+    periods.update({unit: pick.period for unit, pick in picks.items()})
+    return periods
 
 
 def file_state(path: Path) -> tuple[int, int] | None:
