@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shuangsuiji.core import algorithm
 from shuangsuiji.core.algorithm import (
     ALGORITHM,
     AlgorithmInputError,
@@ -216,6 +217,19 @@ def test_id_refusals(value, message):
         check_id(value, "检查对象编号")
     with pytest.raises(AlgorithmInputError):
         list(tickets(SEED, [DRAW], ["E001", value]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=4), st.integers(), st.none()), max_size=6))
+def test_ids_are_checked_at_once_as_one_by_one(ids):
+    """The test of all ids at once passes only ids that each pass on their own."""
+    one_by_one = all(isinstance(i, str) and algorithm._id_ok(i) for i in ids)
+    assert not algorithm._all_ok(ids) or one_by_one
+    if one_by_one:
+        assert algorithm.checked_ids(ids) == ids
+    else:
+        with pytest.raises(AlgorithmInputError):
+            algorithm.checked_ids(ids)
 
 
 def test_id_message_names_the_field():

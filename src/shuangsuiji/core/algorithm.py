@@ -171,10 +171,19 @@ def _all_ok(ids: list) -> bool:
     ASCII text is always NFC, and a concatenation is printable, free of spaces and of "|"
     exactly when every part is.
     """
-    if not ids or set(map(type, ids)) != {str} or "" in set(ids):
-        return not ids
-    joined = "".join(ids)
-    return joined.isascii() and joined.isprintable() and " " not in joined and "|" not in joined
+    if not ids:
+        return True
+    try:
+        joined = "".join(ids)
+    except TypeError:  # not all of them text
+        return False
+    return (
+        joined.isascii()
+        and joined.isprintable()
+        and " " not in joined
+        and "|" not in joined
+        and min(map(len, ids)) > 0
+    )
 
 
 def checked_ids(ids: Iterable[str]) -> list[str]:
