@@ -177,7 +177,7 @@ def draw_now(
         data = record_data(frozen, seed, source, generated, None, ws.clock.now(), ranking=ranking)
         book.write_data(record_path(ws, request.year, frozen.draw_id), data)
         book.message = f"抽取 {frozen.draw_id}（{algorithm.ALGORITHM}）"
-    return shown(ws, data, frozen.warnings())
+    return Shown(data, ws, frozen.warnings())
 
 
 def joint_request(
@@ -293,7 +293,7 @@ def run_prepared(
         )
         book.write_data(record_path(ws, year, draw_id), data)
         book.message = f"执行抽取 {draw_id}（{algorithm.ALGORITHM}）"
-    return shown(ws, data, frozen.warnings())
+    return Shown(data, ws, frozen.warnings())
 
 
 def refreeze(ws: Workspace, prepared: Prepared, head: str) -> Frozen:
@@ -434,11 +434,24 @@ def cancel(
 @dataclass
 class Shown:
     """A draw as ssj shows it: the record as written (its JSON form), and its units' names
-    at the draw's commit."""
+    at the draw's commit, looked up in `ws` when first shown (--json shows none)."""
 
     data: dict[str, Any]
-    names: dict[str, str]
+    ws: Workspace | None = None
     warnings: list[str] = field(default_factory=list)  # said at the draw, not refused
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """The names of the units the draw lists (not of the whole roster), as committed."""
+        data = self.data
+        if not data["commit"] or self.ws is None:
+            return {}
+        listed = {t["id"] for k in ("key", "forced", "selected", "alternates") for t in data[k]}
+        ref = data["rosters"].get("entities")
+        roster = self.ws.roster_at("entities", data["commit"], ref["sha256"] if ref else None)
+        ids = list(map(attrgetter("id"), roster.rows))  # C loops: the roster may be big
+        pairs = zip(ids, map(attrgetter("name"), roster.rows), strict=True)
+        return dict(compress(pairs, map(listed.__contains__, ids)))
 
     @cached_property
     def record(self) -> Draw:
@@ -472,16 +485,3 @@ def _with_period(items: list[dict]) -> list[dict]:
     if all("period" in item for item in items):
         return items
     return [{**item, "period": item.get("period")} for item in items]
-
-
-def shown(ws: Workspace, data: dict[str, Any], warnings: list[str] | None = None) -> Shown:
-    """The names of the units the draw lists (not of the whole roster), as committed."""
-    if not data["commit"]:
-        return Shown(data, {}, warnings or [])
-    listed = {t["id"] for name in ("key", "forced", "selected", "alternates") for t in data[name]}
-    ref = data["rosters"].get("entities")
-    roster = ws.roster_at("entities", data["commit"], ref["sha256"] if ref else None)
-    ids = list(map(attrgetter("id"), roster.rows))  # C loops: the roster may be big
-    pairs = zip(ids, map(attrgetter("name"), roster.rows), strict=True)
-    names = dict(compress(pairs, map(listed.__contains__, ids)))
-    return Shown(data, names, warnings or [])
