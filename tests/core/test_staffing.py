@@ -1,4 +1,5 @@
-"""staffing.teams gives algorithm.assign's teams while ranking only the lowest loads."""
+"""staffing.teams gives algorithm.assign's teams while ranking only the lowest loads, hashing
+them or reading the tickets made ahead."""
 
 from __future__ import annotations
 
@@ -64,56 +65,36 @@ def straightforward(seed, tasks, team_size, experts, prior):
     ]
 
 
-def lazy(seed, tasks, team_size, experts, prior):
+def lazy(seed, tasks, team_size, experts, prior, **ahead):
     return [
         (t.entity, t.ticket, t.inspectors, t.experts)
         for t in staffing.teams(
-            seed, "2026-1", tasks, team_size=team_size, experts=experts, prior_load=prior
+            seed, "2026-1", tasks, team_size=team_size, experts=experts, prior_load=prior, **ahead
         )
     ]
+
+
+MADE_RIGHT = object()
+
+
+def ahead(seed, tasks, team_size, experts, prior, made=MADE_RIGHT):
+    """lazy(), the last tasks' tickets made beforehand: `made`, by default made right."""
+    if made is MADE_RIGHT:
+        people = sorted({p for t in tasks for p in (*t.officers, *t.experts)})
+        made = staffing.tickets_ahead(seed, "2026-1", [t.entity for t in tasks], people)
+    return lazy(seed, tasks, team_size, experts, prior, ahead=lambda: made)
 
 
 @settings(max_examples=300, deadline=None)
 @given(runs())
 def test_the_same_teams_as_the_full_ranking(problem):
-    assert lazy(*problem) == straightforward(*problem)
+    assert lazy(*problem) == ahead(*problem) == straightforward(*problem)
 
 
 @settings(max_examples=300, deadline=None)
 @given(shared_runs())
 def test_the_same_teams_from_shared_candidate_lists(problem):
-    assert lazy(*problem) == straightforward(*problem)
-
-
-def ahead(seed, tasks, team_size, experts, prior, made=None):
-    """lazy(), the last tasks' tickets made beforehand (`made`: by default, made right)."""
-    if made is None:
-        people = sorted({p for t in tasks for p in (*t.officers, *t.experts)})
-        made = staffing.tickets_ahead(seed, "2026-1", [t.entity for t in tasks], people)
-    return [
-        (t.entity, t.ticket, t.inspectors, t.experts)
-        for t in staffing.teams(
-            seed,
-            "2026-1",
-            tasks,
-            team_size=team_size,
-            experts=experts,
-            prior_load=prior,
-            ahead=lambda: made,
-        )
-    ]
-
-
-@settings(max_examples=300, deadline=None)
-@given(runs())
-def test_tickets_made_ahead_give_the_same_teams(problem):
-    assert ahead(*problem) == straightforward(*problem)
-
-
-@settings(max_examples=300, deadline=None)
-@given(shared_runs())
-def test_tickets_made_ahead_give_the_same_teams_from_shared_lists(problem):
-    assert ahead(*problem) == straightforward(*problem)
+    assert lazy(*problem) == ahead(*problem) == straightforward(*problem)
 
 
 def test_tickets_made_ahead_for_other_tasks_or_people_are_not_used():

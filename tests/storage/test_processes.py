@@ -123,3 +123,43 @@ def test_an_answer_that_cannot_be_read_back_is_made_here():
         return "made here" if os.getpid() == parent else Unreadable()
 
     assert processes.side_by_side(aside, lambda: 1) == ("made here", 1)
+
+
+def test_work_worth_only_a_core_is_not_done_here(monkeypatch):
+    done = []
+
+    def work():
+        done.append(os.getpid())
+        return "副本的答案"
+
+    monkeypatch.setenv("SSJ_JOBS", "1")
+    assert processes.Aside(work, instead=lambda: None).result() is None
+    assert done == []  # no copy: not done at all
+    monkeypatch.delenv("SSJ_JOBS")
+    found = processes.Aside(work, instead=lambda: None).result()
+    assert found == ("副本的答案" if processes.can_fork() else None) and done == []
+
+
+@forking
+def test_a_failing_copy_gives_what_stands_instead():
+    def work():
+        raise Boom("甲")
+
+    assert processes.Aside(work, instead=lambda: "替代").result() == "替代"
+
+
+@forking
+def test_a_cancelled_copy_is_stopped(tmp_path):
+    marker = tmp_path / "finished"
+
+    def work():
+        import time
+
+        time.sleep(3)
+        marker.write_text("x", encoding="utf-8")
+
+    pending = processes.Aside(work, instead=lambda: "替代")
+    pending.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # stopped and reaped
+    assert not marker.exists() and pending.result() == "替代"

@@ -322,11 +322,12 @@ def draw(
             raise AlgorithmInputError(f"检查时段必须是非空文字：{p!r}")
     if ranking is None:
         ranking = rank(seed, (draw_id,), list(population), ids_checked=ids_checked)
-    # Its ids are distinct: as many of them in the population as it has members is all of it.
-    elif ranking.prefix != (seed, draw_id) or sum(map(population.__contains__, ranking.ids)) != len(
-        population
-    ):
-        raise ValueError("the ranking is not of this draw's population")
+    else:
+        # Its ids are distinct: with as many of them in the population as it has members,
+        # every member is ranked.
+        ranked = sum(map(population.__contains__, ranking.ids))
+        if ranking.prefix != (seed, draw_id) or ranked != len(population):
+            raise ValueError("the ranking is not of this draw's population")
     members = Counter(population.values())
     take: dict[str, int] = {}
     strata = []

@@ -258,12 +258,8 @@ class _Loads:
             return out
         if order is not None:
             return self._ordered(order, prefix, among, k, without)
-        copy, levels = prefix.copy, self.levels
-        # `among` is part of the pool, so as big it is all of it (usually: every officer is
-        # eligible) and no level needs filtering; else the walk starts at its lowest load.
-        everyone = len(among) == len(self.load)
-        if not everyone:
-            levels = levels[bisect.bisect_left(levels, min(map(self.load.__getitem__, among))) :]
+        copy = prefix.copy
+        everyone, levels = self._levels(among)
         for level in levels:
             group = self.at[level]
             if everyone and without not in group:
@@ -292,6 +288,16 @@ class _Loads:
                 break
         return out
 
+    def _levels(self, among: frozenset[str]) -> tuple[bool, list[int]]:
+        """(whether `among` is all the pool, the loads to walk from the lowest of its).
+
+        `among` is part of the pool, so as big it is all of it (usually: every officer is
+        eligible) and no level needs filtering; else the walk starts at its lowest load."""
+        if len(among) == len(self.load):
+            return True, self.levels
+        lowest = min(map(self.load.__getitem__, among))
+        return False, self.levels[bisect.bisect_left(self.levels, lowest) :]
+
     def _ordered(
         self,
         order: Iterable[int],
@@ -303,10 +309,8 @@ class _Loads:
         """lowest() from the task's tickets made ahead; only the chosen ones' are hashed,
         to be written."""
         out: list[Ranked] = []
-        people, levels = self.people, self.levels
-        everyone = len(among) == len(self.load)
-        if not everyone:
-            levels = levels[bisect.bisect_left(levels, min(map(self.load.__getitem__, among))) :]
+        people = self.people
+        everyone, levels = self._levels(among)
         for level in levels:
             group = self.at[level]
             for i in order:

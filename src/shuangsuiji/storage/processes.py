@@ -1,6 +1,7 @@
 """Two independent pieces of work on two cores: one in a forked copy of this process,
 the other here (a verify re-runs the draws while it re-runs the matchings; a big CSV
-roster is validated in halves).
+roster is validated in halves; a draw ranks the whole roster while it builds the pool; a
+matching makes its last tasks' tickets while it reads its inputs).
 
 Worth it only for work of a good fraction of a second: while the copy lives, each page
 of memory this process writes to is copied first (touching 100 MB of objects takes some
