@@ -26,7 +26,7 @@ def drawn(example, ssj, clock):
 
 @pytest.fixture
 def made_ahead(monkeypatch):
-    """The tickets each matching's walk was given (None: none were made ahead)."""
+    """The tickets made ahead in this process (a copy's are seen in the copy only)."""
     seen = []
     real = staffing.tickets_ahead
 
