@@ -61,21 +61,27 @@ def test_an_answer_that_cannot_travel_is_made_here():
     assert theirs() == "不能 pickle" and made == [os.getpid()]
 
 
-@forking
-def test_interrupted_here_the_copy_is_stopped(tmp_path):
-    marker = tmp_path / "finished"
+def _slow(marker):
+    """Work that marks `marker` after three seconds, unless stopped before."""
 
-    def aside():
+    def work():
         import time
 
         time.sleep(3)
         marker.write_text("x", encoding="utf-8")
 
+    return work
+
+
+@forking
+def test_interrupted_here_the_copy_is_stopped(tmp_path):
+    marker = tmp_path / "finished"
+
     def here():
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        processes.side_by_side(aside, here)
+        processes.side_by_side(_slow(marker), here)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left behind
     assert not marker.exists()
@@ -151,14 +157,7 @@ def test_a_failing_copy_gives_what_stands_instead():
 @forking
 def test_a_cancelled_copy_is_stopped(tmp_path):
     marker = tmp_path / "finished"
-
-    def work():
-        import time
-
-        time.sleep(3)
-        marker.write_text("x", encoding="utf-8")
-
-    pending = processes.Aside(work, instead=lambda: "替代")
+    pending = processes.Aside(_slow(marker), instead=lambda: "替代")
     pending.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # stopped and reaped

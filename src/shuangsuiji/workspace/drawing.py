@@ -30,7 +30,7 @@ from ..core.problems import InputError, Refused
 from ..core.selection import current_picks, next_alternate, superseded
 from ..render.wording import percent
 from ..storage import processes
-from .load import LoadedRoster, Workspace, kept_ids, roster_file
+from .load import LoadedRoster, Workspace, kept_ids, roster_worth_a_core
 from .records import (
     added_in,
     all_draws,
@@ -532,8 +532,7 @@ def freeze_ranked(
     apart: reading the rows and building the pool take about as long as hashing and
     sorting them (some 0.1 s each for 100,000 units). The pool is made without the seed,
     so it cannot matter which is done first."""
-    file = roster_file(ws.root, "entities")
-    if file is None or not processes.worth_a_core(file.stat().st_size):
+    if not roster_worth_a_core(ws.root, "entities"):
         return freeze(ws, request, commit), None
     draw_id = request.draw_id or next_draw_id(ws, request.year)
 

@@ -103,11 +103,23 @@ def keep_columns(cache: Path, kind: str, digest: str, validated: list[list]) -> 
     cache_store.save_bytes(cache, f"ids-{kind}", digest, "\n".join(ids).encode())
 
 
+def _present(root: Path, kind: str) -> list[str]:
+    """The roster's files that are in the workspace (one, normally)."""
+    return [f for f in roster_files(kind) if (root / f).is_file()]
+
+
 def roster_file(root: Path, kind: str) -> Path | None:
     """The one file of the workspace the roster is kept in; None when there is none (kept
     by reference, or missing) or more than one (Workspace.roster says what is wrong)."""
-    found = [root / f for f in roster_files(kind) if (root / f).is_file()]
-    return found[0] if len(found) == 1 else None
+    found = _present(root, kind)
+    return root / found[0] if len(found) == 1 else None
+
+
+def roster_worth_a_core(root: Path, kind: str) -> bool:
+    """Whether work on the roster (one file in the workspace) is worth a copy of this
+    process (storage/processes.py: neither too small nor too big)."""
+    file = roster_file(root, kind)
+    return file is not None and processes.worth_a_core(file.stat().st_size)
 
 
 def kept_ids(root: Path, kind: str) -> tuple[str, list[str]] | None:
@@ -397,7 +409,7 @@ class Workspace:
 
     def roster(self, kind: str, cached: bool = True) -> LoadedRoster:
         """The current roster; `cached=False` validates it anew (ssj roster check)."""
-        found = [f for f in roster_files(kind) if (self.root / f).is_file()]
+        found = _present(self.root, kind)
         if len(found) > 1:
             raise InputError(
                 Problem(

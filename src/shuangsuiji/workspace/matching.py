@@ -22,7 +22,7 @@ from ..core.records import (
     list_of,
 )
 from ..storage import processes
-from .load import LoadedRoster, Workspace, roster_file
+from .load import LoadedRoster, Workspace, roster_worth_a_core
 from .records import (
     TaskSpec,
     added_in,
@@ -222,12 +222,7 @@ def tickets_ahead(
     begun in a copy of this process (storage/processes.py) before its inputs are read;
     None where that is not worth a core. `matched(..., ahead=)` reads them when it comes to
     those tasks; cancel() it if the matching stops before."""
-    file = roster_file(ws.root, "entities")
-    if (
-        not file
-        or not processes.worth_a_core(file.stat().st_size)
-        or len(people) > staffing.AHEAD_PEOPLE
-    ):
+    if not roster_worth_a_core(ws.root, "entities") or len(people) > staffing.AHEAD_PEOPLE:
         return None
     units, ids = list(task_periods(ws, record)), [p.id for p in people]
     return processes.Aside(
